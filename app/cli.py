@@ -1,0 +1,155 @@
+"""The headless commands: `kakikomi info|render|furigana ...`. Core only, no Qt.
+
+Conventions scripts rely on: exit 0 on success; exit 2 with one line on stderr for a user error
+(a file that cannot be opened, a bad option); JSON on stdout is UTF-8; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.core.fileio import write_atomic
+from app.core.furigana_mode import FuriganaMode
+from app.core.page import THEMES, standalone_html, version
+from app.core.plain_text import html_to_aozora
+from app.core.post import Post, PostError, load_post, post_to_dict
+from app.core.render import RenderOptions, render_post
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USER_ERROR = 2
+
+
+class UserError(Exception):
+    """A mistake the user can fix; its message is one sentence for stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr and exit 2 (no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message} (see '{self.prog} --help').")
+
+
+def _furigana_mode(text: str) -> FuriganaMode:
+    try:
+        return FuriganaMode.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `kakikomi` command line (the window's own options are added by app.__main__)."""
+    parser = _Parser(prog="kakikomi", description="Read Japanese and English posts with furigana.")
+    parser.add_argument("--version", action="version", version=f"Kakikomi {version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    info = commands.add_parser("info", help="print a post's metadata, encoding and warnings as JSON")
+    info.add_argument("file", metavar="FILE")
+    info.set_defaults(run=cmd_info)
+
+    render = commands.add_parser("render", help="render a post to a standalone HTML page")
+    render.add_argument("file", metavar="FILE")
+    render.add_argument("-o", "--output", metavar="OUT.html", help="write here (default: standard output)")
+    render.add_argument("--furigana", type=_furigana_mode, default=FuriganaMode(), metavar="off|all|grade:N|jlpt:N")
+    render.add_argument("--theme", choices=THEMES, default="auto")
+    render.add_argument("--vertical", action="store_true", help="vertical writing (縦書き)")
+    render.add_argument("--allow-remote-images", action="store_true", help="load the post's remote images")
+    render.set_defaults(run=cmd_render)
+
+    furigana = commands.add_parser("furigana", help="print the post's text with readings")
+    furigana.add_argument("file", metavar="FILE")
+    furigana.add_argument("--format", choices=("aozora", "json"), default="aozora")
+    furigana.set_defaults(run=cmd_furigana)
+    return parser
+
+
+def _load(path: str) -> Post:
+    try:
+        return load_post(path)
+    except PostError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _emit(text: str) -> None:
+    # Always UTF-8, whatever the terminal's locale says: scripts parse this output.
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    post = _load(args.file)
+    rendered = render_post(post, RenderOptions(mode=FuriganaMode("off")))
+    info = post_to_dict(post)
+    info["characters"] = len(rendered.plain.text)
+    info["body_characters"] = len(post.body)
+    info["blocks"] = len(rendered.blocks)
+    _emit(_json(info))
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    post = _load(args.file)
+    options = RenderOptions(mode=args.furigana, allow_remote_images=args.allow_remote_images)
+    rendered = render_post(post, options)
+    page = standalone_html(
+        post, rendered, theme=args.theme, vertical=args.vertical, allow_remote_images=args.allow_remote_images
+    )
+    if args.output is None:
+        _emit(page)
+        return EXIT_OK
+    out = Path(args.output)
+    if out.is_dir():
+        raise UserError(f"{out} is a folder; give a file name such as {out / (Path(args.file).stem + '.html')}.")
+    try:
+        write_atomic(out, page)
+    except OSError as exc:
+        raise UserError(f"Could not write {out}: {exc.strerror or exc}.") from None
+    for warning in post.warnings:
+        print(f"kakikomi: warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_furigana(args: argparse.Namespace) -> int:
+    post = _load(args.file)
+    if args.format == "json":
+        rendered = render_post(post, RenderOptions(collect_tokens=True))
+        _emit(_json(rendered.tokens or []))
+    else:
+        rendered = render_post(post, RenderOptions())
+        _emit("".join(html_to_aozora(block.html) for block in rendered.blocks))
+    return EXIT_OK
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code; errors are reported on stderr, one line."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        command: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+        if command is None:
+            parser.print_help()
+            return EXIT_OK
+        return command(args)
+    except UserError as exc:
+        print(f"kakikomi: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # `kakikomi render x.md | head` closed the pipe: not an error worth a message.
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback"
+        print(f"kakikomi: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+COMMANDS = frozenset({"info", "render", "furigana"})

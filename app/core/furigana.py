@@ -1,0 +1,283 @@
+"""fugashi tokens -> readings in context, aligned to kanji runs (okurigana left bare).
+
+The tagger is MeCab through fugashi with the unidic-lite dictionary, opened with unidic-lite's own
+paths so that another installed dictionary package cannot take its place. Readings come from
+UniDic's `kana` field (how the word is written in kana, so は stays は) and are turned into
+hiragana. UniDic's first analysis is then corrected by `reading_rules` (a data table plus counter
+and 中 rules), because the dictionary prefers formal readings and loses rendaku when it splits a
+compound. `alternatives` offers MeCab's n-best readings for the reader to pick from.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from app.core import reading_rules
+from app.core.kana import to_hiragana
+
+# Kanji and the marks that behave like kanji in a reading: 々 (repeat), 〆, 〇 and the small ヶ
+# of 3ヶ月, which is read か/が and has no kana spelling of its own in the reading.
+KANJI_CHARS = "\u3005\u3006\u3007\u30f6\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+KANJI_RE = re.compile(f"[{KANJI_CHARS}]")
+_RUN_RE = re.compile(f"([{KANJI_CHARS}]+)|([\u3041-\u3096\u309d\u309e\u30a1-\u30f5\u30fc\u30fd\u30fe]+)|(.)", re.S)
+
+# MeCab reads full-width digits as words (１０ -> テン); ASCII digits keep offsets and read as numbers.
+# Tabs and line breaks become spaces (same length) because they separate MeCab's output fields.
+_DIGITS_TO_ASCII = str.maketrans("０１２３４５６７８９\t\n\r\x0b\x0c", "0123456789     ")
+
+_local = threading.local()
+
+
+# MeCab prints one token a line: surface with the white space before it, surface, kana (UniDic's field 17: the written form in kana, so
+# は stays は where `pron` would say わ), lemma, part of speech. Parsing that one string is about
+# twice as fast as asking fugashi for a node object per token.
+_NODE_FORMAT = (
+    r' -O "" --node-format=%M\\t%m\\t%f[17]\\t%f[7]\\t%F-[0,1,2,3]\\n'
+    r' --unk-format=%M\\t%m\\t\\t\\t%F-[0,1,2,3]\\n --eos-format=EOS\\n'
+)
+
+
+def _open_tagger():
+    import fugashi
+    import unidic_lite
+
+    dicdir = unidic_lite.DICDIR
+    rc = os.path.join(dicdir, "mecabrc")
+    return fugashi.GenericTagger(f'-r "{rc}" -d "{dicdir}"' + _NODE_FORMAT)
+
+
+def tagger():
+    """This thread's MeCab tagger (MeCab taggers are not safe to share across threads)."""
+    t = getattr(_local, "tagger", None)
+    if t is None:
+        t = _local.tagger = _open_tagger()
+    return t
+
+
+class Token:
+    """One MeCab token with offsets into the analysed text.
+
+    `reading` is hiragana for the whole token after the context rules, or None when the token has
+    no reading (digits, Latin, symbols, unknown words). `dictionary_reading` is what UniDic said.
+    """
+
+    __slots__ = ("surface", "start", "end", "reading", "dictionary_reading", "alternatives", "pos", "_lemma")
+
+    def __init__(self, surface: str, start: int, end: int, pos: str = "", lemma: str = "", reading: str | None = None):
+        self.surface = surface
+        self.start = start
+        self.end = end
+        self.pos = pos  # part of speech, e.g. "名詞-普通名詞-一般"
+        self._lemma = lemma
+        self.reading = reading
+        self.dictionary_reading = reading
+        self.alternatives: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Token({self.surface!r}, {self.start}, {self.end}, reading={self.reading!r})"
+
+    @property
+    def has_kanji(self) -> bool:
+        return KANJI_RE.search(self.surface) is not None
+
+    def _pos_part(self, i: int) -> str:
+        parts = self.pos.split("-")
+        return parts[i] if len(parts) > i else ""
+
+    @property
+    def pos1(self) -> str:
+        return self._pos_part(0)
+
+    @property
+    def pos2(self) -> str:
+        return self._pos_part(1)
+
+    @property
+    def pos3(self) -> str:
+        return self._pos_part(2)
+
+    @property
+    def lemma(self) -> str | None:
+        """The dictionary form, without UniDic's gloss ("ドル-dollar" -> "ドル")."""
+        raw = self._lemma
+        if not raw or raw == "*":
+            return None
+        head, sep, _gloss = raw.partition("-")
+        return head if sep and head else raw
+
+    def to_json(self) -> dict:
+        return {
+            "surface": self.surface,
+            "reading": self.reading,
+            "start": self.start,
+            "end": self.end,
+            "lemma": self.lemma,
+            "pos": self.pos,
+            "alternatives": list(self.alternatives),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RubySpan:
+    """A reading shown over text[start:end], which is one run of kanji."""
+
+    start: int
+    end: int
+    reading: str
+    token: Token | None = None
+
+    @property
+    def lemma(self) -> str | None:
+        return self.token.lemma if self.token is not None else None
+
+
+def _lines(output: str) -> list[list[str]]:
+    """[surface with white space before it, surface, kana, lemma, pos] per token, up to EOS."""
+    lines = output.split("\n")
+    try:
+        lines = lines[: lines.index("EOS")]
+    except ValueError:
+        pass
+    return [line.split("\t") for line in lines]
+
+
+class _Tokens(Sequence):
+    """The tokens of one analysis, made into Token objects only when something looks at them.
+
+    Ruby needs only the tokens with kanji (and the rules a neighbour or two), so building an
+    object for every particle and punctuation mark would be most of the cost of a render.
+    """
+
+    def __init__(self, text: str, rows: list[list[str]], detail: bool):
+        self.text = text
+        self.rows = rows
+        self.ends = list(itertools.accumulate(len(row[0]) for row in rows))
+        self.detail = detail
+        self.made: dict[int, Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self.rows)
+        token = self.made.get(i)
+        if token is None:
+            _ws_surface, surface, kana, lemma, part = self.rows[i]
+            end = self.ends[i]
+            start = end - len(surface)
+            token = Token(self.text[start:end], start, end, part, lemma)
+            if kana and _KANA_VALUE.search(kana) and (self.detail or KANJI_RE.search(surface)):
+                token.reading = token.dictionary_reading = to_hiragana(kana)
+            self.made[i] = token
+        return token
+
+
+def tokenize(text: str, *, detail: bool = False) -> list[Token]:
+    """Tokens of `text` in order, offsets indexing into `text`, readings corrected for context.
+
+    With detail=False only the tokens that carry kanji are returned (all that ruby needs); with
+    detail=True every token is, each with its reading (kana words and loanwords too).
+    """
+    rows = [row for row in _lines(tagger().parse(text.translate(_DIGITS_TO_ASCII))) if len(row) == 5]
+    tokens = _Tokens(text, rows, detail)
+    kanji_search = KANJI_RE.search
+    with_kanji = [i for i, row in enumerate(rows) if kanji_search(row[1])]
+    reading_rules.apply(tokens, with_kanji)
+    if detail:
+        return [tokens[i] for i in range(len(tokens))]
+    return [tokens[i] for i in with_kanji]
+
+
+_KANA_VALUE = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")
+
+
+@functools.lru_cache(maxsize=50_000)
+def align(surface: str, reading: str) -> tuple[tuple[int, int, str], ...]:
+    """Split a token's reading over its kanji runs: ((start, end, reading), ...) within `surface`.
+
+    Kana in the surface must match the reading (compared in hiragana), so okurigana stay bare:
+    取り扱い/とりあつかい -> 取:と, 扱:あつか. A surface with Latin letters, digits or symbols, or a
+    reading that does not fit, gives no ruby rather than a guess.
+    """
+    runs = [(m.start(), m.end(), m.group(1) is not None, m.group(3) is not None) for m in _RUN_RE.finditer(surface)]
+    if not any(is_kanji for _s, _e, is_kanji, _o in runs) or any(other for *_x, other in runs):
+        return ()
+    if len(runs) == 1:
+        return ((0, len(surface), reading),)
+    pattern = "".join("(.+?)" if is_kanji else "(" + re.escape(to_hiragana(surface[s:e])) + ")" for s, e, is_kanji, _o in runs)
+    match = re.fullmatch(pattern, reading)
+    if match is None:
+        return ()
+    return tuple((s, e, match.group(i + 1)) for i, (s, e, is_kanji, _o) in enumerate(runs) if is_kanji)
+
+
+def ruby_spans(tokens: Iterable[Token]) -> list[RubySpan]:
+    """Ruby for every kanji run of the tokens that have a reading, in text order."""
+    spans: list[RubySpan] = []
+    for token in tokens:
+        reading = token.reading
+        if reading is None or KANJI_RE.search(token.surface) is None:
+            continue
+        for s, e, r in align(token.surface, reading):
+            spans.append(RubySpan(token.start + s, token.start + e, r, token))
+    return spans
+
+
+def alternatives(text: str, tokens: Sequence[Token], n: int = 5) -> None:
+    """Fill `token.alternatives` with other readings MeCab's n-best analyses give the same span.
+
+    Sentences are analysed one at a time (n-best over a whole post would explode); the readings the
+    rules replaced are offered too, so the reader can always go back to the dictionary's reading.
+    """
+    by_span: dict[tuple[int, int], set[str]] = {}
+    for sentence_start, sentence in _sentences(text):
+        if not KANJI_RE.search(sentence):
+            continue
+        try:
+            output = tagger().nbest(sentence.translate(_DIGITS_TO_ASCII), n)
+        except (RuntimeError, ValueError):
+            continue
+        for analysis in output.split("EOS\n"):
+            pos = 0
+            for row in _lines(analysis):
+                if len(row) != 5:
+                    continue
+                surface, kana = row[1], row[2]
+                start = sentence.find(surface, pos)
+                if start < 0:
+                    break
+                pos = start + len(surface)
+                if kana and kana != "*" and _KANA_VALUE.search(kana):
+                    key = (sentence_start + start, sentence_start + pos)
+                    by_span.setdefault(key, set()).add(to_hiragana(kana))
+    for token in tokens:
+        if token.reading is None:
+            continue
+        found = set(by_span.get((token.start, token.end), ()))
+        if token.dictionary_reading:
+            found.add(token.dictionary_reading)
+        found.update(reading_rules.extra_alternatives(token))
+        found.discard(token.reading)
+        token.alternatives = tuple(sorted(found))
+
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]+")
+
+
+def _sentences(text: str) -> Iterable[tuple[int, str]]:
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() > start:
+            yield start, text[start : m.end()]
+        start = m.end()
+    if start < len(text):
+        yield start, text[start:]

@@ -1,0 +1,547 @@
+"""Read a post file: encoding, front matter, body, metadata and content hash.
+
+The pipeline is bytes -> refusals (empty, binary, NUL, too large) -> decoded text
+-> newline-normalised text -> front matter + body -> `Post`. Nothing here renders
+Markdown or imports Qt; the renderer gets `Post.body` as it is.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import math
+import os
+import re
+import stat
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+POST_SUFFIXES = (".md", ".markdown", ".txt")
+
+# A real front matter is a few hundred bytes; anything this big is a mistake or an attack.
+_MAX_FRONT_MATTER_BYTES = 64 * 1024
+# YAML aliases can make a small document expand enormously once walked ("billion laughs").
+_MAX_FRONT_MATTER_NODES = 10_000
+_MAX_FRONT_MATTER_DEPTH = 50
+
+_REPLACEMENT = "\ufffd"
+
+
+class PostError(Exception):
+    """A file that cannot be opened as a post.
+
+    str(err) is one English sentence for the user, naming the file by its name only.
+    """
+
+
+@dataclass(frozen=True)
+class Post:
+    """One decoded post: metadata from its front matter (or file name), and its Markdown body."""
+
+    title: str
+    date: str | None
+    author: str | None
+    tags: tuple[str, ...]
+    categories: tuple[str, ...]
+    excerpt: str | None
+    body: str
+    source_path: Path | None
+    content_hash: str
+    encoding: str
+    warnings: tuple[str, ...]
+    # Treat as read-only. A plain dict (not a proxy) so the Post can be copied and pickled.
+    front_matter: Mapping[str, Any] = field(hash=False)
+    front_matter_format: str | None
+
+    @property
+    def emoji(self) -> str | None:
+        """Zenn's `emoji` field, if it is a non-empty string."""
+        return _text_field(_lower_keys(self.front_matter), ("emoji",))
+
+    @property
+    def published(self) -> bool | None:
+        """True/False from `published` (Zenn, Jekyll), `draft` (Hugo) or `private` (Qiita); else None."""
+        fields = _lower_keys(self.front_matter)
+        for key, inverted in (("published", False), ("draft", True), ("private", True)):
+            value = _as_bool(fields.get(key))
+            if value is not None:
+                return value != inverted
+        return None
+
+    @property
+    def updated(self) -> str | None:
+        """ISO 8601 date of the last edit (`lastmod`, `updated_at`, `updated`, `last_modified_at`)."""
+        fields = _lower_keys(self.front_matter)
+        for key in ("lastmod", "updated_at", "updated", "last_modified_at"):
+            if key in fields:
+                return _iso_date(fields[key])
+        return None
+
+
+def load_post(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Post:
+    """Read and parse the post at `path`.
+
+    Raises PostError (and nothing else) for a wrong suffix, a missing or unreadable file,
+    a folder, a file over `max_bytes` (checked before reading), or any refusal of parse_post.
+    Never reads more than `max_bytes + 1` bytes.
+    """
+    path = Path(path)
+    name = path.name or str(path)
+    if path.suffix.lower() not in POST_SUFFIXES:
+        raise PostError(f"{name} is not a post: only .md, .markdown and .txt files are opened.")
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise PostError(f"{name} is a folder, not a post.")
+        if not stat.S_ISREG(info.st_mode):
+            raise PostError(f"{name} is not a regular file, so it is not opened.")
+        if info.st_size > max_bytes:
+            raise PostError(_too_large(name, info.st_size, max_bytes))
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)  # +1 tells us the file grew past the limit
+    except (OSError, ValueError) as err:  # ValueError: e.g. a NUL inside the path
+        reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
+        raise PostError(f"{name} could not be read: {reason.rstrip('.')}.") from err
+    return parse_post(data, source_path=path, max_bytes=max_bytes)
+
+
+def parse_post(
+    data: bytes, *, source_path: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Post:
+    """Decode `data` and split it into front matter, metadata and body.
+
+    Raises PostError (and nothing else) for data that is empty or whitespace only, binary,
+    contains NUL bytes, or is larger than `max_bytes`. Everything else opens, with
+    problems (bad front matter, damaged text, unknown encoding) listed in `warnings`.
+    """
+    source_path = Path(source_path) if source_path is not None else None
+    name = (source_path.name or str(source_path)) if source_path else "The file"
+    if len(data) > max_bytes:
+        raise PostError(_too_large(name, len(data), max_bytes))
+    text, encoding, warnings = _decode(data, name)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise PostError(f"{name} is empty.")
+
+    front = _read_front_matter(text)
+    warnings.extend(front.warnings)
+    fields = _lower_keys(front.mapping)
+    title = _text_field(fields, ("title",)) or _first_heading(front.body)
+    title = title or (source_path.stem if source_path and source_path.stem else "Untitled")
+    date = _post_date(fields, source_path, warnings)
+
+    if _REPLACEMENT in title:
+        warnings.append(f"The title looks damaged (it contains {_REPLACEMENT}).")
+    damaged = front.body.count(_REPLACEMENT)
+    if damaged:
+        places = "1 place" if damaged == 1 else f"{damaged} places"
+        warnings.append(f"The text looks damaged in {places} (it contains {_REPLACEMENT}).")
+    if front.format and front.mapping is not None and not front.body.strip():
+        warnings.append("The post has no text after its front matter.")
+
+    return Post(
+        title=title,
+        date=date,
+        author=_author(fields),
+        tags=_terms(fields, ("tags", "topics", "keywords")),
+        categories=_terms(fields, ("categories", "category")),
+        excerpt=_text_field(fields, ("excerpt", "description", "summary")),
+        body=front.body,
+        source_path=source_path,
+        content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        encoding=encoding,
+        warnings=tuple(warnings),
+        front_matter=front.mapping or {},
+        front_matter_format=front.format if front.mapping is not None else None,
+    )
+
+
+def post_to_dict(post: Post) -> dict[str, Any]:
+    """JSON-serialisable metadata of `post` (no body); front matter values made JSON-safe."""
+    return {
+        "title": post.title,
+        "date": post.date,
+        "author": post.author,
+        "tags": list(post.tags),
+        "categories": list(post.categories),
+        "excerpt": post.excerpt,
+        "source_path": str(post.source_path) if post.source_path else None,
+        "content_hash": post.content_hash,
+        "encoding": post.encoding,
+        "warnings": list(post.warnings),
+        "front_matter_format": post.front_matter_format,
+        "emoji": post.emoji,
+        "published": post.published,
+        "updated": post.updated,
+        "front_matter": _json_safe(post.front_matter),
+    }
+
+
+# --- bytes -> text ---------------------------------------------------------------------
+
+# Only signatures that cannot start a real text post (most contain non-printing bytes).
+_BINARY_SIGNATURES = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04", b"PK\x05\x06",
+    b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\xfd7zXZ\x00", b"\x7fELF",
+    b"\xd0\xcf\x11\xe0", b"SQLite format 3\x00", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe",
+    b"\x00asm", b"OggS\x00",
+)
+# Tab, LF, CR, FF and ESC (used by ISO-2022-JP) are normal in text; other C0 bytes are not.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b") + b"\x7f"
+_NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+# Python's cp932 accepts lone bytes 0x80, 0xA0 and 0xFD-0xFF, which no real Shift_JIS text
+# contains; treating them as undecodable sends stray bytes to the fallbacks instead.
+_CP932_LONE_BYTES = re.compile("[\x80\uf8f0-\uf8f3]")
+_UNKNOWN_BYTES = f"Some bytes are not valid text in any known encoding; they are shown as {_REPLACEMENT}."
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    """Return (text, encoding, warnings), or raise PostError for data that is not text."""
+    if not data:
+        raise PostError(f"{name} is empty.")
+    if data.startswith(_BINARY_SIGNATURES):
+        raise PostError(f"{name} looks like a binary file, not text.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _strict(data, "utf-16")  # Windows Notepad's "Unicode"
+        if text is not None and "\x00" not in text:
+            return text, "utf-16", []
+    if b"\x00" in data:
+        raise PostError(f"{name} contains NUL bytes, so it is not a text post.")
+    sample = data[:8192]
+    if len(sample.translate(None, _NON_CONTROL_BYTES)) > len(sample) * 0.05:
+        raise PostError(f"{name} looks like a binary file, not text.")
+
+    utf8 = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    text = _strict(data, utf8)
+    if text is not None:
+        if b"\x1b$" in data and (jis := _strict(data, "iso2022_jp")) is not None:
+            return jis, "iso2022_jp", []
+        return text, utf8, []
+    lenient = data.decode(utf8, errors="replace")
+    if _mostly_valid(lenient, data):
+        # A few broken bytes in a UTF-8 file (e.g. cut mid-character): any legacy codec
+        # that happens to accept the bytes would garble every line instead.
+        return lenient, utf8, [_UNKNOWN_BYTES]
+
+    candidates = [(t, enc) for enc in ("cp932", "euc-jp")
+                  if (t := _strict(data, enc)) is not None and not _CP932_LONE_BYTES.search(t)]
+    if candidates:
+        # Japanese text often decodes under both; the wrong one is full of half-width
+        # katakana and private-use characters. Ties go to cp932, the commoner of the two.
+        text, encoding = min(candidates, key=lambda candidate: _oddness(candidate[0]))
+        return text, encoding, []
+    guess = _charset_normalizer_guess(data)
+    if guess is not None:
+        text, encoding = guess
+        return text, encoding, [f"The encoding was guessed as {encoding}, so some characters may be wrong."]
+    return lenient, utf8, [_UNKNOWN_BYTES]
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _mostly_valid(lenient: str, data: bytes) -> bool:
+    """True if the UTF-8 decode has at most one bad spot per 20 good non-ASCII characters."""
+    bad = lenient.count(_REPLACEMENT) - data.count(_REPLACEMENT.encode("utf-8"))
+    good = sum(1 for ch in lenient if ch > "\x7f") - lenient.count(_REPLACEMENT)
+    return bad * 20 <= good
+
+
+def _oddness(text: str) -> int:
+    """Count characters that real Japanese prose rarely contains."""
+    odd = 0
+    for ch in text:
+        if ch < "\x80":
+            continue
+        code = ord(ch)
+        if code < 0xA0 or 0xFF61 <= code <= 0xFF9F or 0xE000 <= code <= 0xF8FF:
+            odd += 1  # C1 controls, half-width katakana, private use
+        elif unicodedata.category(ch) in ("Cn", "Co", "Cc"):
+            odd += 1
+    return odd
+
+
+def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes  # slow to import; only needed off the happy path
+
+    try:
+        best = from_bytes(data).best()
+        return (str(best), best.encoding) if best is not None else None
+    except Exception:  # a guesser bug must not stop the post from opening
+        return None
+
+
+def _too_large(name: str, size: int, limit: int) -> str:
+    return f"{name} is {_size_text(size)}; posts larger than {_size_text(limit)} are not opened."
+
+
+def _size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    unit, scale = ("KB", 1024) if size < 1024 * 1024 else ("MB", 1024 * 1024)
+    return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+
+
+# --- front matter ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FrontMatter:
+    mapping: dict[Any, Any] | None  # None: no front matter, or it could not be used
+    format: str | None
+    body: str
+    warnings: list[str]
+
+
+_FENCES = {"---": ("yaml", re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)),
+           "+++": ("toml", re.compile(r"^\+\+\+[ \t]*$", re.M))}
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+# Lines an unclosed front matter is made of: "key: value", "key = value", "- item",
+# indented continuations, comments, [tables].
+_FIELD_LIKE = re.compile(r"[ \t]+\S|-[ \t]|#|\[|[^\s:=#][^:=]*(?::(?:[ \t]|$)|[ \t]*=)")
+
+
+def _read_front_matter(text: str) -> _FrontMatter:
+    first_line = text.partition("\n")[0]
+    fence = first_line.rstrip(" \t")
+    if fence not in _FENCES:
+        return _FrontMatter(None, None, text, [])
+    fmt, closing = _FENCES[fence]
+    start = len(first_line) + 1
+    end = closing.search(text, start) if start <= len(text) else None
+    if end is None:
+        return _unclosed(text, fence, fmt)
+    block, inner, rest = text[: end.end()], text[start : end.start()], text[end.end() + 1 :]
+    rest = _LEADING_BLANK_LINES.sub("", rest)
+
+    if len(inner.encode("utf-8", "surrogatepass")) > _MAX_FRONT_MATTER_BYTES:
+        problem = "The front matter is larger than 64 KB"
+    elif _flow_depth(inner) > _MAX_FRONT_MATTER_DEPTH:
+        # PyYAML recurses per bracket; deep nesting costs seconds before it gives up.
+        problem = "The front matter is too deeply nested or repetitive"
+    else:
+        try:
+            value = yaml.safe_load(inner) if fmt == "yaml" else tomllib.loads(inner)
+        except Exception:  # YAMLError, TOMLDecodeError, RecursionError, ValueError...
+            value, problem = None, f"The front matter is not valid {fmt.upper()}"
+        else:
+            if value is None:
+                return _FrontMatter({}, fmt, rest, [])
+            if not isinstance(value, dict):
+                problem = 'The front matter is not a set of "key: value" fields'
+            elif not _is_small(value):
+                problem = "The front matter is too deeply nested or repetitive"
+            else:
+                return _FrontMatter(value, fmt, rest, [])
+    return _FrontMatter(None, fmt, _as_text_block(block, rest), [f"{problem}, so it is shown as text."])
+
+
+def _unclosed(text: str, fence: str, fmt: str) -> _FrontMatter:
+    """Show the opening fence and the field-like lines after it as text; the rest is the body."""
+    lines = text.split("\n")
+    count = 1
+    while count < len(lines) and lines[count].strip() and _FIELD_LIKE.match(lines[count]):
+        count += 1
+    block, rest = "\n".join(lines[:count]), "\n".join(lines[count:])
+    warning = f"The front matter is never closed (no closing {fence} line), so it is shown as text."
+    return _FrontMatter(None, fmt, _as_text_block(block, _LEADING_BLANK_LINES.sub("", rest)), [warning])
+
+
+def _as_text_block(block: str, rest: str) -> str:
+    """Put `block` in a fenced code block so Markdown shows it verbatim (no rules or headings)."""
+    longest = max((len(run) for run in re.findall(r"`+", block)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{block}\n{fence}\n\n{rest}"
+
+
+def _flow_depth(inner: str) -> int:
+    """Deepest nesting of [ and { brackets (quotes ignored: an over-estimate is harmless)."""
+    depth = deepest = 0
+    for bracket in _NOT_BRACKETS.sub("", inner):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _is_small(value: Any) -> bool:
+    """True if walking `value` stays within the node and depth budgets (aliases included)."""
+    stack, seen = [(value, 0)], 0
+    while stack:
+        item, depth = stack.pop()
+        seen += 1
+        if seen > _MAX_FRONT_MATTER_NODES or depth > _MAX_FRONT_MATTER_DEPTH:
+            return False
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for pair in item.items() for child in pair)
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend((child, depth + 1) for child in item)
+    return True
+
+
+# --- metadata --------------------------------------------------------------------------
+
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
+_CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_DATE_PREFIX = re.compile(r"(\d{4}-\d{2}-\d{2})-")
+_DATE_TEXT = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+    r"(?:(?:T|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
+    r"[ \t]*(Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.I,
+)
+_TERM_SEPARATORS = re.compile(r"[,、，]")
+
+
+def _lower_keys(mapping: Mapping[Any, Any] | None) -> dict[str, Any]:
+    # Hugo treats keys case-insensitively; "Title" should work like "title".
+    return {str(key).lower(): value for key, value in (mapping or {}).items()}
+
+
+def _text_field(fields: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first of `keys` holding a non-empty scalar, as one line of text."""
+    for key in keys:
+        value = fields.get(key)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = re.sub(r"[ \t]*\n\s*", " ", str(value)).strip()
+            if text:
+                return text
+    return None
+
+
+def _first_heading(body: str) -> str | None:
+    """Text of the first ATX heading outside fenced code blocks."""
+    open_fence = ""
+    for line in body.split("\n"):
+        fence = _CODE_FENCE.match(line)
+        if open_fence:
+            if fence and fence.group(1).startswith(open_fence) and not line.strip(open_fence[0] + " \t"):
+                open_fence = ""
+        elif fence:
+            open_fence = fence.group(1)
+        elif (heading := _ATX_HEADING.fullmatch(line)) and heading.group(1):
+            return heading.group(1).strip()
+    return None
+
+
+def _post_date(fields: Mapping[str, Any], source_path: Path | None, warnings: list[str]) -> str | None:
+    from_name = None
+    if source_path and (prefix := _DATE_PREFIX.match(source_path.name)):
+        from_name = _iso_date(prefix.group(1))
+    for key in ("date", "published_at", "created_at"):
+        if key in fields and fields[key] is not None:
+            parsed = _iso_date(fields[key])
+            if parsed is None:
+                fallback = "the date in the file name is used" if from_name else "it is ignored"
+                shown = " ".join(str(fields[key]).split())[:60]  # keep the warning one short line
+                warnings.append(f'The date "{shown}" could not be understood, so {fallback}.')
+                return from_name
+            return parsed
+    return from_name
+
+
+def _iso_date(value: Any) -> str | None:
+    """ISO 8601 text for a date, datetime or date string (time and offset kept); else None."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if not isinstance(value, str) or not (match := _DATE_TEXT.fullmatch(value.strip())):
+        return None
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    try:
+        if hour is None:
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        zone = None
+        if offset and offset.upper() == "Z":
+            zone = dt.timezone.utc
+        elif offset:
+            digits = offset[1:].replace(":", "").ljust(4, "0")
+            delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            zone = dt.timezone(-delta if offset[0] == "-" else delta)
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        moment = dt.datetime(int(year), int(month), int(day), int(hour), int(minute),
+                             int(second or 0), micro, tzinfo=zone)
+        return moment.isoformat()
+    except ValueError:
+        return None
+
+
+def _author(fields: Mapping[str, Any]) -> str | None:
+    for key in ("author", "authors"):
+        names = _names(fields.get(key))
+        if names:
+            return ", ".join(names)
+    user = fields.get("user")  # Qiita: {id: ..., name: ...}
+    names = _names([user.get("id") or user.get("name")] if isinstance(user, Mapping) else user)
+    return names[0] if names else None
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        value = [value]
+    names = []
+    for item in value:
+        if isinstance(item, Mapping):
+            item = item.get("name") or item.get("id")
+        if isinstance(item, str) and item.strip():
+            names.append(item.strip())
+    return names
+
+
+def _terms(fields: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags or categories from `keys`, in order, without duplicates."""
+    found: dict[str, None] = {}
+    for key in keys:
+        for term in _split_terms(fields.get(key)):
+            found.setdefault(term, None)
+    return tuple(found)
+
+
+def _split_terms(value: Any) -> list[str]:
+    if isinstance(value, str):
+        parts = _TERM_SEPARATORS.split(value) if _TERM_SEPARATORS.search(value) else value.split()
+    elif isinstance(value, (list, tuple)):
+        # Qiita lists tags as {name: ..., versions: [...]}.
+        parts = [item.get("name") if isinstance(item, Mapping) else item for item in value]
+    else:
+        parts = [value]
+    return [str(part).strip() for part in parts
+            if isinstance(part, (str, int, float)) and not isinstance(part, bool) and str(part).strip()]
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {_json_key(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)
+
+
+def _json_key(key: Any) -> str:
+    return key.isoformat() if isinstance(key, (dt.date, dt.datetime, dt.time)) else str(key)

@@ -1,0 +1,266 @@
+"""Context rules that correct UniDic's first reading (the data lives in resources/furigana/).
+
+MeCab picks one reading per token from the dictionary. For modern prose that is wrong in a few
+systematic ways, each handled here: formal readings where the everyday one is expected (私, 明日),
+compounds split into parts that lose their rendaku (株式|会社 -> がいしゃ), the suffix 中 after a
+word of extent (世界中 じゅう), and counters whose sound depends on the number (一本 いっぽん).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from app.core.paths import resource
+
+if TYPE_CHECKING:
+    from app.core.furigana import Token
+
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
+_NUMERAL_CHARS = set(_KANJI_DIGITS) | set(_SMALL_UNITS) | set(_BIG_UNITS) | set("0123456789０１２３４５６７８９,，何")
+# How each kanji digit may be read at the end of a number, longest first, so that a counter rule
+# can swap only the last digit's sound (二十四 にじゅうよん -> にじゅうよっ).
+_DIGIT_READINGS = {
+    "一": ("いっ", "いち"), "二": ("に",), "三": ("さん",), "四": ("よん", "よっ", "し", "よ"),
+    "五": ("ご",), "六": ("ろっ", "ろく"), "七": ("なな", "しち"), "八": ("はっ", "はち", "よう"),
+    "九": ("きゅう", "く"), "十": ("じゅっ", "じゅう", "とお"), "百": ("ひゃっ", "ひゃく"),
+}
+_SOKUON_KEYS = {"h": {"1", "6", "8", "10", "100"}, "k": {"1", "6", "8", "10", "100"},
+                "s": {"1", "8", "10"}, "t": {"1", "8", "10"}, "-": set()}
+_P_SOUND = str.maketrans("はひふへほ", "ぱぴぷぺぽ")
+
+
+@dataclass(frozen=True)
+class Counter:
+    reading: str
+    sound_class: str
+    exceptions: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+    def readings_after(self, key: str, exact: str) -> tuple[str | None, str]:
+        """(how the numeral's end is read or None to keep it, how the counter is read)."""
+        for k in (exact, key):
+            if k in self.exceptions:
+                return self.exceptions[k]
+        if key in _SOKUON_KEYS[self.sound_class]:
+            counter = self.reading.translate(_P_SOUND) if self.sound_class == "h" else self.reading
+            return "っ", counter
+        return None, self.reading
+
+
+@dataclass(frozen=True)
+class Rules:
+    sequences: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]
+    alternatives: dict[str, tuple[str, ...]]
+    ju_words: frozenset[str]
+    rendaku: dict[str, str]
+    counters: dict[str, Counter]
+    triggers: frozenset[str] = frozenset()  # every surface some rule starts or ends on
+
+
+def _rows(name: str):
+    with open(resource("furigana", name), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.strip() and not line.startswith("#"):
+                yield line.split("\t")
+
+
+@functools.cache
+def rules() -> Rules:
+    """The rule tables, read once from resources/furigana/."""
+    sequences: dict[str, list] = {}
+    alternatives: dict[str, tuple[str, ...]] = {}
+    ju: set[str] = set()
+    rendaku: dict[str, str] = {}
+    for row in _rows("readings.tsv"):
+        kind, match = row[0], row[1]
+        reading = row[2] if len(row) > 2 else ""
+        if kind == "seq":
+            surfaces, readings = tuple(match.split("+")), tuple(reading.split("+"))
+            if len(surfaces) != len(readings):
+                raise ValueError(f"readings.tsv: {match} has {len(surfaces)} tokens but {len(readings)} readings")
+            sequences.setdefault(surfaces[0], []).append((surfaces, readings))
+            if len(row) > 3 and row[3].strip():
+                alternatives["".join(surfaces)] = tuple(row[3].split())
+        elif kind == "ju":
+            ju.add(match)
+        elif kind == "rendaku":
+            rendaku[match] = reading
+    for candidates in sequences.values():
+        candidates.sort(key=lambda c: -len(c[0]))
+    counters = {}
+    for row in _rows("counters.tsv"):
+        exceptions = {}
+        for item in (row[3].split() if len(row) > 3 else ()):
+            key, _, value = item.partition(":")
+            numeral, slash, counter = value.rpartition("/")
+            exceptions[key] = (numeral if slash else None, counter)
+        counters[row[0]] = Counter(row[1], row[2], exceptions)
+    triggers = frozenset(sequences) | frozenset(counters) | frozenset(rendaku) | {"中"}
+    return Rules(sequences, alternatives, frozenset(ju), rendaku, counters, triggers)
+
+
+def extra_alternatives(token: Token) -> tuple[str, ...]:
+    """Readings the table offers for this word besides the one chosen."""
+    return rules().alternatives.get(token.surface, ())
+
+
+def apply(tokens: Sequence[Token], candidates: Iterable[int] | None = None) -> None:
+    """Correct the readings of `tokens` in place, using their neighbours as context.
+
+    `candidates` are the indices worth looking at (every rule starts on a token with kanji);
+    None means all of them.
+    """
+    table = rules()
+    triggers = table.triggers
+    fixed: set[int] = set()
+    for i in range(len(tokens)) if candidates is None else candidates:
+        token = tokens[i]
+        surface = token.surface
+        if surface not in triggers or i in fixed:
+            continue
+        for surfaces, readings in table.sequences.get(surface, ()):
+            if _matches(tokens, i, surfaces):
+                for j, reading in enumerate(readings):
+                    if reading != "*" and reading:
+                        tokens[i + j].reading = reading
+                    fixed.add(i + j)
+                break
+        if i in fixed or i == 0 or tokens[i - 1].end != token.start:
+            continue
+        prev = tokens[i - 1]
+        if surface == "中" and token.pos1 == "接尾辞":
+            if prev.surface in table.ju_words or (prev.lemma or "") in table.ju_words:
+                token.reading = "じゅう"
+        elif surface in table.counters and token.pos1 in ("接尾辞", "名詞") and _apply_counter(tokens, i, table.counters[surface], fixed):
+            pass
+        elif surface == "人" and token.pos1 == "接尾辞":
+            token.reading = _person_suffix(prev)
+        elif surface in table.rendaku and _ends_compound(prev):
+            token.reading = table.rendaku[surface]
+
+
+def _matches(tokens: Sequence[Token], i: int, surfaces: tuple[str, ...]) -> bool:
+    if i + len(surfaces) > len(tokens):
+        return False
+    for j, surface in enumerate(surfaces):
+        token = tokens[i + j]
+        if token.surface != surface or (j and tokens[i + j - 1].end != token.start):
+            return False
+    return True
+
+
+def _ends_compound(prev: Token) -> bool:
+    # A noun directly before (保険|会社) makes a compound; time nouns used as adverbs (今日|会社へ)
+    # and numerals do not.
+    return prev.pos1 in ("名詞", "接頭辞") and prev.pos2 != "数詞" and prev.pos3 != "副詞可能"
+
+
+def _person_suffix(prev: Token) -> str:
+    # 人 after a place or a plain noun names a kind of person (日本人, 社会人: じん); after an
+    # action noun it names who does it (管理人, 案内人: にん).
+    return "にん" if prev.pos.endswith("サ変可能") else "じん"
+
+
+def _apply_counter(tokens: Sequence[Token], i: int, counter: Counter, fixed: set[int]) -> bool:
+    """Read a counter after the number before it; False when no number comes before it."""
+    start = i
+    while start > 0 and tokens[start - 1].end == tokens[start].start and _is_numeral(tokens[start - 1]):
+        start -= 1
+    if start == i:
+        return False
+    run = tokens[start:i]
+    text = "".join(t.surface for t in run)
+    surface = tokens[i].surface
+    if "何" in text:
+        key = exact = "何"
+    else:
+        value = parse_number(text)
+        if value is None:
+            return False
+        key, exact = _number_key(value), f"={value}"
+        if surface == "日" and value == 1:
+            # 1日 after a month is the first of the month (ついたち); otherwise one day (いちにち).
+            if start > 0 and tokens[start - 1].surface == "月":
+                _set_numeral(run, "^つい", fixed, start)
+                tokens[i].reading = "たち"
+                return True
+    if surface == "分" and i + 1 < len(tokens) and tokens[i + 1].surface == "の":
+        tokens[i].reading = "ぶん"  # a fraction (三分の一), not minutes
+        return True
+    numeral, reading = counter.readings_after(key, exact)
+    tokens[i].reading = reading
+    if numeral is not None:
+        _set_numeral(run, numeral, fixed, start)
+    return True
+
+
+def _set_numeral(run: list[Token], numeral: str, fixed: set[int], first_index: int) -> None:
+    """Change how a run of numeral tokens ends ("っ" = small tsu, "^x" = the whole number is x)."""
+    kanji_tokens = [(k, t) for k, t in enumerate(run) if t.reading is not None and t.surface[-1:] in _DIGIT_READINGS]
+    if not kanji_tokens:
+        return  # digits carry no ruby, so only the counter's reading matters
+    if numeral.startswith("^"):
+        whole = numeral[1:]
+        first = True
+        for k, token in kanji_tokens:
+            if first_index + k in fixed:
+                continue
+            token.reading = whole if first else ""
+            first = False
+        return
+    last = run[-1]
+    if last.reading is None or first_index + len(run) - 1 in fixed:
+        return
+    reading = last.reading
+    for form in _DIGIT_READINGS.get(last.surface[-1], ()):
+        if reading.endswith(form):
+            stem = reading[: -len(form)]
+            if numeral == "っ":
+                last.reading = stem + form[:-1] + "っ" if not form.endswith("っ") else reading
+            else:
+                last.reading = stem + numeral
+            return
+
+
+def _is_numeral(token: Token) -> bool:
+    return token.pos2 == "数詞" or (bool(token.surface) and all(c in _NUMERAL_CHARS for c in token.surface))
+
+
+def parse_number(text: str) -> int | None:
+    """The value of a number written in Arabic or kanji numerals (1,000 / 二十四 / 三千 / 二〇二五)."""
+    text = text.replace(",", "").replace("，", "").translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    total = section = 0
+    digits: int | None = None
+    for ch in text:
+        if ch.isdigit() or ch in _KANJI_DIGITS:
+            d = int(ch) if ch.isdigit() else _KANJI_DIGITS[ch]
+            digits = d if digits is None else digits * 10 + d
+        elif ch in _SMALL_UNITS:
+            section += (1 if digits is None else digits) * _SMALL_UNITS[ch]
+            digits = None
+        elif ch in _BIG_UNITS:
+            section += digits or 0
+            total += (section or 1) * _BIG_UNITS[ch]
+            section, digits = 0, None
+        else:
+            return None
+    return total + section + (digits or 0)
+
+
+def _number_key(value: int) -> str:
+    """What decides a counter's sound: the last digit, else the last round place (20 -> 10)."""
+    if value % 10:
+        return str(value % 10)
+    for place in (10, 100, 1000):
+        if value % (place * 10):
+            return str(place)
+    return "10000"

@@ -1,0 +1,477 @@
+"""Markdown -> safe HTML blocks with furigana on prose text only.
+
+markdown-it-py parses the body once (CommonMark + tables, strikethrough, footnotes); the top-level
+blocks are then annotated and rendered one at a time, so cost grows linearly with the post and the
+reader can insert blocks progressively. Furigana go on text nodes of prose only: never in code,
+URLs, link targets or readings the author wrote. Nothing in a post can run: raw HTML is reduced to
+an allow-list of inline tags (ruby, rt, rp, br, sup, sub, small) or escaped, links keep only http,
+https, mailto and in-page targets, and images become placeholders unless remote images are allowed.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token as MdToken
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from app.core import furigana
+from app.core.furigana_mode import FuriganaMode
+from app.core.plain_text import BlockSpan, PlainText, html_to_text
+from app.core.post import Post
+
+ALLOWED_INLINE_TAGS = frozenset({"ruby", "rt", "rp", "rb", "br", "sup", "sub", "small"})
+ALLOWED_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_VOID_TAGS = frozenset({"br"})
+_SIMPLE_TAG = re.compile(r"<(/?)([A-Za-z]+)\s*(/?)>")
+# Author ruby: ｜base《reading》 (explicit base) or kanji《reading》 (the kanji run before 《).
+_AUTHOR_RUBY = re.compile(
+    rf"[｜|]([^｜|《》\n]{{1,50}})《([^《》\n]{{1,50}})》|([{furigana.KANJI_CHARS}]{{1,50}})《([^《》\n]{{1,50}})》"
+)
+_URL_IN_TEXT = re.compile(r"(?:https?|ftp|file|mailto|javascript|data):[^\s<>\"'）」』】、。]+", re.I)
+# ---END--- (and similar) marks where a generated post was continued: a section break, never a
+# heading underline or a rule glued to the paragraph above.
+_NEEDS_ESCAPE = re.compile(r'[&<>"]')
+_SECTION_BREAK = re.compile(r"^ {0,3}-{2,}\s*END\s*-{2,}\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: which ruby to show and whether remote images may load."""
+
+    mode: FuriganaMode = field(default_factory=FuriganaMode)
+    allow_remote_images: bool = False
+    collect_tokens: bool = False
+
+
+@dataclass(frozen=True)
+class RenderedBlock:
+    """One top-level block of the post: its HTML (with a trailing newline) and its kind."""
+
+    index: int
+    kind: str
+    html: str
+
+
+@dataclass
+class RenderedPost:
+    """A post turned into HTML blocks, with the plain text annotations point into."""
+
+    blocks: list[RenderedBlock]
+    plain: PlainText
+    title_html: str
+    lang: str
+    tokens: list[dict] | None = None
+
+    @property
+    def html(self) -> str:
+        return "".join(b.html for b in self.blocks)
+
+
+# --- markdown-it setup ----------------------------------------------------------------------
+
+
+def _section_break_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    pos = state.bMarks[start] + state.tShift[start]
+    line = state.src[pos : state.eMarks[start]]
+    if not _SECTION_BREAK.match(line):
+        return False
+    if silent:
+        return True
+    state.line = start + 1
+    token = state.push("section_break", "hr", 0)
+    token.map = [start, state.line]
+    token.markup = line.strip()
+    return True
+
+
+@functools.cache
+def markdown() -> MarkdownIt:
+    """The one configured parser (CommonMark + tables, strikethrough, footnotes, heading ids)."""
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, permalink=False)
+    md.block.ruler.before("hr", "section_break", _section_break_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    # Every link and image is parsed so the renderer below decides what is safe; markdown-it's
+    # own check would leave a rejected link as literal brackets instead.
+    md.validateLink = lambda url: True
+    rules = md.add_render_rule
+    rules("text", _render_text)
+    rules("html_inline", _render_html_inline)
+    rules("html_block", _render_html_block)
+    rules("link_open", _render_link_open)
+    rules("link_close", _render_link_close)
+    rules("image", _render_image)
+    rules("fence", _render_code)
+    rules("code_block", _render_code)
+    rules("section_break", _render_section_break)
+    rules("footnote_block_open", _render_footnote_block_open)
+    return md
+
+
+def _block_attr(token: MdToken) -> str:
+    index = token.meta.get("kk_block") if token.meta else None
+    return f' data-kb="{index}"' if index is not None else ""
+
+
+def _render_text(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    prepared = token.meta.get("kk_html") if token.meta else None
+    return prepared if prepared is not None else escapeHtml(token.content)
+
+
+def _render_html_inline(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    prepared = token.meta.get("kk_html") if token.meta else None
+    return prepared if prepared is not None else escapeHtml(token.content)
+
+
+def _render_html_block(self, tokens, idx, options, env) -> str:
+    cleaned = nh3.clean(
+        tokens[idx].content,
+        tags=set(ALLOWED_INLINE_TAGS),
+        attributes={},
+        url_schemes=set(),
+        strip_comments=True,
+        link_rel=None,
+    ).strip()
+    return f'<div class="kk-raw"{_block_attr(tokens[idx])}>{cleaned}</div>\n' if cleaned else ""
+
+
+def _safe_href(href: str) -> str | None:
+    if href.startswith("#"):
+        return href
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return None
+    return href if scheme in ALLOWED_LINK_SCHEMES else None
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    safe = _safe_href(str(href))
+    stack = env.setdefault("kk_links", [])
+    stack.append(safe is not None)
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    if safe is None:
+        return f'<span class="kk-link-blocked" title="{escapeHtml(str(href))}">'
+    external = "" if safe.startswith("#") else ' rel="noopener noreferrer nofollow"'
+    return f'<a href="{escapeHtml(safe)}"{title_attr}{external}>'
+
+
+def _render_link_close(self, tokens, idx, options, env) -> str:
+    stack = env.get("kk_links") or [True]
+    return "</a>" if stack.pop() else "</span>"
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    if env.get("kk_allow_remote_images") and urlsplit(src).scheme.lower() in ("http", "https"):
+        return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" loading="lazy" referrerpolicy="no-referrer">'
+    # The placeholder's words come from CSS (attr()), so the plain text is the same whether or
+    # not the reader later lets the image load.
+    return (
+        f'<span class="kk-image" role="img" aria-label="{escapeHtml(alt or src)}" '
+        f'data-alt="{escapeHtml(alt)}" data-src="{escapeHtml(src)}"></span>'
+    )
+
+
+def _render_code(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    lang = (token.info or "").strip().split(maxsplit=1)[0] if token.info else ""
+    lang_attr = f' class="language-{escapeHtml(lang)}"' if lang else ""
+    return f"<pre{_block_attr(token)}><code{lang_attr}>{escapeHtml(token.content)}</code></pre>\n"
+
+
+def _render_section_break(self, tokens, idx, options, env) -> str:
+    return f'<hr class="kk-section-break"{_block_attr(tokens[idx])}>\n'
+
+
+def _render_footnote_block_open(self, tokens, idx, options, env) -> str:
+    return f'<section class="footnotes"{_block_attr(tokens[idx])}>\n<ol class="footnotes-list">\n'
+
+
+# --- furigana on prose ----------------------------------------------------------------------
+
+
+@dataclass
+class _Segment:
+    kind: str  # "text" (gets furigana), "author" (author ruby), "raw" (a URL: shown as is)
+    text: str
+    reading: str = ""
+    start: int = 0  # offset of `text` in the inline's analysed string
+
+
+class _InlineAnalysis:
+    """The prose of one inline token, tokenized as one string so MeCab sees words whole."""
+
+    def __init__(self, children: list[MdToken]):
+        self.text_children: list[tuple[MdToken, list[_Segment]]] = []
+        parts: list[str] = []
+        length = 0
+        ruby_depth = 0
+        in_autolink = False
+        open_tags: list[str] = []
+        for child in children:
+            kind = child.type
+            if kind == "html_inline":
+                ruby_depth = _prepare_html_inline(child, open_tags, ruby_depth)
+            elif kind == "link_open":
+                in_autolink = child.info == "auto"
+            elif kind == "link_close":
+                in_autolink = False
+            elif kind == "text":
+                if ruby_depth or in_autolink:
+                    continue  # inside author <ruby> or a bare URL: shown exactly as written
+                segments = _split_segments(child.content)
+                for seg in segments:
+                    seg.start = length
+                    parts.append(seg.text)
+                    length += len(seg.text)
+                self.text_children.append((child, segments))
+        if open_tags:
+            # Close what the post left open, so the browser and plain_text see the same tree.
+            closing = "".join(f"</{t}>" for t in reversed(open_tags))
+            last = children[-1]
+            last.meta = dict(last.meta or {})
+            if last.type in ("text", "html_inline"):
+                base = last.meta.get("kk_html", escapeHtml(last.content))
+                last.meta["kk_html"] = base + closing
+            else:
+                children.append(MdToken("html_inline", "", 0, content="", meta={"kk_html": closing}))
+        self.text = "".join(parts)
+        self.tokens: list[furigana.Token] = []
+
+    def annotate(self, mode: FuriganaMode, keep_tokens: bool) -> None:
+        spans: list[furigana.RubySpan] = []
+        if furigana.KANJI_RE.search(self.text):
+            self.tokens = furigana.tokenize(self.text, detail=keep_tokens)
+            if mode.enabled:
+                spans = [s for s in furigana.ruby_spans(self.tokens) if mode.shows(self.text[s.start : s.end], s.lemma if mode.known_words else None)]
+        elif keep_tokens and self.text.strip():
+            self.tokens = furigana.tokenize(self.text, detail=True)
+        # Most prose has nothing to escape; skipping escapeHtml then saves a call per piece.
+        esc = escapeHtml if _NEEDS_ESCAPE.search(self.text) else str
+        span_iter = iter(spans)
+        pending = next(span_iter, None)
+        for child, segments in self.text_children:
+            out: list[str] = []
+            for seg in segments:
+                if seg.kind == "author":
+                    out.append(f"<ruby>{escapeHtml(seg.text)}<rt>{escapeHtml(seg.reading)}</rt></ruby>")
+                    continue
+                if seg.kind == "raw":
+                    out.append(escapeHtml(seg.text))
+                    continue
+                seg_end = seg.start + len(seg.text)
+                cursor = seg.start
+                while pending is not None and pending.start < seg_end:
+                    if pending.start >= cursor and pending.end <= seg_end:
+                        out.append(esc(self.text[cursor : pending.start]))
+                        out.append(f"<ruby>{esc(self.text[pending.start : pending.end])}<rt>{pending.reading}</rt></ruby>")
+                        cursor = pending.end
+                    elif pending.end > seg_end:
+                        break  # crosses into the next segment (or an author ruby): no ruby
+                    pending = next(span_iter, None)
+                out.append(esc(self.text[cursor:seg_end]))
+            child.meta = dict(child.meta or {})
+            child.meta["kk_html"] = "".join(out)
+
+
+def _prepare_html_inline(token: MdToken, open_tags: list[str], ruby_depth: int) -> int:
+    """Keep an allowed bare tag (no attributes), escape everything else; returns the ruby depth."""
+    match = _SIMPLE_TAG.fullmatch(token.content.strip())
+    token.meta = dict(token.meta or {})
+    if match is None or match.group(2).lower() not in ALLOWED_INLINE_TAGS:
+        token.meta["kk_html"] = escapeHtml(token.content)
+        return ruby_depth
+    closing, name = match.group(1) == "/", match.group(2).lower()
+    if name in _VOID_TAGS:
+        token.meta["kk_html"] = "<br>" if not closing else ""
+        return ruby_depth
+    in_ruby = "ruby" in open_tags
+    if not closing:
+        # rt/rp/rb only inside ruby, and no ruby inside ruby: the tree stays what we expect.
+        if (name in ("rt", "rp", "rb") and not in_ruby) or (name == "ruby" and in_ruby) or (
+            name in ("rt", "rp", "rb") and open_tags and open_tags[-1] in ("rt", "rp", "rb")
+        ):
+            token.meta["kk_html"] = ""
+            return ruby_depth
+        open_tags.append(name)
+        token.meta["kk_html"] = f"<{name}>"
+        return ruby_depth + (name == "ruby")
+    if name not in open_tags:
+        token.meta["kk_html"] = ""
+        return ruby_depth
+    closed = []
+    while open_tags:
+        tag = open_tags.pop()
+        closed.append(f"</{tag}>")
+        if tag == "ruby":
+            ruby_depth -= 1
+        if tag == name:
+            break
+    token.meta["kk_html"] = "".join(closed)
+    return ruby_depth
+
+
+def _split_segments(content: str) -> list[_Segment]:
+    if "《" not in content and ":" not in content:
+        return [_Segment("text", content)]
+    found: list[tuple[int, int, _Segment]] = []
+    if "《" in content:
+        for m in _AUTHOR_RUBY.finditer(content):
+            base, reading = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+            found.append((m.start(), m.end(), _Segment("author", base, reading)))
+    if ":" in content:
+        for m in _URL_IN_TEXT.finditer(content):
+            if not any(s < m.end() and m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), _Segment("raw", m.group(0))))
+    if not found:
+        return [_Segment("text", content)]
+    found.sort(key=lambda f: f[0])
+    segments: list[_Segment] = []
+    cursor = 0
+    for s, e, seg in found:
+        if s > cursor:
+            segments.append(_Segment("text", content[cursor:s]))
+        segments.append(seg)
+        cursor = e
+    if cursor < len(content):
+        segments.append(_Segment("text", content[cursor:]))
+    return segments
+
+
+# --- the pipeline ---------------------------------------------------------------------------
+
+
+def _top_level_blocks(tokens: list[MdToken]) -> list[list[MdToken]]:
+    blocks: list[list[MdToken]] = []
+    current: list[MdToken] = []
+    depth = 0
+    for token in tokens:
+        current.append(token)
+        depth += token.nesting
+        if depth <= 0:
+            blocks.append(current)
+            current, depth = [], 0
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+_BLOCK_KINDS = {
+    "paragraph_open": "paragraph", "heading_open": "heading", "bullet_list_open": "list",
+    "ordered_list_open": "list", "blockquote_open": "blockquote", "fence": "code",
+    "code_block": "code", "table_open": "table", "hr": "rule", "html_block": "html",
+    "section_break": "section_break", "footnote_block_open": "footnotes",
+}
+
+
+def render_markdown(body: str, options: RenderOptions | None = None) -> RenderedPost:
+    """Render a Markdown body to HTML blocks plus its plain text (and tokens if asked)."""
+    options = options or RenderOptions()
+    md = markdown()
+    env: dict = {"kk_allow_remote_images": options.allow_remote_images}
+    tokens = md.parse(body, env)
+    blocks: list[RenderedBlock] = []
+    spans: list[BlockSpan] = []
+    all_tokens: list[dict] | None = [] if options.collect_tokens else None
+    parts: list[str] = []
+    offset = 0
+    for index, block_tokens in enumerate(_top_level_blocks(tokens)):
+        first = block_tokens[0]
+        first.meta = dict(first.meta or {})
+        first.meta["kk_block"] = index
+        if first.nesting == 1 and first.tag:
+            first.attrSet("data-kb", str(index))
+        analyses = []
+        for token in block_tokens:
+            if token.type == "inline" and token.children:
+                analysis = _InlineAnalysis(token.children)
+                analysis.annotate(options.mode, options.collect_tokens)
+                analyses.append(analysis)
+        block_html = md.renderer.render(block_tokens, md.options, env)
+        if not block_html:
+            continue
+        text = html_to_text(block_html)
+        kind = _BLOCK_KINDS.get(first.type, first.type)
+        blocks.append(RenderedBlock(len(blocks), kind, block_html))
+        spans.append(BlockSpan(len(spans), offset, offset + len(text), kind))
+        if all_tokens is not None:
+            all_tokens.extend(_tokens_in_plain_text(analyses, text, offset))
+        parts.append(text)
+        offset += len(text)
+    plain = PlainText("".join(parts), tuple(spans))
+    return RenderedPost(blocks, plain, "", "ja" if _has_japanese(body) else "en", all_tokens)
+
+
+def _tokens_in_plain_text(analyses: list[_InlineAnalysis], block_text: str, block_offset: int) -> list[dict]:
+    """Place each analysed token in the block's plain text (text children appear there in order)."""
+    out: list[dict] = []
+    cursor = 0
+    for analysis in analyses:
+        # Map every offset of the analysed string to the plain text, segment by segment.
+        mapping: dict[int, int] = {}
+        for _child, segments in analysis.text_children:
+            for seg in segments:
+                found = block_text.find(seg.text, cursor)
+                if found < 0:
+                    continue
+                for k in range(len(seg.text) + 1):
+                    mapping.setdefault(seg.start + k, found + k)
+                cursor = found + len(seg.text)
+        for token in analysis.tokens:
+            if not token.surface.strip():
+                continue
+            start, end = mapping.get(token.start), mapping.get(token.end)
+            if start is None or end is None or block_text[start:end] != token.surface:
+                continue
+            entry = token.to_json()
+            entry["start"], entry["end"] = block_offset + start, block_offset + end
+            out.append(entry)
+    return out
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _has_japanese(text: str) -> bool:
+    return _JAPANESE.search(text[:20000]) is not None
+
+
+def furigana_html(text: str, mode: FuriganaMode) -> str:
+    """Escaped HTML of a line of prose (a title, say) with ruby as the mode allows."""
+    child = MdToken("text", "", 0, content=text)
+    analysis = _InlineAnalysis([child])
+    analysis.annotate(mode, False)
+    return child.meta["kk_html"]
+
+
+def render_post(post: Post, options: RenderOptions | None = None) -> RenderedPost:
+    """Render a loaded post: its body as blocks and its title with furigana."""
+    options = options or RenderOptions()
+    rendered = render_markdown(post.body, options)
+    rendered.title_html = furigana_html(post.title, options.mode)
+    if rendered.lang == "en" and _has_japanese(post.title):
+        rendered.lang = "ja"
+    return rendered
+
+
+def html_escape(text: str) -> str:
+    return html.escape(text, quote=True)
