@@ -16,7 +16,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core import reading_rules
 from app.core.kana import to_hiragana
@@ -105,11 +105,7 @@ class Token:
     @property
     def lemma(self) -> str | None:
         """The dictionary form, without UniDic's gloss ("ドル-dollar" -> "ドル")."""
-        raw = self._lemma
-        if not raw or raw == "*":
-            return None
-        head, sep, _gloss = raw.partition("-")
-        return head if sep and head else raw
+        return clean_lemma(self._lemma)
 
     def to_json(self) -> dict:
         return {
@@ -123,18 +119,25 @@ class Token:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class RubySpan:
-    """A reading shown over text[start:end], which is one run of kanji."""
+class RubySpan(NamedTuple):
+    """A reading shown over text[start:end], which is one run of kanji of a word.
+
+    `lemma` is UniDic's raw lemma of the word (see `clean_lemma`). A plain tuple: a long post has
+    tens of thousands of these.
+    """
 
     start: int
     end: int
     reading: str
-    token: Token | None = None
+    lemma: str = ""
 
-    @property
-    def lemma(self) -> str | None:
-        return self.token.lemma if self.token is not None else None
+
+def clean_lemma(raw: str | None) -> str | None:
+    """A UniDic lemma without its gloss ("ドル-dollar" -> "ドル", "私-代名詞" -> "私")."""
+    if not raw or raw == "*":
+        return None
+    head, sep, _gloss = raw.partition("-")
+    return head if sep and head else raw
 
 
 def _lines(output: str) -> list[list[str]]:
@@ -175,8 +178,11 @@ class _Tokens(Sequence):
             end = self.ends[i]
             start = end - len(surface)
             token = Token(self.text[start:end], start, end, part, lemma)
-            if kana and _KANA_VALUE.search(kana) and (self.detail or KANJI_RE.search(surface)):
-                token.reading = token.dictionary_reading = to_hiragana(kana)
+            if kana and _KANA_VALUE.search(kana):
+                if KANJI_RE.search(surface):
+                    token.reading = token.dictionary_reading = reading_from_kana(kana)
+                elif self.detail:
+                    token.reading = token.dictionary_reading = to_hiragana(kana)
             self.made[i] = token
         return token
 
@@ -187,17 +193,90 @@ def tokenize(text: str, *, detail: bool = False) -> list[Token]:
     With detail=False only the tokens that carry kanji are returned (all that ruby needs); with
     detail=True every token is, each with its reading (kana words and loanwords too).
     """
+    return tokenize_many([text], detail=detail)[0]
+
+
+def tokenize_many(texts: Sequence[str], *, detail: bool = False) -> list[list[Token]]:
+    """`tokenize` for each text. Each is analysed on its own: joining paragraphs into one MeCab
+    call would let one paragraph's words change how the next one is read."""
+    return [_tokenize_one(text, detail) if text else [] for text in texts]
+
+
+def _analyse(text: str, detail: bool) -> tuple[_Tokens, list[int]]:
     rows = [row for row in _lines(tagger().parse(text.translate(_DIGITS_TO_ASCII))) if len(row) == 5]
     tokens = _Tokens(text, rows, detail)
     kanji_search = KANJI_RE.search
     with_kanji = [i for i, row in enumerate(rows) if kanji_search(row[1])]
+    return tokens, with_kanji
+
+
+def _tokenize_one(text: str, detail: bool) -> list[Token]:
+    tokens, with_kanji = _analyse(text, detail)
     reading_rules.apply(tokens, with_kanji)
-    if detail:
-        return [tokens[i] for i in range(len(tokens))]
-    return [tokens[i] for i in with_kanji]
+    return [tokens[i] for i in range(len(tokens))] if detail else [tokens[i] for i in with_kanji]
+
+
+def ruby_many(texts: Sequence[str]) -> list[list[RubySpan]]:
+    """The ruby for each text, in text order: what rendering needs, built without a Token per word.
+
+    Same readings as `ruby_spans(tokenize(text))`; the rules still see full tokens around the
+    words they apply to.
+    """
+    return [_ruby_one(text) if text else [] for text in texts]
+
+
+def _ruby_one(text: str) -> list[RubySpan]:
+    tokens, with_kanji = _analyse(text, False)
+    rows = tokens.rows
+    triggers = reading_rules.rules().triggers
+    reading_rules.apply(tokens, [i for i in with_kanji if rows[i][1] in triggers])
+    made = tokens.made
+    ends = tokens.ends
+    out: list[RubySpan] = []
+    # The hot loop of every render: flat, with lookups bound to locals.
+    for i in with_kanji:
+        row = rows[i]
+        surface = row[1]
+        token = made.get(i)
+        reading = token.reading if token is not None else _hiragana(row[2])
+        if not reading:
+            continue
+        start = ends[i] - len(surface)
+        for s, e, r in align(surface, reading):
+            out.append(RubySpan(start + s, start + e, r, row[3]))
+    return out
+
+
+@functools.lru_cache(maxsize=100_000)
+def _hiragana(kana: str) -> str | None:
+    return reading_from_kana(kana) if kana and kana != "*" and _KANA_VALUE.search(kana) else None
 
 
 _KANA_VALUE = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")
+
+# ー in a reading of kanji stands for a long vowel that hiragana spells out (ギョーザ -> ぎょうざ):
+# after an e-row kana it is い (as in せんせい), after an o-row kana う (as in こうこう).
+_VOWEL_OF: dict[str, str] = {}
+for _row, _vowel in (
+    ("あかさたなはまやらわがざだばぱぁゃゎ", "あ"),
+    ("いきしちにひみりぎじぢびぴぃ", "い"),
+    ("うくすつぬふむゆるぐずづぶぷぅゅ", "う"),
+    ("えけせてねへめれげぜでべぺぇ", "い"),
+    ("おこそとのほもよろをごぞどぼぽぉょ", "う"),
+):
+    for _kana in _row:
+        _VOWEL_OF[_kana] = _vowel
+
+
+def reading_from_kana(kana: str) -> str:
+    """UniDic's katakana reading of a kanji word as hiragana, ー written out (ギョーザ -> ぎょうざ)."""
+    reading = to_hiragana(kana)
+    if "ー" not in reading:
+        return reading
+    out: list[str] = []
+    for ch in reading:
+        out.append(_VOWEL_OF.get(out[-1], ch) if ch == "ー" and out else ch)
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -228,7 +307,7 @@ def ruby_spans(tokens: Iterable[Token]) -> list[RubySpan]:
         if reading is None or KANJI_RE.search(token.surface) is None:
             continue
         for s, e, r in align(token.surface, reading):
-            spans.append(RubySpan(token.start + s, token.start + e, r, token))
+            spans.append(RubySpan(token.start + s, token.start + e, r, token._lemma))
     return spans
 
 

@@ -61,7 +61,7 @@ class FuriganaMode:
             return cls(value, 0, known_words)
         kind, _, number = value.partition(":")
         limits = {"grade": (1, MAX_GRADE - 1), "jlpt": (1, 5)}
-        if kind in limits and number.isdigit():
+        if kind in limits and number.isascii() and number.isdecimal():
             low, high = limits[kind]
             if low <= int(number) <= high:
                 return cls(kind, int(number), known_words)

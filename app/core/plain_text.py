@@ -13,17 +13,34 @@ import html
 import re
 from dataclasses import dataclass
 
+from app.core.furigana import KANJI_CHARS
+
 # The renderer emits well-formed HTML whose attribute values never hold a raw ">", with no
-# comments or scripts, so tags can be stripped by pattern: readings first, then every tag.
-_READINGS = re.compile(r"<(rt|rp)\b[^>]*>.*?</\1>", re.S)
-_TAG = re.compile(r"<[^>]*>")
+# comments or scripts, so tags can be found by pattern. Readings may nest (raw HTML can put an
+# <rt> inside an <rt>), so the walk counts how deep inside readings it is.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)?[^>]*>")
+_READING_TAGS = frozenset({"rt", "rp"})
 
 
 def html_to_text(fragment: str) -> str:
     """The text of rendered HTML outside <rt>/<rp>, entities decoded."""
     if "<" not in fragment:
         return html.unescape(fragment)
-    return html.unescape(_TAG.sub("", _READINGS.sub("", fragment)))
+    if "<rt" not in fragment and "<rp" not in fragment:
+        return html.unescape(_TAG.sub("", fragment))
+    out: list[str] = []
+    depth = 0
+    cursor = 0
+    for m in _TAG.finditer(fragment):
+        if depth == 0:
+            out.append(fragment[cursor : m.start()])
+        cursor = m.end()
+        name = (m.group(2) or "").lower()
+        if name in _READING_TAGS:
+            depth = max(0, depth - 1) if m.group(1) else depth + 1
+    if depth == 0:
+        out.append(fragment[cursor:])
+    return html.unescape("".join(out))
 
 
 @dataclass(frozen=True)
@@ -59,7 +76,8 @@ class PlainText:
 _RUBY = re.compile(r"<ruby\b[^>]*>(.*?)</ruby>", re.S)
 _RT = re.compile(r"<rt\b[^>]*>(.*?)</rt>", re.S)
 _RP = re.compile(r"<rp\b[^>]*>.*?</rp>", re.S)
-_IDEOGRAPH_RUN = re.compile(r"[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+# The same characters the renderer's own 漢字《よみ》 syntax takes as a base (kanji, 々, 〆, 〇, ヶ).
+_IDEOGRAPH_RUN = re.compile(f"[{KANJI_CHARS}]+")
 
 
 def html_to_aozora(fragment: str) -> str:

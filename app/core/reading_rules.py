@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.core.kana import is_kana
 from app.core.paths import resource
 
 if TYPE_CHECKING:
@@ -84,12 +85,17 @@ def rules() -> Rules:
             if len(surfaces) != len(readings):
                 raise ValueError(f"readings.tsv: {match} has {len(surfaces)} tokens but {len(readings)} readings")
             sequences.setdefault(surfaces[0], []).append((surfaces, readings))
-            if len(row) > 3 and row[3].strip():
-                alternatives["".join(surfaces)] = tuple(row[3].split())
+            extra = tuple(row[3].split()) if len(row) > 3 else ()
+            if extra and (len(surfaces) > 1 or not all(is_kana(a) for a in extra)):
+                raise ValueError(f"readings.tsv: alternatives of {match} must be kana words of a one-token rule")
+            if extra:
+                alternatives[surfaces[0]] = extra
         elif kind == "ju":
             ju.add(match)
         elif kind == "rendaku":
             rendaku[match] = reading
+        else:
+            raise ValueError(f"readings.tsv: unknown rule kind {kind!r} in {row!r}")
     for candidates in sequences.values():
         candidates.sort(key=lambda c: -len(c[0]))
     counters = {}
@@ -128,7 +134,7 @@ def apply(tokens: Sequence[Token], candidates: Iterable[int] | None = None) -> N
                 for j, reading in enumerate(readings):
                     if reading != "*" and reading:
                         tokens[i + j].reading = reading
-                    fixed.add(i + j)
+                        fixed.add(i + j)  # a "*" token stays open to the rules below (四月+一日)
                 break
         if i in fixed or i == 0 or tokens[i - 1].end != token.start:
             continue
@@ -157,6 +163,8 @@ def _matches(tokens: Sequence[Token], i: int, surfaces: tuple[str, ...]) -> bool
 def _ends_compound(prev: Token) -> bool:
     # A noun directly before (保険|会社) makes a compound; time nouns used as adverbs (今日|会社へ)
     # and numerals do not.
+    if prev.surface in ("お", "ご", "御"):
+        return False  # an honorific prefix (お菓子) is not a compound
     return prev.pos1 in ("名詞", "接頭辞") and prev.pos2 != "数詞" and prev.pos3 != "副詞可能"
 
 

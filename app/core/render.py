@@ -34,9 +34,12 @@ ALLOWED_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _VOID_TAGS = frozenset({"br"})
 _SIMPLE_TAG = re.compile(r"<(/?)([A-Za-z]+)\s*(/?)>")
 # Author ruby: ｜base《reading》 (explicit base) or kanji《reading》 (the kanji run before 《).
+# Without ｜ only a kana reading counts, so a title in 《》 after a kanji (小説《雪国》) stays text.
 _AUTHOR_RUBY = re.compile(
-    rf"[｜|]([^｜|《》\n]{{1,50}})《([^《》\n]{{1,50}})》|([{furigana.KANJI_CHARS}]{{1,50}})《([^《》\n]{{1,50}})》"
+    rf"[｜|]([^｜|《》\n]{{1,50}})《([^《》\n]{{1,50}})》|([{furigana.KANJI_CHARS}]{{1,50}})《([\u3041-\u309f\u30a0-\u30ff]{{1,50}})》"
 )
+# A bare address runs to the next space or Japanese punctuation; it may hold Japanese (an IRI
+# such as https://ja.wikipedia.org/wiki/日本), and none of it gets ruby.
 _URL_IN_TEXT = re.compile(r"(?:https?|ftp|file|mailto|javascript|data):[^\s<>\"'）」』】、。]+", re.I)
 # ---END--- (and similar) marks where a generated post was continued: a section break, never a
 # heading underline or a rule glued to the paragraph above.
@@ -121,7 +124,7 @@ def markdown() -> MarkdownIt:
 
 def _block_attr(token: MdToken) -> str:
     index = token.meta.get("kk_block") if token.meta else None
-    return f' data-kb="{index}"' if index is not None else ""
+    return f' data-kb="{index}"' if index is not None else ""  # the index is filled in once known
 
 
 def _render_text(self, tokens, idx, options, env) -> str:
@@ -226,7 +229,7 @@ class _InlineAnalysis:
         length = 0
         ruby_depth = 0
         in_autolink = False
-        open_tags: list[str] = []
+        open_tags: list[tuple[str, MdToken]] = []
         for child in children:
             kind = child.type
             if kind == "html_inline":
@@ -244,9 +247,17 @@ class _InlineAnalysis:
                     parts.append(seg.text)
                     length += len(seg.text)
                 self.text_children.append((child, segments))
-        if open_tags:
-            # Close what the post left open, so the browser and plain_text see the same tree.
-            closing = "".join(f"</{t}>" for t in reversed(open_tags))
+        # A ruby the post never closed would turn the rest of the paragraph into a hidden
+        # reading: show those tags as the text they are. Other tags are closed at the end, so
+        # the browser and plain_text see the same tree.
+        still_open = []
+        for name, opener in open_tags:
+            if name in ("ruby", "rt", "rp", "rb"):
+                opener.meta["kk_html"] = escapeHtml(opener.content)
+            else:
+                still_open.append(name)
+        if still_open:
+            closing = "".join(f"</{t}>" for t in reversed(still_open))
             last = children[-1]
             last.meta = dict(last.meta or {})
             if last.type in ("text", "html_inline"):
@@ -255,16 +266,25 @@ class _InlineAnalysis:
             else:
                 children.append(MdToken("html_inline", "", 0, content="", meta={"kk_html": closing}))
         self.text = "".join(parts)
-        self.tokens: list[furigana.Token] = []
+        self.tokens: list[furigana.Token] | None = None
+        self.annotated = False
 
-    def annotate(self, mode: FuriganaMode, keep_tokens: bool) -> None:
-        spans: list[furigana.RubySpan] = []
-        if furigana.KANJI_RE.search(self.text):
-            self.tokens = furigana.tokenize(self.text, detail=keep_tokens)
-            if mode.enabled:
-                spans = [s for s in furigana.ruby_spans(self.tokens) if mode.shows(self.text[s.start : s.end], s.lemma if mode.known_words else None)]
-        elif keep_tokens and self.text.strip():
-            self.tokens = furigana.tokenize(self.text, detail=True)
+    @property
+    def needs_tokens(self) -> bool:
+        return bool(furigana.KANJI_RE.search(self.text))
+
+    def annotate(
+        self, spans: list[furigana.RubySpan], mode: FuriganaMode, tokens: list[furigana.Token] | None = None, *, mark: bool = False
+    ) -> None:
+        """Turn this inline's text children into HTML with the ruby the mode lets through."""
+        self.tokens = tokens
+        if mode.kind != "all" or mode.known_words:
+            known = mode.known_words
+            spans = [
+                s for s in spans
+                if mode.shows(self.text[s.start : s.end], furigana.clean_lemma(s.lemma) if known else None)
+            ]
+        self.annotated = True
         # Most prose has nothing to escape; skipping escapeHtml then saves a call per piece.
         esc = escapeHtml if _NEEDS_ESCAPE.search(self.text) else str
         span_iter = iter(spans)
@@ -272,6 +292,8 @@ class _InlineAnalysis:
         for child, segments in self.text_children:
             out: list[str] = []
             for seg in segments:
+                if mark:
+                    out.append(_SEGMENT_MARK)
                 if seg.kind == "author":
                     out.append(f"<ruby>{escapeHtml(seg.text)}<rt>{escapeHtml(seg.reading)}</rt></ruby>")
                     continue
@@ -293,8 +315,11 @@ class _InlineAnalysis:
             child.meta["kk_html"] = "".join(out)
 
 
-def _prepare_html_inline(token: MdToken, open_tags: list[str], ruby_depth: int) -> int:
-    """Keep an allowed bare tag (no attributes), escape everything else; returns the ruby depth."""
+def _prepare_html_inline(token: MdToken, open_tags: list[tuple[str, MdToken]], ruby_depth: int) -> int:
+    """Keep an allowed bare tag (no attributes), escape everything else; returns the ruby depth.
+
+    `open_tags` holds the tags opened so far with the token that opened each.
+    """
     match = _SIMPLE_TAG.fullmatch(token.content.strip())
     token.meta = dict(token.meta or {})
     if match is None or match.group(2).lower() not in ALLOWED_INLINE_TAGS:
@@ -304,23 +329,24 @@ def _prepare_html_inline(token: MdToken, open_tags: list[str], ruby_depth: int) 
     if name in _VOID_TAGS:
         token.meta["kk_html"] = "<br>" if not closing else ""
         return ruby_depth
-    in_ruby = "ruby" in open_tags
+    names = [t for t, _opener in open_tags]
+    in_ruby = "ruby" in names
     if not closing:
         # rt/rp/rb only inside ruby, and no ruby inside ruby: the tree stays what we expect.
         if (name in ("rt", "rp", "rb") and not in_ruby) or (name == "ruby" and in_ruby) or (
-            name in ("rt", "rp", "rb") and open_tags and open_tags[-1] in ("rt", "rp", "rb")
+            name in ("rt", "rp", "rb") and names and names[-1] in ("rt", "rp", "rb")
         ):
             token.meta["kk_html"] = ""
             return ruby_depth
-        open_tags.append(name)
+        open_tags.append((name, token))
         token.meta["kk_html"] = f"<{name}>"
         return ruby_depth + (name == "ruby")
-    if name not in open_tags:
+    if name not in names:
         token.meta["kk_html"] = ""
         return ruby_depth
     closed = []
     while open_tags:
-        tag = open_tags.pop()
+        tag, _opener = open_tags.pop()
         closed.append(f"</{tag}>")
         if tag == "ruby":
             ruby_depth -= 1
@@ -383,60 +409,93 @@ _BLOCK_KINDS = {
 }
 
 
+# In token-collecting renders each analysed text segment is preceded by this private-use mark,
+# so its place in the plain text is read off the rendered text instead of searched for (a word
+# can also occur in a code span before it). Posts containing the mark fall back to searching.
+_SEGMENT_MARK = "\ue000"
+_BLOCK_INDEX = "\ue001kk-block\ue001"
+
+
 def render_markdown(body: str, options: RenderOptions | None = None) -> RenderedPost:
     """Render a Markdown body to HTML blocks plus its plain text (and tokens if asked)."""
     options = options or RenderOptions()
     md = markdown()
     env: dict = {"kk_allow_remote_images": options.allow_remote_images}
     tokens = md.parse(body, env)
+    mode = options.mode
+    collect = options.collect_tokens
+    marked = collect and _SEGMENT_MARK not in body
     blocks: list[RenderedBlock] = []
-    spans: list[BlockSpan] = []
-    all_tokens: list[dict] | None = [] if options.collect_tokens else None
+    block_spans: list[BlockSpan] = []
+    all_tokens: list[dict] | None = [] if collect else None
     parts: list[str] = []
     offset = 0
-    for index, block_tokens in enumerate(_top_level_blocks(tokens)):
+    for block_tokens in _top_level_blocks(tokens):
         first = block_tokens[0]
         first.meta = dict(first.meta or {})
-        first.meta["kk_block"] = index
-        if first.nesting == 1 and first.tag:
-            first.attrSet("data-kb", str(index))
-        analyses = []
-        for token in block_tokens:
-            if token.type == "inline" and token.children:
-                analysis = _InlineAnalysis(token.children)
-                analysis.annotate(options.mode, options.collect_tokens)
-                analyses.append(analysis)
+        first.meta["kk_block"] = _BLOCK_INDEX
+        if first.tag and (first.nesting == 1 or first.type == "hr"):
+            first.attrSet("data-kb", _BLOCK_INDEX)
+        analyses = [_InlineAnalysis(t.children) for t in block_tokens if t.type == "inline" and t.children]
+        for analysis in analyses:
+            if collect:
+                found = furigana.tokenize(analysis.text, detail=True) if analysis.text.strip() else []
+                furigana.alternatives(analysis.text, found)
+                analysis.annotate(furigana.ruby_spans(found) if mode.enabled else [], mode, found, mark=marked)
+            elif mode.enabled and analysis.needs_tokens:
+                analysis.annotate(furigana.ruby_many([analysis.text])[0], mode)
+            else:
+                analysis.annotate([], mode)
         block_html = md.renderer.render(block_tokens, md.options, env)
         if not block_html:
-            continue
+            continue  # e.g. raw HTML that was all script: no block, and no index used up
         text = html_to_text(block_html)
+        if collect:
+            text, block_html, segment_starts = _take_marks(text, block_html) if marked else (text, block_html, None)
+            all_tokens.extend(_tokens_in_plain_text(analyses, text, offset, segment_starts))
+        block_html = block_html.replace(_BLOCK_INDEX, str(len(blocks)), 1)
         kind = _BLOCK_KINDS.get(first.type, first.type)
         blocks.append(RenderedBlock(len(blocks), kind, block_html))
-        spans.append(BlockSpan(len(spans), offset, offset + len(text), kind))
-        if all_tokens is not None:
-            all_tokens.extend(_tokens_in_plain_text(analyses, text, offset))
+        block_spans.append(BlockSpan(len(block_spans), offset, offset + len(text), kind))
         parts.append(text)
         offset += len(text)
-    plain = PlainText("".join(parts), tuple(spans))
+    plain = PlainText("".join(parts), tuple(block_spans))
     return RenderedPost(blocks, plain, "", "ja" if _has_japanese(body) else "en", all_tokens)
 
 
-def _tokens_in_plain_text(analyses: list[_InlineAnalysis], block_text: str, block_offset: int) -> list[dict]:
-    """Place each analysed token in the block's plain text (text children appear there in order)."""
+def _take_marks(text: str, block_html: str) -> tuple[str, str, list[int]]:
+    """Remove the segment marks; return the clean text and HTML and where each segment starts."""
+    starts = []
+    pieces = text.split(_SEGMENT_MARK)
+    position = len(pieces[0])
+    for piece in pieces[1:]:
+        starts.append(position)
+        position += len(piece)
+    return "".join(pieces), block_html.replace(_SEGMENT_MARK, ""), starts
+
+
+def _tokens_in_plain_text(
+    analyses: list[_InlineAnalysis], block_text: str, block_offset: int, segment_starts: list[int] | None
+) -> list[dict]:
+    """Place each analysed token in the block's plain text, segment by segment."""
     out: list[dict] = []
     cursor = 0
+    k = 0
     for analysis in analyses:
-        # Map every offset of the analysed string to the plain text, segment by segment.
         mapping: dict[int, int] = {}
         for _child, segments in analysis.text_children:
             for seg in segments:
-                found = block_text.find(seg.text, cursor)
-                if found < 0:
+                if segment_starts is not None:
+                    found = segment_starts[k] if k < len(segment_starts) else -1
+                    k += 1
+                else:
+                    found = block_text.find(seg.text, cursor)
+                if found < 0 or block_text[found : found + len(seg.text)] != seg.text:
                     continue
-                for k in range(len(seg.text) + 1):
-                    mapping.setdefault(seg.start + k, found + k)
+                for j in range(len(seg.text) + 1):
+                    mapping.setdefault(seg.start + j, found + j)
                 cursor = found + len(seg.text)
-        for token in analysis.tokens:
+        for token in analysis.tokens or ():
             if not token.surface.strip():
                 continue
             start, end = mapping.get(token.start), mapping.get(token.end)
@@ -459,7 +518,8 @@ def furigana_html(text: str, mode: FuriganaMode) -> str:
     """Escaped HTML of a line of prose (a title, say) with ruby as the mode allows."""
     child = MdToken("text", "", 0, content=text)
     analysis = _InlineAnalysis([child])
-    analysis.annotate(mode, False)
+    spans = furigana.ruby_many([analysis.text])[0] if mode.enabled and analysis.needs_tokens else []
+    analysis.annotate(spans, mode)
     return child.meta["kk_html"]
 
 

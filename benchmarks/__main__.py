@@ -1,0 +1,90 @@
+"""`python -m benchmarks`: print the foundation's speed and accuracy figures.
+
+Times are the best of several runs (the machines are shared and noisy); ratios compare figures
+measured in the same run, which is what the targets are about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from app.core import furigana
+from app.core.paths import sample_post_path
+from app.core.post import load_post
+from app.core.render import RenderOptions, render_markdown
+from benchmarks import reading_accuracy
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def raw_tagger():
+    """fugashi as a user would open it on unidic-lite, producing node objects (the floor)."""
+    import fugashi
+    import unidic_lite
+
+    rc = os.path.join(unidic_lite.DICDIR, "mecabrc")
+    return fugashi.Tagger(f'-r "{rc}" -d "{unidic_lite.DICDIR}"')
+
+
+def speed(repeat: int) -> None:
+    body = load_post(sample_post_path()).body
+    tagger = raw_tagger()
+    print("Speed (best of %d runs, milliseconds)" % repeat)
+    print(f"{'text':<18}{'chars':>8}{'raw tok':>10}{'raw+kana':>10}{'furigana':>10}{'render':>10}{'render/raw':>12}")
+    results = {}
+    for times in (1, 10, 33):
+        text = "\n\n".join([body] * times)
+        render_markdown(text)  # warm caches shared by every size (alignment, rule tables)
+        raw = best_of(lambda: [n.surface for n in tagger(text)], repeat)
+        raw_kana = best_of(lambda: [(n.surface, n.feature.kana) for n in tagger(text)], repeat)
+        fur = best_of(lambda: furigana.ruby_spans(furigana.tokenize(text)), repeat)
+        full = best_of(lambda: render_markdown(text, RenderOptions()), repeat)
+        results[times] = (raw, fur, full)
+        label = "sample" if times == 1 else f"sample x{times}"
+        print(f"{label:<18}{len(text):>8}{raw*1e3:>10.1f}{raw_kana*1e3:>10.1f}{fur*1e3:>10.1f}{full*1e3:>10.1f}{full/raw:>11.2f}x")
+    raw1, fur1, full1 = results[1]
+    raw10, fur10, full10 = results[10]
+    print()
+    print(f"full render / raw tokenization (sample):      {full1/raw1:.2f}x   (target <= 2.5x)")
+    print(f"full render / raw tokenization (x10):         {full10/raw10:.2f}x")
+    print(f"x10 text / x1 text, raw tokenization:         {raw10/raw1:.2f}x")
+    print(f"x10 text / x1 text, furigana:                 {fur10/fur1:.2f}x")
+    print(f"x10 text / x1 text, full render:              {full10/full1:.2f}x   (target <= 11x)")
+    print(f"x33 text (~{len(body)*33//1000}k chars) / x1 text, full render:  {results[33][2]/full1:.2f}x")
+
+
+def accuracy(show_misses: bool) -> None:
+    print("Reading accuracy (hand-built gold lists, benchmarks/data/)")
+    for result in reading_accuracy.measure_all():
+        print(f"  {result.name:<28} {result.rows - len(result.misses):>5}/{result.rows:<5} = {result.ratio:.2%}   (target >= 98%)")
+        if show_misses:
+            for miss in result.misses:
+                print(f"      {miss.word}: expected {miss.expected}, shown {miss.shown}  [{miss.note}] {miss.sentence}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--misses", action="store_true", help="list every reading the gold lists disagree with")
+    args = parser.parse_args(argv)
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    speed(args.repeat)
+    print()
+    accuracy(args.misses)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
