@@ -47,12 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kakikomi", description="Read Japanese and English posts with furigana.")
     parser.add_argument("--version", action="version", version=f"Kakikomi {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # --db on every command: the library commands use it, and render/furigana apply the reader's
+    # corrections (and, if asked, known words) from it when it exists.
+    common = _Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", help="the library file (default: $KAKIKOMI_HOME/library.sqlite3)")
 
-    info = commands.add_parser("info", help="print a post's metadata, encoding and warnings as JSON")
+    info = commands.add_parser("info", parents=[common], help="print a post's metadata, encoding and warnings as JSON")
     info.add_argument("file", metavar="FILE")
     info.set_defaults(run=cmd_info)
 
-    render = commands.add_parser("render", help="render a post to a standalone HTML page")
+    render = commands.add_parser("render", parents=[common], help="render a post to a standalone HTML page")
     render.add_argument("file", metavar="FILE")
     render.add_argument("-o", "--output", metavar="OUT.html", help="write here (default: standard output)")
     render.add_argument("--furigana", type=_furigana_mode, default=FuriganaMode(), metavar="off|all|grade:N|jlpt:N")
@@ -61,10 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--allow-remote-images", action="store_true", help="load the post's remote images")
     render.set_defaults(run=cmd_render)
 
-    furigana = commands.add_parser("furigana", help="print the post's text with readings")
+    furigana = commands.add_parser("furigana", parents=[common], help="print the post's text with readings")
     furigana.add_argument("file", metavar="FILE")
     furigana.add_argument("--format", choices=("aozora", "json"), default="aozora")
     furigana.set_defaults(run=cmd_furigana)
+
+    from app.cli_library import add_library_commands
+
+    add_library_commands(commands, common)
     return parser
 
 
@@ -75,13 +83,13 @@ def _load(path: str) -> Post:
         raise UserError(str(exc)) from None
 
 
-def _emit(text: str) -> None:
+def emit(text: str) -> None:
     # Always UTF-8, whatever the terminal's locale says: scripts parse this output.
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.buffer.flush()
 
 
-def _json(value: object) -> str:
+def to_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -92,7 +100,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     info["characters"] = len(rendered.plain.text)
     info["body_characters"] = len(post.body)
     info["blocks"] = len(rendered.blocks)
-    _emit(_json(info))
+    emit(to_json(info))
     return EXIT_OK
 
 
@@ -104,7 +112,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         post, rendered, theme=args.theme, vertical=args.vertical, allow_remote_images=args.allow_remote_images
     )
     if args.output is None:
-        _emit(page)
+        emit(page)
         return EXIT_OK
     out = Path(args.output)
     if out.is_dir():
@@ -122,10 +130,10 @@ def cmd_furigana(args: argparse.Namespace) -> int:
     post = _load(args.file)
     if args.format == "json":
         rendered = render_post(post, RenderOptions(collect_tokens=True))
-        _emit(_json(rendered.tokens or []))
+        emit(to_json(rendered.tokens or []))
     else:
         rendered = render_post(post, RenderOptions())
-        _emit("".join(html_to_aozora(block.html) for block in rendered.blocks))
+        emit("".join(html_to_aozora(block.html) for block in rendered.blocks))
     return EXIT_OK
 
 
@@ -152,4 +160,4 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-COMMANDS = frozenset({"info", "render", "furigana"})
+COMMANDS = frozenset({"info", "render", "furigana", "import", "list", "annotate", "annotations", "search", "export", "import-annotations"})

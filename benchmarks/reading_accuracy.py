@@ -16,7 +16,7 @@ from app.core import furigana
 from app.core.kana import to_hiragana
 
 DATA = Path(__file__).resolve().parent / "data"
-GOLD_FILES = ("reading_gold.tsv", "reading_gold_holdout.tsv")
+GOLD_FILES = ("reading_gold.tsv", "reading_gold_holdout.tsv", "reading_gold_fresh.tsv")
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９,.]*")
 
 

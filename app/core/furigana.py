@@ -16,6 +16,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from app.core import reading_rules
@@ -360,3 +361,37 @@ def _sentences(text: str) -> Iterable[tuple[int, str]]:
         start = m.end()
     if start < len(text):
         yield start, text[start:]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word of a text as the search index keeps it: surface, dictionary form and reading."""
+
+    surface: str
+    lemma: str | None
+    reading: str | None
+
+
+_NOT_WORDS = ("補助記号", "空白", "記号")
+
+
+def terms(text: str) -> set[Term]:
+    """The distinct words of `text` (punctuation and white space left out), for indexing.
+
+    Uses UniDic's own readings (no context rules): an index wants every reading a reader might
+    type, and is built for whole libraries, where speed matters more.
+    """
+    found: set[Term] = set()
+    for start in range(0, len(text), _TERMS_CHUNK):
+        piece = text[start : start + _TERMS_CHUNK]
+        for row in _lines(tagger().parse(piece.translate(_DIGITS_TO_ASCII))):
+            if len(row) != 5 or row[4].startswith(_NOT_WORDS) or not row[1].strip():
+                continue
+            kana = row[2]
+            found.add(Term(row[1], clean_lemma(row[3]), to_hiragana(kana) if kana and _KANA_VALUE.search(kana) else None))
+    return found
+
+
+# MeCab's lattice grows with its input; index long texts in pieces (a word cut at a piece's edge
+# is indexed as two fragments, which costs a little recall at those few places only).
+_TERMS_CHUNK = 50_000

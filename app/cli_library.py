@@ -1,0 +1,155 @@
+"""The library commands: import, list, annotate, annotations, search, export, import-annotations.
+
+Same conventions as app.cli: exit 0 on success, 2 and one line on stderr for a user error. Every
+command takes --db PATH (else $KAKIKOMI_HOME/library.sqlite3, else the platform's data folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app import cli
+from app.core import library, search
+from app.core.store import COLORS, Store, StoreError, open_store
+
+
+def open_library(args: argparse.Namespace, *, create: bool = True) -> Store:
+    try:
+        return open_store(getattr(args, "db", None), create=create)
+    except StoreError as exc:
+        raise cli.UserError(str(exc)) from None
+
+
+def _post(store: Store, ref: str):
+    try:
+        return store.post(ref)
+    except StoreError as exc:
+        raise cli.UserError(str(exc)) from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with open_library(args) as store:
+        report = library.import_paths(store, args.paths)
+    if args.json:
+        cli.emit(cli.to_json(report.to_json()))
+    else:
+        done = len(report.added) + len(report.updated) + len(report.unchanged)
+        print(
+            f"Imported {done} post{'s' if done != 1 else ''}: {len(report.added)} new, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged."
+        )
+        if report.reanchored or report.orphaned:
+            print(f"Highlights moved with their text: {report.reanchored}; orphaned (kept): {report.orphaned}.")
+    for path, reason in report.errors:
+        print(f"kakikomi: skipped {path}: {reason}", file=sys.stderr)
+    nothing_done = not (report.added or report.updated or report.unchanged)
+    return cli.EXIT_USER_ERROR if report.errors and nothing_done else cli.EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_library(args) as store:
+        posts = store.posts()
+    if args.json:
+        cli.emit(cli.to_json([p.to_json() for p in posts]))
+        return cli.EXIT_OK
+    if not posts:
+        print("The library is empty; add posts with `kakikomi import FILE_OR_FOLDER`.")
+        return cli.EXIT_OK
+    for p in posts:
+        print(f"{p.id:>5}  {(p.date or '')[:10]:<10}  {p.highlight_count:>3} highlights  {p.title}")
+    return cli.EXIT_OK
+
+
+def annotation_json(a) -> dict:
+    """The fields scripts rely on (see the issue): id, quote, start, end, tags, note, colour, orphan."""
+    return {
+        "id": a.id, "post": a.post_id, "quote": a.exact, "start": a.start, "end": a.end, "tags": list(a.tags),
+        "note": a.note, "colour": a.color, "orphan": a.orphan, "created": a.created, "updated": a.updated,
+    }
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    with open_library(args) as store:
+        post = _post(store, args.post)
+        try:
+            made = library.annotate_quote(
+                store, post, args.quote, occurrence=args.occurrence, tags=args.tag or (), note=args.note or "", color=args.color
+            )
+        except StoreError as exc:
+            raise cli.UserError(str(exc)) from None
+    if args.json:
+        cli.emit(cli.to_json(annotation_json(made)))
+    else:
+        print(made.id)
+    return cli.EXIT_OK
+
+
+def cmd_annotations(args: argparse.Namespace) -> int:
+    with open_library(args) as store:
+        post = _post(store, args.post)
+        found = store.annotations(post.id)
+    if args.json:
+        cli.emit(cli.to_json([annotation_json(a) for a in found]))
+        return cli.EXIT_OK
+    if not found:
+        print(f"No highlights in “{post.title}” yet.")
+    for a in found:
+        tags = " ".join(f"#{t}" for t in a.tags)
+        orphan = "  [orphan]" if a.orphan else ""
+        print(f"{a.id}  {a.start}-{a.end}  {a.color}  {tags}{orphan}\n    {a.exact}" + (f"\n    note: {a.note}" if a.note else ""))
+    return cli.EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with open_library(args) as store:
+        try:
+            hits = search.search(store, args.query, limit=args.limit)
+        except ValueError as exc:
+            raise cli.UserError(str(exc)) from None
+    if args.json:
+        cli.emit(cli.to_json([h.to_json() for h in hits]))
+        return cli.EXIT_OK
+    if not hits:
+        print(f"Nothing found for {args.query!r}.")
+    for h in hits:
+        where = f"@{h.offset}" if h.offset is not None else ""
+        print(f"[{h.post_id}] {h.title} ({h.kind}{where})\n    {h.marked}")
+    return cli.EXIT_OK
+
+
+def add_library_commands(commands, common: argparse.ArgumentParser) -> None:
+    """Register the library commands on the `kakikomi` sub-command parser."""
+    imp = commands.add_parser("import", parents=[common], help="add files and folders of posts to the library")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(run=cmd_import)
+
+    lst = commands.add_parser("list", parents=[common], help="list the posts in the library")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(run=cmd_list)
+
+    ann = commands.add_parser("annotate", parents=[common], help="highlight a quote in a post")
+    ann.add_argument("post", metavar="POST", help="a post id or a source path")
+    ann.add_argument("--quote", required=True, metavar="TEXT")
+    ann.add_argument("--occurrence", type=int, default=1, metavar="N", help="which occurrence of the quote (from 1)")
+    ann.add_argument("--tag", action="append", metavar="T", help="a tag (repeat for several)")
+    ann.add_argument("--note", metavar="TEXT")
+    ann.add_argument("--color", "--colour", dest="color", choices=COLORS, default="yellow", metavar="NAME")
+    ann.add_argument("--json", action="store_true")
+    ann.set_defaults(run=cmd_annotate)
+
+    anns = commands.add_parser("annotations", parents=[common], help="list a post's highlights")
+    anns.add_argument("post", metavar="POST")
+    anns.add_argument("--json", action="store_true")
+    anns.set_defaults(run=cmd_annotations)
+
+    sea = commands.add_parser("search", parents=[common], help="search post text, quotes, notes and tags")
+    sea.add_argument("query", metavar="QUERY")
+    sea.add_argument("--limit", type=int, default=search.MAX_RESULTS)
+    sea.add_argument("--json", action="store_true")
+    sea.set_defaults(run=cmd_search)
+
+
+LIBRARY_COMMANDS = frozenset({"import", "list", "annotate", "annotations", "search", "export", "import-annotations"})

@@ -1,0 +1,239 @@
+"""What a reader does with the library: import posts, highlight, tag, note, delete, re-attach.
+
+Each function is one user action and one transaction. Importing a changed file re-anchors its
+highlights in the new text; a highlight that cannot be placed becomes an orphan and is kept.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from app.core import search
+from app.core.anchoring import anchor, describe
+from app.core.furigana_mode import FuriganaMode
+from app.core.post import POST_SUFFIXES, PostError, load_post
+from app.core.render import RenderOptions, render_post
+from app.core.store import COLORS, DEFAULT_COLOR, Annotation, PostRecord, Store, StoreError, new_annotation_id, now
+
+ProgressCallback = Callable[[int, int, Path], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import did, file by file; `errors` holds (file, one-sentence reason)."""
+
+    added: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    reanchored: int = 0
+    orphaned: int = 0
+    cancelled: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "errors": [{"file": f, "error": e} for f, e in self.errors],
+            "reanchored": self.reanchored, "orphaned": self.orphaned, "cancelled": self.cancelled,
+        }
+
+
+def collect_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Post files under `paths` (folders searched recursively, hidden folders skipped), sorted;
+    plus (path, reason) for paths that do not exist."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files.extend(Path(root) / n for n in sorted(names) if n.lower().endswith(POST_SUFFIXES) and not n.startswith("."))
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append((str(raw), f"{path.name or raw} does not exist."))
+    return list(dict.fromkeys(files)), missing
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import files and folders; one bad file never stops the rest (its error is collected)."""
+    files, missing = collect_files(paths)
+    report = ImportReport(errors=list(missing))
+    for number, path in enumerate(files, 1):
+        if cancelled is not None and cancelled():
+            report.cancelled = True
+            break
+        if progress is not None:
+            progress(number, len(files), path)
+        try:
+            status, post_id, moved, orphaned = import_file(store, path)
+        except (PostError, StoreError) as exc:
+            report.errors.append((str(path), str(exc)))
+            continue
+        getattr(report, status).append(post_id)
+        report.reanchored += moved
+        report.orphaned += orphaned
+    return report
+
+
+def import_file(store: Store, path: Path) -> tuple[str, int, int, int]:
+    """Import one file: ("added"|"updated"|"unchanged", post id, highlights moved, orphaned)."""
+    post = load_post(path)
+    source = str(Path(path).expanduser().resolve())
+    existing = store.post_by_path(source)
+    if existing is not None and existing.content_hash == post.content_hash:
+        return "unchanged", existing.id, 0, 0
+    text = render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain.text
+    values = {
+        "source_path": source, "title": post.title, "date": post.date, "author": post.author,
+        "tags": post.tags, "categories": post.categories, "excerpt": post.excerpt, "encoding": post.encoding,
+        "content_hash": post.content_hash, "warnings": post.warnings, "front_matter": dict(post.front_matter),
+        "text": text,
+    }
+    moved = orphaned = 0
+    with store.transaction():
+        post_id = store.save_post(values, existing)
+        search.index_post(store, post_id, text)
+        if existing is not None:
+            moved, orphaned = _reanchor(store, post_id, text)
+    return ("updated" if existing else "added"), post_id, moved, orphaned
+
+
+def _reanchor(store: Store, post_id: int, text: str) -> tuple[int, int]:
+    """Place every live highlight of a post in its new text; returns (moved, newly orphaned).
+
+    `updated` is left alone: it records the reader's edits, which merging compares.
+    """
+    moved = orphaned = 0
+    for annotation in store.annotations(post_id):
+        found = anchor(text, annotation.selectors)
+        if found is None:
+            if not annotation.orphan:
+                store.put_annotation(replace(annotation, orphan=True))
+                orphaned += 1
+            continue
+        if found.method == "position" and not annotation.orphan:
+            continue
+        selectors = describe(text, found.start, found.end)
+        store.put_annotation(
+            replace(
+                annotation, exact=selectors.quote.exact, prefix=selectors.quote.prefix, suffix=selectors.quote.suffix,
+                start=found.start, end=found.end, orphan=False,
+            ),
+            on_change=lambda a: search.index_annotation(store, a),
+        )
+        moved += 1
+    return moved, orphaned
+
+
+# --- highlights ------------------------------------------------------------------------------
+
+
+def _check_color(color: str) -> str:
+    if color not in COLORS:
+        raise StoreError(f"Unknown colour {color!r}: use one of {', '.join(COLORS)}.")
+    return color
+
+
+def _clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    cleaned = []
+    for tag in tags:
+        tag = tag.strip().lstrip("#").strip()
+        if not tag:
+            continue
+        if any(c.isspace() for c in tag):
+            raise StoreError(f"A tag cannot contain spaces ({tag!r}); use - or _ instead.")
+        cleaned.append(tag)
+    return tuple(dict.fromkeys(cleaned))
+
+
+def annotate_span(
+    store: Store, post: PostRecord, start: int, end: int, *, tags: Iterable[str] = (), note: str = "", color: str = DEFAULT_COLOR
+) -> Annotation:
+    """Highlight post.text[start:end]."""
+    try:
+        selectors = describe(post.text, start, end)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
+    stamp = now()
+    annotation = Annotation(
+        id=new_annotation_id(), post_id=post.id, exact=selectors.quote.exact, prefix=selectors.quote.prefix,
+        suffix=selectors.quote.suffix, start=start, end=end, color=_check_color(color), note=note,
+        tags=_clean_tags(tags), created=stamp, updated=stamp,
+    )
+    return store.put_annotation(annotation, on_change=lambda a: search.index_annotation(store, a))
+
+
+def find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int]:
+    """The span of the N-th occurrence (1-based) of `quote` in `text`; StoreError if there is none."""
+    if not quote:
+        raise StoreError("The quote to highlight is empty.")
+    if occurrence < 1:
+        raise StoreError("--occurrence counts from 1.")
+    at = -1
+    for _ in range(occurrence):
+        at = text.find(quote, at + 1)
+        if at < 0:
+            count = text.count(quote)
+            where = "does not occur in the post" if count == 0 else f"occurs only {count} time{'s' if count > 1 else ''}"
+            raise StoreError(f"The quote {quote!r} {where}.")
+    return at, at + len(quote)
+
+
+def annotate_quote(store: Store, post: PostRecord, quote: str, *, occurrence: int = 1, **options) -> Annotation:
+    """Highlight the N-th occurrence of `quote` in the post's text."""
+    start, end = find_quote(post.text, quote, occurrence)
+    return annotate_span(store, post, start, end, **options)
+
+
+def update_annotation(
+    store: Store, annotation_id: str, *, note: str | None = None, tags: Iterable[str] | None = None, color: str | None = None
+) -> Annotation:
+    """Change a highlight's note, tags or colour."""
+    current = store.annotation(annotation_id)
+    changed = replace(
+        current,
+        note=current.note if note is None else note,
+        tags=current.tags if tags is None else _clean_tags(tags),
+        color=current.color if color is None else _check_color(color),
+        updated=now(),
+    )
+    return store.put_annotation(changed, on_change=lambda a: search.index_annotation(store, a))
+
+
+def delete_annotation(store: Store, annotation_id: str) -> Annotation:
+    """Mark a highlight deleted (kept for undo and for merging with other copies)."""
+    current = store.annotation(annotation_id)
+    stamp = now()
+    return store.put_annotation(replace(current, deleted=stamp, updated=stamp), on_change=lambda a: search.index_annotation(store, a))
+
+
+def restore_annotation(store: Store, annotation_id: str) -> Annotation:
+    """Undo a deletion."""
+    current = store.annotation(annotation_id)
+    return store.put_annotation(replace(current, deleted=None, updated=now()), on_change=lambda a: search.index_annotation(store, a))
+
+
+def reattach(store: Store, annotation_id: str, start: int, end: int) -> Annotation:
+    """Attach a (typically orphaned) highlight to post.text[start:end]."""
+    current = store.annotation(annotation_id)
+    post = store.post(current.post_id)
+    try:
+        selectors = describe(post.text, start, end)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
+    changed = replace(
+        current, exact=selectors.quote.exact, prefix=selectors.quote.prefix, suffix=selectors.quote.suffix,
+        start=start, end=end, orphan=False, updated=now(),
+    )
+    return store.put_annotation(changed, on_change=lambda a: search.index_annotation(store, a))

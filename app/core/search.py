@@ -1,0 +1,223 @@
+"""Search over posts' text, highlight quotes, notes and tags that works for Japanese.
+
+Two FTS5 indexes (created by the store's migrations) answer every query:
+- `search_text` (trigram tokenizer) finds any substring of three characters or more, Japanese or
+  English, case-insensitively; a phrase in double quotes is matched as written.
+- `search_words` (fugashi words: surfaces, dictionary forms and hiragana readings) finds the one-
+  and two-character words the trigram index cannot (投資, 株), and kana queries by reading
+  (とうし finds 投資). `lexicon` maps readings back to surfaces to place the snippet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.core import furigana
+from app.core.kana import is_kana, to_hiragana
+from app.core.store import Annotation, Store
+
+SNIPPET_CONTEXT = 30
+MAX_RESULTS = 50
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One match: which post, where (text, quote, note or tag), and a snippet with the match marked."""
+
+    post_id: int
+    title: str
+    kind: str  # "text", "quote", "note" or "tag"
+    annotation_id: str | None
+    snippet: str
+    match_start: int  # the match inside `snippet`
+    match_end: int
+    offset: int | None  # where the match starts in the post's plain text (text and quote hits)
+
+    @property
+    def marked(self) -> str:
+        """The snippet with the match between 【 and 】."""
+        return f"{self.snippet[: self.match_start]}【{self.snippet[self.match_start : self.match_end]}】{self.snippet[self.match_end :]}"
+
+    def to_json(self) -> dict:
+        return {
+            "post": self.post_id, "title": self.title, "kind": self.kind, "annotation": self.annotation_id,
+            "snippet": self.snippet, "match": [self.match_start, self.match_end], "marked": self.marked,
+            "offset": self.offset,
+        }
+
+
+# --- indexing --------------------------------------------------------------------------------
+
+
+def _words(text: str, lexicon: set[tuple[str, str]] | None = None) -> str:
+    words: set[str] = set()
+    for term in furigana.terms(text):
+        words.add(term.surface)
+        if term.lemma:
+            words.add(term.lemma)
+        if term.reading:
+            words.add(term.reading)
+            if lexicon is not None and furigana.KANJI_RE.search(term.surface):
+                lexicon.add((term.reading, term.surface))
+    return " ".join(sorted(words))
+
+
+def _add(store: Store, kind: str, post_id: int, annotation_id: str | None, body: str, lexicon: set | None = None) -> None:
+    store.db.execute(
+        "INSERT INTO search_text (kind, post_id, annotation_id, body) VALUES (?, ?, ?, ?)", [kind, post_id, annotation_id, body]
+    )
+    store.db.execute(
+        "INSERT INTO search_words (kind, post_id, annotation_id, words) VALUES (?, ?, ?, ?)",
+        [kind, post_id, annotation_id, _words(body, lexicon)],
+    )
+
+
+def index_post(store: Store, post_id: int, text: str) -> None:
+    """(Re)index a post's plain text; call inside the transaction that saves the post."""
+    store.db.execute("DELETE FROM search_text WHERE kind = 'text' AND post_id = ?", [post_id])
+    store.db.execute("DELETE FROM search_words WHERE kind = 'text' AND post_id = ?", [post_id])
+    lexicon: set[tuple[str, str]] = set()
+    _add(store, "text", post_id, None, text, lexicon)
+    store.db.conn.executemany("INSERT OR IGNORE INTO lexicon (reading, surface) VALUES (?, ?)", sorted(lexicon))
+
+
+def index_annotation(store: Store, annotation: Annotation) -> None:
+    """(Re)index a highlight's quote, note and tags; a deleted highlight leaves the index."""
+    store.db.execute("DELETE FROM search_text WHERE annotation_id = ?", [annotation.id])
+    store.db.execute("DELETE FROM search_words WHERE annotation_id = ?", [annotation.id])
+    if annotation.deleted:
+        return
+    lexicon: set[tuple[str, str]] = set()
+    _add(store, "quote", annotation.post_id, annotation.id, annotation.exact, lexicon)
+    if annotation.note.strip():
+        _add(store, "note", annotation.post_id, annotation.id, annotation.note, lexicon)
+    if annotation.tags:
+        _add(store, "tag", annotation.post_id, annotation.id, " ".join(annotation.tags))
+    store.db.conn.executemany("INSERT OR IGNORE INTO lexicon (reading, surface) VALUES (?, ?)", sorted(lexicon))
+
+
+# --- querying --------------------------------------------------------------------------------
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def search(store: Store, query: str, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
+    """Posts and highlights matching `query`, best first; raises ValueError for an empty query."""
+    phrase = len(query.strip()) > 1 and query.strip()[0] == query.strip()[-1] == '"'
+    text = _SPACE.sub(" ", query.strip().strip('"').strip())
+    if not text:
+        raise ValueError("Type something to search for.")
+    rows: list[tuple[str, int, str | None]] = []  # (kind, post_id, annotation_id) in rank order
+    needles: dict[tuple[str, int, str | None], list[str]] = {}
+
+    def take(found, needle_list):
+        for kind, post_id, annotation_id in found:
+            key = (kind, int(post_id), annotation_id)
+            if key not in needles:
+                rows.append(key)
+                needles[key] = list(needle_list)
+            else:
+                needles[key].extend(n for n in needle_list if n not in needles[key])
+
+    if len(text) >= 3:
+        found = store.db.execute(
+            "SELECT kind, post_id, annotation_id FROM search_text WHERE search_text MATCH ? ORDER BY rank LIMIT ?",
+            [_fts_string(text), limit * 4],
+        ).fetchall()
+        take(found, [text])
+    if not phrase and " " not in text:
+        reading = to_hiragana(text) if is_kana(text) else None
+        terms = [text] + ([reading] if reading and reading != text else [])
+        for term in terms:
+            # A short word also finds longer words that start with it (投資 -> 投資家).
+            pattern = _fts_string(term) + ("*" if len(term) <= 2 else "")
+            found = store.db.execute(
+                "SELECT kind, post_id, annotation_id FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
+                [pattern, limit * 4],
+            ).fetchall()
+            take(found, _surfaces_for(store, term) if is_kana(term) else [term])
+    hits: list[SearchHit] = []
+    for key in rows:
+        hit = _hit(store, key, needles[key])
+        if hit is not None:
+            hits.append(hit)
+        if len(hits) >= limit:
+            break
+    return hits
+
+
+def _surfaces_for(store: Store, reading: str) -> list[str]:
+    """The query itself and every surface the library has with this reading (とうし -> 投資)."""
+    surfaces = [r[0] for r in store.db.execute("SELECT surface FROM lexicon WHERE reading = ? LIMIT 20", [to_hiragana(reading)])]
+    return [reading, *surfaces]
+
+
+def _hit(store: Store, key: tuple[str, int, str | None], needles: list[str]) -> SearchHit | None:
+    kind, post_id, annotation_id = key
+    post = store.db.execute("SELECT title FROM posts WHERE id = ?", [post_id]).fetchone()
+    if post is None:
+        return None
+    title = post[0]
+    if kind == "text":
+        return _text_hit(store, post_id, title, needles)
+    annotation = store.db.execute("SELECT exact, note, start, deleted FROM annotations WHERE id = ?", [annotation_id]).fetchone()
+    if annotation is None or annotation[3] is not None:
+        return None
+    exact, note, start, _deleted = annotation
+    source = {"quote": exact, "note": note, "tag": ""}.get(kind, exact)
+    if kind == "tag":
+        tags = [r[0] for r in store.db.execute("SELECT tag FROM annotation_tags WHERE annotation_id = ?", [annotation_id])]
+        source = " ".join(f"#{t}" for t in tags)
+    snippet, s, e, at = _snippet(source, needles)
+    offset = start + at if kind == "quote" and at is not None else (start if kind == "quote" else None)
+    return SearchHit(post_id, title, kind, annotation_id, snippet, s, e, offset)
+
+
+def _text_hit(store: Store, post_id: int, title: str, needles: list[str]) -> SearchHit | None:
+    # Let SQLite find the place (instr counts characters) and cut the snippet, so a long post's
+    # text never travels to Python just to show forty characters of it.
+    best = None
+    for needle in needles:
+        row = store.db.execute(
+            "SELECT instr(lower(text), lower(?)) FROM posts WHERE id = ?", [needle, post_id]
+        ).fetchone()
+        if row and row[0] and (best is None or row[0] < best[0]):
+            best = (row[0], needle)
+    if best is None:
+        return None
+    position, needle = best
+    begin = max(1, position - SNIPPET_CONTEXT)
+    piece = store.db.execute(
+        "SELECT substr(text, ?, ?) FROM posts WHERE id = ?", [begin, position - begin + len(needle) + SNIPPET_CONTEXT, post_id]
+    ).fetchone()[0]
+    s = position - begin
+    snippet, s, e = _tidy(piece, s, s + len(needle), begin > 1)
+    return SearchHit(post_id, title, "text", None, snippet, s, e, position - 1)
+
+
+def _snippet(source: str, needles: list[str]) -> tuple[str, int, int, int | None]:
+    lowered = source.lower()
+    for needle in needles:
+        at = lowered.find(needle.lower())
+        if at >= 0:
+            begin = max(0, at - SNIPPET_CONTEXT)
+            piece = source[begin : at + len(needle) + SNIPPET_CONTEXT]
+            snippet, s, e = _tidy(piece, at - begin, at - begin + len(needle), begin > 0)
+            return snippet, s, e, at
+    piece = source[: 2 * SNIPPET_CONTEXT]
+    return _tidy(piece, 0, 0, False) + (None,)
+
+
+def _tidy(piece: str, start: int, end: int, cut_before: bool) -> tuple[str, int, int]:
+    """Line breaks become spaces; an ellipsis shows where the snippet was cut."""
+    piece = piece.replace("\n", " ")
+    if cut_before:
+        piece = "…" + piece
+        start, end = start + 1, end + 1
+    return piece, start, end

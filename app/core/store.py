@@ -1,0 +1,530 @@
+"""The library: one SQLite file (sqlite-utils) holding posts, highlights, tags and reading data.
+
+Promises: WAL journal, foreign keys, a busy timeout so two processes wait instead of failing;
+the schema version lives in PRAGMA user_version and numbered migrations bring any older file up
+to date (after a backup copy); a file from a newer Kakikomi is refused; a damaged file gets a clear
+message and is never written to. Every user action is one transaction. Highlights are never
+deleted: a deletion is a marker (undo, merge), and a highlight whose text is gone is an orphan.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from app.core.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
+from app.core.paths import data_dir
+
+DB_NAME = "library.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+DEFAULT_COLOR = "yellow"
+# The built-in vocabulary for claims about chips and money; readers add their own tags.
+BUILTIN_TAGS = {
+    "chip": "#3b82f6",
+    "investment": "#16a34a",
+    "company": "#9333ea",
+    "claim": "#ea580c",
+    "question": "#dc2626",
+}
+
+
+class StoreError(Exception):
+    """A library problem the user must know about; str() is one sentence."""
+
+
+def default_db_path() -> Path:
+    """Where the library lives: $KAKIKOMI_HOME/library.sqlite3, else the platform's data folder."""
+    return data_dir() / DB_NAME
+
+
+def now() -> str:
+    """A UTC timestamp that sorts as text (microseconds, so 'newest wins' is well defined)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    id: int
+    source_path: str
+    title: str
+    date: str | None
+    author: str | None
+    tags: tuple[str, ...]
+    categories: tuple[str, ...]
+    excerpt: str | None
+    encoding: str
+    content_hash: str
+    warnings: tuple[str, ...]
+    text: str
+    reading_offset: int
+    imported_at: str
+    updated_at: str
+    highlight_count: int = 0
+
+    def to_json(self, *, with_text: bool = False) -> dict:
+        data = {
+            "id": self.id, "source_path": self.source_path, "title": self.title, "date": self.date,
+            "author": self.author, "tags": list(self.tags), "categories": list(self.categories),
+            "excerpt": self.excerpt, "encoding": self.encoding, "content_hash": self.content_hash,
+            "warnings": list(self.warnings), "characters": len(self.text),
+            "reading_offset": self.reading_offset, "imported_at": self.imported_at,
+            "updated_at": self.updated_at, "highlights": self.highlight_count,
+        }
+        if with_text:
+            data["text"] = self.text
+        return data
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A highlight: where it points (selectors), how it looks, what the reader wrote."""
+
+    id: str
+    post_id: int
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    color: str = DEFAULT_COLOR
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    created: str = ""
+    updated: str = ""
+    deleted: str | None = None
+    orphan: bool = False
+
+    @property
+    def selectors(self) -> Selectors:
+        return Selectors(TextQuoteSelector(self.exact, self.prefix, self.suffix), TextPositionSelector(self.start, self.end))
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "post": self.post_id, "quote": self.exact, "prefix": self.prefix,
+            "suffix": self.suffix, "start": self.start, "end": self.end, "tags": list(self.tags),
+            "note": self.note, "color": self.color, "created": self.created, "updated": self.updated,
+            "deleted": self.deleted, "orphan": self.orphan,
+        }
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A reading the reader chose: `surface` reads `reading` (in one post, or everywhere)."""
+
+    id: int
+    surface: str
+    reading: str
+    post_id: int | None = None
+    before: str = ""
+    after: str = ""
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            source_path TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            date TEXT,
+            author TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            categories TEXT NOT NULL DEFAULT '[]',
+            excerpt TEXT,
+            encoding TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            front_matter TEXT NOT NULL DEFAULT '{}',
+            text TEXT NOT NULL,
+            reading_offset INTEGER NOT NULL DEFAULT 0,
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE RESTRICT,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            color TEXT NOT NULL DEFAULT 'yellow',
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            deleted TEXT,
+            orphan INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX annotations_post ON annotations(post_id, start)")
+    db.execute("CREATE TABLE tags (name TEXT PRIMARY KEY, color TEXT, builtin INTEGER NOT NULL DEFAULT 0)")
+    db.execute(
+        """CREATE TABLE annotation_tags (
+            annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL REFERENCES tags(name) ON UPDATE CASCADE,
+            PRIMARY KEY (annotation_id, tag)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX annotation_tags_tag ON annotation_tags(tag)")
+    db.execute(
+        """CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER REFERENCES posts(id) ON DELETE CASCADE,
+            surface TEXT NOT NULL,
+            before TEXT NOT NULL DEFAULT '',
+            after TEXT NOT NULL DEFAULT '',
+            reading TEXT NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE (post_id, surface, before, after)
+        )"""
+    )
+    db.execute("CREATE TABLE known_words (lemma TEXT PRIMARY KEY, created TEXT NOT NULL) WITHOUT ROWID")
+    for name, color in BUILTIN_TAGS.items():
+        db.execute("INSERT INTO tags (name, color, builtin) VALUES (?, ?, 1)", [name, color])
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    # Search: a trigram index for substrings of three characters and more, and a word index
+    # (surfaces, lemmas and readings from fugashi) for one- and two-character words and kana.
+    db.execute(
+        "CREATE VIRTUAL TABLE search_text USING fts5(kind UNINDEXED, post_id UNINDEXED, "
+        "annotation_id UNINDEXED, body, tokenize='trigram')"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE search_words USING fts5(kind UNINDEXED, post_id UNINDEXED, "
+        "annotation_id UNINDEXED, words, tokenize='unicode61 remove_diacritics 0')"
+    )
+    db.execute("CREATE TABLE lexicon (reading TEXT NOT NULL, surface TEXT NOT NULL, PRIMARY KEY (reading, surface)) WITHOUT ROWID")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- the store -------------------------------------------------------------------------------
+
+
+class Store:
+    """An open library file. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path | None = None, *, create: bool = True):
+        self.path = Path(path) if path is not None else default_db_path()
+        self._check_file(create)
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"The library {self.path} could not be opened: {exc}.") from None
+        self.db = sqlite_utils.Database(conn)
+        try:
+            self._configure()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"The library {self.path} is busy in another program; try again in a moment.") from None
+            raise StoreError(
+                f"The library {self.path} is damaged or not a Kakikomi library ({exc}); it was left untouched."
+            ) from None
+
+    def _check_file(self, create: bool) -> None:
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder; the library must be a file.")
+        if not self.path.exists():
+            if not create:
+                raise StoreError(f"There is no library at {self.path}.")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"The library folder {self.path.parent} could not be created: {exc.strerror or exc}.") from None
+            return
+        with open(self.path, "rb") as f:
+            head = f.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise StoreError(f"{self.path} is not a Kakikomi library (it is not an SQLite file); it was left untouched.")
+
+    def _configure(self) -> None:
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # quick_check reads the file before we write anything, so damage is found, not spread.
+        result = self.db.execute("PRAGMA quick_check").fetchone()
+        if result and result[0] != "ok":
+            raise sqlite3.DatabaseError(f"integrity check says {result[0]}")
+        mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal" and not str(self.path).startswith(":"):
+            raise sqlite3.DatabaseError(f"the journal cannot be switched to WAL ({mode})")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+
+    @property
+    def version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"The library {self.path} was written by a newer Kakikomi (schema {current}, this one knows "
+                f"{SCHEMA_VERSION}); update Kakikomi to open it."
+            )
+        if current == SCHEMA_VERSION:
+            return
+        if current > 0:
+            self._backup(current)
+        for number in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                MIGRATIONS[number - 1](self.db)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    def _backup(self, version: int) -> None:
+        """Copy the file before changing its schema, with SQLite's online backup (WAL included)."""
+        target = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        if target.exists():
+            return
+        try:
+            dest = sqlite3.connect(target)
+            with dest:
+                self.db.conn.backup(dest)
+            dest.close()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"Could not back up the library before upgrading it: {exc}.") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One user action: everything inside commits together or not at all."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield  # nested: the outer transaction decides
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- posts -------------------------------------------------------------------------------
+
+    def _post(self, row: dict) -> PostRecord:
+        return PostRecord(
+            id=row["id"], source_path=row["source_path"], title=row["title"], date=row["date"],
+            author=row["author"], tags=tuple(json.loads(row["tags"])), categories=tuple(json.loads(row["categories"])),
+            excerpt=row["excerpt"], encoding=row["encoding"], content_hash=row["content_hash"],
+            warnings=tuple(json.loads(row["warnings"])), text=row["text"], reading_offset=row["reading_offset"],
+            imported_at=row["imported_at"], updated_at=row["updated_at"], highlight_count=row.get("highlights", 0) or 0,
+        )
+
+    _POST_QUERY = (
+        "SELECT posts.*, (SELECT count(*) FROM annotations a WHERE a.post_id = posts.id AND a.deleted IS NULL) "
+        "AS highlights FROM posts"
+    )
+
+    def posts(self) -> list[PostRecord]:
+        """Every post, newest date first."""
+        rows = self.db.query(self._POST_QUERY + " ORDER BY coalesce(date, imported_at) DESC, id")
+        return [self._post(r) for r in rows]
+
+    def post(self, ref: int | str) -> PostRecord:
+        """A post by id, by source path, or by an id given as text; raises StoreError if none."""
+        row = None
+        text = str(ref)
+        if isinstance(ref, int) or text.isdecimal():
+            row = next(self.db.query(self._POST_QUERY + " WHERE id = ?", [int(text)]), None)
+        if row is None:
+            candidates = [text]
+            try:
+                candidates.append(str(Path(text).expanduser().resolve()))
+            except (OSError, RuntimeError):
+                pass
+            for candidate in candidates:
+                row = next(self.db.query(self._POST_QUERY + " WHERE source_path = ?", [candidate]), None)
+                if row is not None:
+                    break
+        if row is None:
+            raise StoreError(f"No post {ref!r} in the library; `kakikomi list` shows the posts and their ids.")
+        return self._post(row)
+
+    def post_by_path(self, source_path: str) -> PostRecord | None:
+        row = next(self.db.query(self._POST_QUERY + " WHERE source_path = ?", [source_path]), None)
+        return self._post(row) if row else None
+
+    def save_post(self, values: dict, existing: PostRecord | None) -> int:
+        """Insert or update a post's row (inside the caller's transaction); returns its id."""
+        stamp = now()
+        row = dict(values)
+        for key in ("tags", "categories", "warnings"):
+            row[key] = json.dumps(list(row.get(key, ())), ensure_ascii=False)
+        row["front_matter"] = json.dumps(row.get("front_matter", {}), ensure_ascii=False, default=str)
+        row["updated_at"] = stamp
+        if existing is None:
+            row["imported_at"] = stamp
+            return self.db["posts"].insert(row).last_pk
+        self.db["posts"].update(existing.id, row)
+        return existing.id
+
+    def set_reading_offset(self, post_id: int, offset: int) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE posts SET reading_offset = ? WHERE id = ?", [max(0, int(offset)), post_id])
+
+    # --- annotations -------------------------------------------------------------------------
+
+    def _tags_of(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT annotation_id, tag FROM annotation_tags WHERE annotation_id IN ({marks}) ORDER BY annotation_id, tag",
+                chunk,
+            ):
+                found[row[0]].append(row[1])
+        return found
+
+    def _annotations(self, where: str, params: Sequence) -> list[Annotation]:
+        rows = list(self.db.query(f'SELECT * FROM annotations WHERE {where} ORDER BY post_id, start, "end", created', params))
+        tags = self._tags_of([r["id"] for r in rows])
+        return [
+            Annotation(
+                id=r["id"], post_id=r["post_id"], exact=r["exact"], prefix=r["prefix"], suffix=r["suffix"],
+                start=r["start"], end=r["end"], color=r["color"], note=r["note"], tags=tuple(tags[r["id"]]),
+                created=r["created"], updated=r["updated"], deleted=r["deleted"], orphan=bool(r["orphan"]),
+            )
+            for r in rows
+        ]
+
+    def annotations(self, post_id: int | None = None, *, include_deleted: bool = False) -> list[Annotation]:
+        """Highlights of one post (or all), in reading order; orphans included, flagged."""
+        clauses, params = [], []
+        if post_id is not None:
+            clauses.append("post_id = ?")
+            params.append(post_id)
+        if not include_deleted:
+            clauses.append("deleted IS NULL")
+        return self._annotations(" AND ".join(clauses) or "1", params)
+
+    def annotation(self, annotation_id: str) -> Annotation:
+        found = self._annotations("id = ?", [annotation_id])
+        if not found:
+            raise StoreError(f"No highlight {annotation_id!r} in the library.")
+        return found[0]
+
+    def _ensure_tags(self, tags: Sequence[str]) -> None:
+        for tag in tags:
+            self.db.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", [tag])
+
+    def _write_tags(self, annotation_id: str, tags: Sequence[str]) -> None:
+        self._ensure_tags(tags)
+        self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", [annotation_id])
+        for tag in dict.fromkeys(tags):
+            self.db.execute("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", [annotation_id, tag])
+
+    def put_annotation(self, annotation: Annotation, *, on_change: Callable[[Annotation], None] | None = None) -> Annotation:
+        """Insert or replace one highlight with its tags (inside the caller's transaction or its own)."""
+        with self.transaction():
+            row = {
+                "id": annotation.id, "post_id": annotation.post_id, "exact": annotation.exact,
+                "prefix": annotation.prefix, "suffix": annotation.suffix, "start": annotation.start,
+                "end": annotation.end, "color": annotation.color, "note": annotation.note,
+                "created": annotation.created, "updated": annotation.updated, "deleted": annotation.deleted,
+                "orphan": int(annotation.orphan),
+            }
+            self.db["annotations"].upsert(row, pk="id")
+            self._write_tags(annotation.id, annotation.tags)
+            if on_change is not None:
+                on_change(annotation)
+        return annotation
+
+    # --- tags, corrections, known words -----------------------------------------------------
+
+    def tags(self) -> list[dict]:
+        """Every tag with its colour, whether it is built in and how many live highlights use it."""
+        return list(
+            self.db.query(
+                "SELECT t.name, t.color, t.builtin, (SELECT count(*) FROM annotation_tags x JOIN annotations a "
+                "ON a.id = x.annotation_id WHERE x.tag = t.name AND a.deleted IS NULL) AS uses "
+                "FROM tags t ORDER BY t.builtin DESC, t.name"
+            )
+        )
+
+    def set_tag_color(self, name: str, color: str | None) -> None:
+        with self.transaction():
+            self._ensure_tags([name])
+            self.db.execute("UPDATE tags SET color = ? WHERE name = ?", [color, name])
+
+    def add_correction(self, surface: str, reading: str, *, post_id: int | None = None, before: str = "", after: str = "") -> Correction:
+        """Remember the reader's reading of `surface` (for one post, or everywhere when post_id is None)."""
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM corrections WHERE post_id IS ? AND surface = ? AND before = ? AND after = ?",
+                [post_id, surface, before, after],
+            )
+            self.db.execute(
+                "INSERT INTO corrections (post_id, surface, before, after, reading, created) VALUES (?, ?, ?, ?, ?, ?)",
+                [post_id, surface, before, after, reading, now()],
+            )
+            new_id = self.db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        return Correction(new_id, surface, reading, post_id, before, after)
+
+    def corrections(self, post_id: int | None = None) -> list[Correction]:
+        """Corrections that apply to a post: its own and the ones for everywhere."""
+        rows = self.db.execute(
+            "SELECT id, surface, reading, post_id, before, after FROM corrections WHERE post_id IS NULL OR post_id = ? "
+            "ORDER BY post_id IS NULL, id",
+            [post_id],
+        ).fetchall()
+        return [Correction(*row) for row in rows]
+
+    def remove_correction(self, correction_id: int) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM corrections WHERE id = ?", [correction_id])
+
+    def known_words(self) -> frozenset[str]:
+        """Lemmas whose furigana the reader hides."""
+        return frozenset(r[0] for r in self.db.execute("SELECT lemma FROM known_words"))
+
+    def set_known(self, lemma: str, known: bool = True) -> None:
+        with self.transaction():
+            if known:
+                self.db.execute("INSERT OR IGNORE INTO known_words (lemma, created) VALUES (?, ?)", [lemma, now()])
+            else:
+                self.db.execute("DELETE FROM known_words WHERE lemma = ?", [lemma])
+
+
+def new_annotation_id() -> str:
+    return str(uuid.uuid4())
+
+
+def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
+    """Open (creating if needed) the library at `path` or the default place."""
+    return Store(path, create=create)
+
+
+__all__ = [
+    "Annotation", "BUILTIN_TAGS", "COLORS", "Correction", "DEFAULT_COLOR", "PostRecord", "SCHEMA_VERSION",
+    "Store", "StoreError", "default_db_path", "new_annotation_id", "now", "open_store",
+]
