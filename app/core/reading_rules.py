@@ -233,6 +233,8 @@ def _set_numeral(run: list[Token], numeral: str, fixed: set[int], first_index: i
             else:
                 last.reading = stem + numeral
             return
+    if len(last.surface) == 1 and numeral != "っ":
+        last.reading = numeral  # MeCab read the digit some other way (三 as みっ): say it outright
 
 
 def _is_numeral(token: Token) -> bool:
