@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--theme", choices=THEMES, default="auto")
     render.add_argument("--vertical", action="store_true", help="vertical writing (縦書き)")
     render.add_argument("--allow-remote-images", action="store_true", help="load the post's remote images")
+    render.add_argument("--hide-known", action="store_true", help="no furigana over the words you marked as known")
     render.set_defaults(run=cmd_render)
 
     furigana = commands.add_parser("furigana", parents=[common], help="print the post's text with readings")
@@ -104,9 +105,33 @@ def cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reader_preferences(args: argparse.Namespace, post: Post) -> tuple[tuple, frozenset[str]]:
+    """The reader's reading overrides (for this post and everywhere) and known words, from the
+    library if there is one; a post outside the library gets the everywhere-overrides only."""
+    from app.core.furigana import ReadingOverride
+    from app.core.store import StoreError, default_db_path, open_store
+
+    path = Path(args.db) if getattr(args, "db", None) else default_db_path()
+    if not path.exists():
+        return (), frozenset()
+    try:
+        with open_store(path, create=False) as store:
+            record = store.post_by_path(str(post.source_path.resolve())) if post.source_path else None
+            corrections = store.corrections(record.id if record else None)
+            known = store.known_words()
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    overrides = tuple(ReadingOverride(c.surface, c.reading, c.before, c.after) for c in corrections)
+    return overrides, known
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     post = _load(args.file)
-    options = RenderOptions(mode=args.furigana, allow_remote_images=args.allow_remote_images)
+    overrides, known = _reader_preferences(args, post)
+    mode = args.furigana
+    if args.hide_known:
+        mode = FuriganaMode(mode.kind, mode.level, known)
+    options = RenderOptions(mode=mode, allow_remote_images=args.allow_remote_images, overrides=overrides)
     rendered = render_post(post, options)
     page = standalone_html(
         post, rendered, theme=args.theme, vertical=args.vertical, allow_remote_images=args.allow_remote_images
@@ -128,11 +153,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_furigana(args: argparse.Namespace) -> int:
     post = _load(args.file)
+    overrides, _known = _reader_preferences(args, post)
     if args.format == "json":
-        rendered = render_post(post, RenderOptions(collect_tokens=True))
+        rendered = render_post(post, RenderOptions(collect_tokens=True, overrides=overrides))
         emit(to_json(rendered.tokens or []))
     else:
-        rendered = render_post(post, RenderOptions())
+        rendered = render_post(post, RenderOptions(overrides=overrides))
         emit("".join(html_to_aozora(block.html) for block in rendered.blocks))
     return EXIT_OK
 

@@ -395,3 +395,38 @@ def terms(text: str) -> set[Term]:
 # MeCab's lattice grows with its input; index long texts in pieces (a word cut at a piece's edge
 # is indexed as two fragments, which costs a little recall at those few places only).
 _TERMS_CHUNK = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingOverride:
+    """The reader's own reading of `surface`, where it stands between `before` and `after`
+    (either may be empty: the surface anywhere)."""
+
+    surface: str
+    reading: str
+    before: str = ""
+    after: str = ""
+
+
+def apply_overrides(text: str, spans: list[RubySpan], overrides: Sequence[ReadingOverride]) -> list[RubySpan]:
+    """`spans` with the reader's overrides applied: ruby from the dictionary that overlaps an
+    overridden word is replaced by the reader's reading, aligned to the word's kanji runs."""
+    if not overrides:
+        return spans
+    replaced: list[tuple[int, int]] = []
+    added: list[RubySpan] = []
+    for override in overrides:
+        if not override.surface or not KANJI_RE.search(override.surface):
+            continue
+        at = text.find(override.surface)
+        while at >= 0:
+            end = at + len(override.surface)
+            if text[:at].endswith(override.before) and text[end:].startswith(override.after) and not any(
+                s < end and at < e for s, e in replaced
+            ):
+                pieces = align(override.surface, override.reading) or ((0, len(override.surface), override.reading),)
+                added.extend(RubySpan(at + s, at + e, r, "") for s, e, r in pieces)
+                replaced.append((at, end))
+            at = text.find(override.surface, at + 1)
+    kept = [s for s in spans if not any(s.start < e and b < s.end for b, e in replaced)]
+    return sorted(kept + added)

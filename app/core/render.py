@@ -54,6 +54,7 @@ class RenderOptions:
     mode: FuriganaMode = field(default_factory=FuriganaMode)
     allow_remote_images: bool = False
     collect_tokens: bool = False
+    overrides: tuple[furigana.ReadingOverride, ...] = ()  # the reader's own readings
 
 
 @dataclass(frozen=True)
@@ -274,10 +275,18 @@ class _InlineAnalysis:
         return bool(furigana.KANJI_RE.search(self.text))
 
     def annotate(
-        self, spans: list[furigana.RubySpan], mode: FuriganaMode, tokens: list[furigana.Token] | None = None, *, mark: bool = False
+        self,
+        spans: list[furigana.RubySpan],
+        mode: FuriganaMode,
+        tokens: list[furigana.Token] | None = None,
+        *,
+        mark: bool = False,
+        overrides: tuple[furigana.ReadingOverride, ...] = (),
     ) -> None:
         """Turn this inline's text children into HTML with the ruby the mode lets through."""
         self.tokens = tokens
+        if overrides and mode.enabled:
+            spans = furigana.apply_overrides(self.text, spans, overrides)
         if mode.kind != "all" or mode.known_words:
             known = mode.known_words
             spans = [
@@ -441,9 +450,10 @@ def render_markdown(body: str, options: RenderOptions | None = None) -> Rendered
             if collect:
                 found = furigana.tokenize(analysis.text, detail=True) if analysis.text.strip() else []
                 furigana.alternatives(analysis.text, found)
-                analysis.annotate(furigana.ruby_spans(found) if mode.enabled else [], mode, found, mark=marked)
+                spans = furigana.ruby_spans(found) if mode.enabled else []
+                analysis.annotate(spans, mode, found, mark=marked, overrides=options.overrides)
             elif mode.enabled and analysis.needs_tokens:
-                analysis.annotate(furigana.ruby_many([analysis.text])[0], mode)
+                analysis.annotate(furigana.ruby_many([analysis.text])[0], mode, overrides=options.overrides)
             else:
                 analysis.annotate([], mode)
         block_html = md.renderer.render(block_tokens, md.options, env)
