@@ -119,6 +119,52 @@ def cmd_search(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.core.export import FURIGANA_STYLES, ExportError, export_csv, export_markdown
+    from app.core.webanno import export_json
+
+    target = Path(args.output).expanduser()
+    with open_library(args) as store:
+        post_ids = [_post(store, args.post).id] if args.post else None
+        try:
+            if args.format == "md":
+                if args.furigana not in FURIGANA_STYLES:
+                    raise cli.UserError(f"--furigana for Markdown is one of {', '.join(FURIGANA_STYLES)}.")
+                written = export_markdown(store, target, post_ids=post_ids, furigana=args.furigana, group_by=args.group_by)
+            elif args.format == "json":
+                written = [export_json(store, target, post_ids=post_ids)]
+            else:
+                written = [export_csv(store, target, post_ids=post_ids)]
+        except ExportError as exc:
+            raise cli.UserError(str(exc)) from None
+    if not written:
+        print("Nothing to export: no post in the selection has highlights.")
+    for path in written:
+        print(path)
+    return cli.EXIT_OK
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from app.core.export import ExportError
+    from app.core.webanno import import_json
+
+    with open_library(args) as store:
+        try:
+            summary = import_json(store, Path(args.file).expanduser())
+        except ExportError as exc:
+            raise cli.UserError(str(exc)) from None
+    if args.json:
+        cli.emit(cli.to_json(summary.to_json()))
+    else:
+        print(
+            f"Highlights: {len(summary.added)} added, {len(summary.updated)} updated, {len(summary.unchanged)} unchanged, "
+            f"{len(summary.skipped)} skipped; posts restored: {len(summary.posts_added)}."
+        )
+    for error in summary.errors:
+        print(f"kakikomi: {error}", file=sys.stderr)
+    return cli.EXIT_OK
+
+
 def add_library_commands(commands, common: argparse.ArgumentParser) -> None:
     """Register the library commands on the `kakikomi` sub-command parser."""
     imp = commands.add_parser("import", parents=[common], help="add files and folders of posts to the library")
@@ -150,6 +196,19 @@ def add_library_commands(commands, common: argparse.ArgumentParser) -> None:
     sea.add_argument("--limit", type=int, default=search.MAX_RESULTS)
     sea.add_argument("--json", action="store_true")
     sea.set_defaults(run=cmd_search)
+
+    exp = commands.add_parser("export", parents=[common], help="export highlights to Markdown, JSON or CSV")
+    exp.add_argument("--post", metavar="POST", help="only this post (an id or a source path)")
+    exp.add_argument("--format", choices=("md", "json", "csv"), required=True)
+    exp.add_argument("-o", "--output", required=True, metavar="PATH", help="a folder or FILE.md for md; a file otherwise")
+    exp.add_argument("--furigana", default="none", metavar="none|aozora|ruby", help="readings in Markdown quotes")
+    exp.add_argument("--group-by", choices=("position", "tag"), default="position")
+    exp.set_defaults(run=cmd_export)
+
+    imp_ann = commands.add_parser("import-annotations", parents=[common], help="merge highlights from a JSON export")
+    imp_ann.add_argument("file", metavar="FILE.json")
+    imp_ann.add_argument("--json", action="store_true")
+    imp_ann.set_defaults(run=cmd_import_annotations)
 
 
 LIBRARY_COMMANDS = frozenset({"import", "list", "annotate", "annotations", "search", "export", "import-annotations"})

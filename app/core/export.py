@@ -1,0 +1,441 @@
+"""Highlights out of the library as Markdown (for reading and notes apps) and CSV (spreadsheets).
+
+Markdown is for Obsidian-style note takers: a front matter, then a generated part between two
+marker lines that a re-export replaces, leaving whatever the reader wrote around it alone. The JSON
+backup and exchange format (W3C Web Annotation) lives in app.core.webanno. Every file is written
+atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from app.core import furigana
+from app.core.fileio import write_atomic
+from app.core.store import BUILTIN_TAGS, Annotation, PostRecord, Store, StoreError
+
+BEGIN_MARKER = "<!-- kakikomi:begin -->"
+END_MARKER = "<!-- kakikomi:end -->"
+FURIGANA_STYLES = ("none", "aozora", "ruby")
+GROUPINGS = ("position", "tag")
+# The front-matter keys a re-export owns; every other key belongs to the reader.
+FRONT_MATTER_KEYS = ("title", "source", "date", "tags", "exported")
+ORPHAN_HEADING = "### Orphaned highlights"
+ORPHAN_EXPLANATION = (
+    "These highlights no longer match the post's text (it was edited since); reattach them in Kakikomi."
+)
+CSV_COLUMNS = (
+    "post", "title", "source", "quote", "tags", "note", "colour", "created", "updated", "start", "end", "orphan", "id",
+)
+class ExportError(Exception):
+    """An export or import that cannot be done; str() is one sentence for the user."""
+
+
+# --- choosing posts --------------------------------------------------------------------------
+
+
+def _select_posts(store: Store, post_ids: Sequence[int] | None) -> list[PostRecord]:
+    """The given posts in the given order; by default every post that has or had a highlight
+    (deleted ones count, so re-exporting a post whose highlights were all deleted empties it)."""
+    if post_ids is not None:
+        try:
+            return [store.post(int(i)) for i in dict.fromkeys(post_ids)]
+        except StoreError as exc:
+            raise ExportError(str(exc)) from None
+    with_annotations = {r[0] for r in store.db.execute("SELECT DISTINCT post_id FROM annotations")}
+    return [p for p in store.posts() if p.id in with_annotations]
+
+
+def _timestamp(now: str | None) -> str:
+    return now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _write(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
+    try:
+        return write_atomic(path, text, encoding=encoding)
+    except OSError as exc:
+        raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
+
+
+# --- Markdown: the quote ---------------------------------------------------------------------
+
+# A quote line that starts like a Markdown block (heading, quote, list, rule, fence, table, HTML,
+# link definition, Obsidian math) would stop being plain quoted text: one backslash before the
+# marker keeps it text. Everything inline (*, _, `) is left as written: it stays inside the quote.
+_BLOCK_START = re.compile(
+    r"""[ ]{0,3}(?:
+        (?P<mark>[#>|<]|`{3}|~{3}|\$\$)
+      | (?P<bullet>[-+*])(?=[ \t]|$)
+      | (?P<rule>[-*_=])(?=[-*_= \t]*$)
+      | \d{1,9}(?P<ordinal>[.)])(?=[ \t]|$)
+      | (?P<reference>\[)(?=[^\]]*\]:)
+    )""",
+    re.X,
+)
+
+
+def _escape_at(line: str) -> int | None:
+    """Where a backslash keeps `line` from starting a Markdown block, or None."""
+    match = _BLOCK_START.match(line)
+    if match is None:
+        return None
+    group = next(name for name in ("mark", "bullet", "rule", "ordinal", "reference") if match.group(name) is not None)
+    return match.start(group)
+
+
+def _readings(annotation: Annotation) -> list[tuple[int, int, str]]:
+    """Ruby spans inside the quote (offsets into `exact`): the words are read in their context,
+    so a quote that starts mid-sentence gets the readings the post's text gives it."""
+    context = annotation.prefix + annotation.exact + annotation.suffix
+    begin, end = len(annotation.prefix), len(annotation.prefix) + len(annotation.exact)
+    spans = furigana.ruby_spans(furigana.tokenize(context))
+    return [(s.start - begin, s.end - begin, s.reading) for s in spans if s.start >= begin and s.end <= end]
+
+
+def _ruby(base: str, reading: str, before: str, style: str) -> str:
+    if style == "ruby":
+        return f"<ruby>{base}<rt>{reading}</rt></ruby>"
+    # Aozora Bunko: without ｜ the base would reach back over a kanji written just before it
+    # (after another reading's 》 it cannot, so no ｜ there).
+    bar = "｜" if before and furigana.KANJI_RE.match(before) else ""
+    return f"{bar}{base}《{reading}》"
+
+
+def quote_lines(annotation: Annotation, furigana_style: str = "none") -> list[str]:
+    """The highlight's quote as Markdown lines (without the `> ` prefix): block markers at a line
+    start escaped, runs of blank lines made one, readings added in the chosen style."""
+    exact = annotation.exact
+    spans = _readings(annotation) if furigana_style != "none" and furigana.KANJI_RE.search(exact) else []
+    lines: list[str] = []
+    offset = 0
+    for raw in exact.split("\n"):
+        line = raw.rstrip()  # trailing spaces would be a hard line break; \r of a CRLF goes too
+        line_spans = {s - offset: (e - offset, r) for s, e, r in spans if offset <= s and e <= offset + len(line)}
+        escape = _escape_at(line)
+        out: list[str] = []
+        i = 0
+        while i < len(line):
+            if i == escape:
+                out.append("\\")
+            if i in line_spans:
+                end, reading = line_spans[i]
+                out.append(_ruby(line[i:end], reading, out[-1][-1:] if out else "", furigana_style))
+                i = end
+                continue
+            out.append(line[i])
+            i += 1
+        text = "".join(out)
+        if text or (lines and lines[-1]):
+            lines.append(text)
+        offset += len(raw) + 1
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines or [""]
+
+
+def _note_lines(note: str) -> list[str]:
+    note = note.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    if not note.strip():
+        return []
+    # A note line that looks like one of our markers would cut the generated part short next time.
+    return ["\\" + line if line.strip() in (BEGIN_MARKER, END_MARKER) else line for line in note.split("\n")]
+
+
+def highlight_markdown(annotation: Annotation, *, furigana_style: str = "none", block_id: bool = True) -> str:
+    """One highlight as Markdown: the quote as a block quote ending in its Obsidian block id
+    (` ^kk-<uuid>`, unless block_id is False), a blank line, its tags and colour, its note.
+
+    The blank line matters: a text line right after a quote line would be read as part of the
+    quote (a "lazy continuation") and the block id would no longer end the block.
+    """
+    lines = quote_lines(annotation, furigana_style)
+    if block_id:
+        lines[-1] = f"{lines[-1]} ^kk-{annotation.id}" if lines[-1] else f"^kk-{annotation.id}"
+    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
+    meta = " ".join([*(f"#{tag}" for tag in annotation.tags), "·", annotation.color]) if annotation.tags else annotation.color
+    return "\n".join([quoted, "", meta, *_note_lines(annotation.note)])
+
+
+# --- Markdown: a post's section --------------------------------------------------------------
+
+
+def _tag_order(tags: Iterable[str]) -> list[str]:
+    return sorted(set(tags), key=lambda t: (t not in BUILTIN_TAGS, t.casefold(), t))
+
+
+def post_markdown(store: Store, post: PostRecord, *, furigana_style: str = "none", group_by: str = "position") -> str:
+    """A post's generated section: `# title`, its live highlights in reading order (or under a
+    `## #tag` heading per tag), then its orphans under `### Orphaned highlights`."""
+    annotations = store.annotations(post.id)
+    placed = [a for a in annotations if not a.orphan]
+    orphans = [a for a in annotations if a.orphan]
+    blocks = [f"# {post.title}"]
+    if group_by == "tag":
+        seen: set[str] = set()
+        for tag in _tag_order(t for a in placed for t in a.tags):
+            blocks.append(f"## #{tag}")
+            for annotation in placed:
+                if tag in annotation.tags:
+                    # Obsidian block ids must be unique in a file: only the first copy carries it.
+                    first = annotation.id not in seen
+                    blocks.append(highlight_markdown(annotation, furigana_style=furigana_style, block_id=first))
+                    seen.add(annotation.id)
+        untagged = [a for a in placed if not a.tags]
+        if untagged:
+            blocks.append("## Untagged")
+            blocks.extend(highlight_markdown(a, furigana_style=furigana_style) for a in untagged)
+    else:
+        blocks.extend(highlight_markdown(a, furigana_style=furigana_style) for a in placed)
+    if orphans:
+        blocks.extend([ORPHAN_HEADING, ORPHAN_EXPLANATION])
+        blocks.extend(highlight_markdown(a, furigana_style=furigana_style) for a in orphans)
+    if not annotations:
+        blocks.append("No highlights.")
+    return "\n\n".join(blocks)
+
+
+def _generated(sections: Sequence[str]) -> str:
+    return "\n".join([BEGIN_MARKER, "", "\n\n".join(sections) or "No highlights.", "", END_MARKER])
+
+
+# --- Markdown: front matter and re-export ----------------------------------------------------
+
+
+def _front_matter_values(posts: Sequence[PostRecord], exported: str) -> dict:
+    """Our keys: the post's metadata, or for several posts in one file their sources and tags."""
+    if len(posts) == 1:
+        post = posts[0]
+        values = (post.title, post.source_path, post.date, list(post.tags), exported)
+    else:
+        tags = list(dict.fromkeys(t for p in posts for t in p.tags))
+        values = ("Kakikomi highlights", [p.source_path for p in posts], None, tags, exported)
+    return dict(zip(FRONT_MATTER_KEYS, values))
+
+
+def _yaml(values: dict) -> str:
+    return yaml.safe_dump(values, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096)
+
+
+def _chunk_key(text: str) -> object | None:
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return next(iter(loaded)) if isinstance(loaded, dict) and len(loaded) == 1 else None
+
+
+def _chunks(front_matter: str) -> list[list[str]]:
+    """Top-level entries of a YAML mapping as line groups: a key line with its indented, `- ` and
+    blank lines; a comment line at column 0 starts a group of its own."""
+    chunks: list[list[str]] = []
+    for line in front_matter.splitlines(keepends=True):
+        blank = not line.strip()
+        indented = line[:1] in (" ", "\t", "-")
+        if chunks and (blank or (indented and not chunks[-1][0].startswith("#"))):
+            chunks[-1].append(line)
+        else:
+            chunks.append([line])
+    return chunks
+
+
+def update_front_matter(text: str, values: dict, newline: str = "\n") -> str | None:
+    """`text` (a YAML mapping) with `values` set: the reader's lines, comments and key order kept
+    as written, ours replaced in place or added at the end. None when `text` is not a mapping."""
+    try:
+        old = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError:
+        return None
+    old = {} if old is None else old
+    if not isinstance(old, dict):
+        return None
+    out: list[str] = []
+    done: set[str] = set()
+    for chunk in _chunks(text):
+        key = _chunk_key("".join(chunk))
+        if key not in values:
+            out.append("".join(chunk))
+            continue
+        trailing = []
+        while chunk and not chunk[-1].strip():
+            trailing.insert(0, chunk.pop())
+        if key not in done:
+            out.append(_yaml({key: values[key]}).replace("\n", newline))
+            done.add(key)
+        out.extend(trailing)
+    if out and not out[-1].endswith("\n"):
+        out.append(newline)
+    out.extend(_yaml({k: v}).replace("\n", newline) for k, v in values.items() if k not in done)
+    updated = "".join(out)
+    expected = {**old, **values}
+    try:
+        check = yaml.safe_load(updated)
+    except yaml.YAMLError:
+        check = None
+    if check == expected and list(check) == list(expected):
+        return updated
+    # Line editing misread an unusual layout (flow mapping, anchors): write the mapping out again.
+    return _yaml(expected).replace("\n", newline)
+
+
+def _split_front_matter(text: str) -> tuple[str, str | None, str, str]:
+    """(opening line, front matter or None, closing line, rest); no front matter: ("", None, "", text)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].lstrip("\ufeff").rstrip("\r\n") != "---":
+        return "", None, "", text
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n") in ("---", "..."):
+            return lines[0], "".join(lines[1:i]), lines[i], "".join(lines[i + 1 :])
+    return "", None, "", text  # never closed: not ours to touch
+
+
+def merge_markdown(existing: str, values: dict, generated: str, *, name: str = "the file") -> str:
+    """An existing Markdown file with our front-matter keys and generated part replaced.
+
+    Everything outside the markers stays byte for byte; a front matter that is not a YAML mapping
+    is kept as it is; a file without markers gets the generated part appended at its end.
+    """
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    generated = generated.replace("\n", newline)
+    opening, front_matter, closing, rest = _split_front_matter(existing)
+    if front_matter is not None:
+        updated = update_front_matter(front_matter, values, newline)
+        head = opening + (front_matter if updated is None else updated) + closing
+    elif existing.lstrip("\ufeff").startswith("---"):
+        head = ""  # an unclosed front matter: the reader's to fix
+    else:
+        bom = "\ufeff" if rest.startswith("\ufeff") else ""
+        rest = rest[len(bom) :]
+        head = bom + "---" + newline + _yaml(values).replace("\n", newline) + "---" + newline + newline
+    lines = rest.splitlines(keepends=True)
+    begin = next((i for i, line in enumerate(lines) if line.strip() == BEGIN_MARKER), None)
+    end = next((i for i, line in enumerate(lines) if line.strip() == END_MARKER and begin is not None and i > begin), None)
+    if begin is None and any(line.strip() == END_MARKER for line in lines):
+        raise ExportError(f"{name} has a Kakikomi end marker without a begin marker; fix or remove it, then export again.")
+    if begin is not None and end is None:
+        raise ExportError(f"{name} has a Kakikomi begin marker without an end marker; fix or remove it, then export again.")
+    if begin is None:
+        separator = "" if not rest or rest.endswith("\n") else newline
+        return head + rest + separator + (newline if rest.strip() else "") + generated + newline
+    ending = lines[end][len(lines[end].rstrip("\r\n")) :]
+    return head + "".join(lines[:begin]) + generated + ending + "".join(lines[end + 1 :])
+
+
+def _markdown_file(path: Path, values: dict, generated: str) -> Path:
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; choose a file name ending in .md.")
+    if path.exists():
+        try:
+            existing = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExportError(f"{path.name} is not UTF-8 text, so it was left untouched.") from None
+        except OSError as exc:
+            raise ExportError(f"Could not read {path}: {exc.strerror or exc}.") from None
+        text = merge_markdown(existing, values, generated, name=path.name)
+    else:
+        text = "---\n" + _yaml(values) + "---\n\n" + generated + "\n"
+    return _write(path, text)
+
+
+def _file_names(posts: Sequence[PostRecord]) -> dict[int, str]:
+    """Stable names: the source's stem + .md, and -<post id> for all but the lowest id that
+    shares a stem (compared case-insensitively, as macOS and Windows file systems do)."""
+    by_stem: dict[str, list[PostRecord]] = {}
+    for post in posts:
+        by_stem.setdefault(Path(post.source_path).stem.casefold(), []).append(post)
+    names = {}
+    for group in by_stem.values():
+        first = min(p.id for p in group)
+        for post in group:
+            stem = Path(post.source_path).stem or f"post-{post.id}"
+            names[post.id] = f"{stem}.md" if post.id == first else f"{stem}-{post.id}.md"
+    # A suffixed name can still meet another post's own stem (a-2.md): suffix again until unique.
+    used: set[str] = set()
+    for post in sorted(posts, key=lambda p: p.id):
+        while names[post.id].casefold() in used:
+            names[post.id] = f"{names[post.id][:-3]}-{post.id}.md"
+        used.add(names[post.id].casefold())
+    return names
+
+
+def export_markdown(
+    store: Store,
+    target: Path,
+    *,
+    post_ids: Sequence[int] | None = None,
+    furigana: str = "none",
+    group_by: str = "position",
+    one_file: bool | None = None,
+    now: str | None = None,
+) -> list[Path]:
+    """Write the highlights as Markdown; returns the files written.
+
+    `target` ending in .md (or one_file=True) gets every selected post in one file; otherwise it
+    is a folder (created if missing) with one file per post named after the post's source file.
+    Without post_ids, every post that has or had highlights is exported. Re-exporting into an
+    existing file replaces only the generated part and our front-matter keys. Never writes over
+    a post file of the library; raises ExportError for bad options and unwritable targets.
+    """
+    if furigana not in FURIGANA_STYLES:
+        raise ExportError(f"Unknown furigana style {furigana!r}: use one of {', '.join(FURIGANA_STYLES)}.")
+    if group_by not in GROUPINGS:
+        raise ExportError(f"Unknown grouping {group_by!r}: use one of {', '.join(GROUPINGS)}.")
+    target = Path(target).expanduser()
+    posts = _select_posts(store, post_ids)
+    exported = _timestamp(now)
+    single = target.suffix.lower() == ".md" if one_file is None else one_file
+    if single:
+        plan = [(target, posts)]
+    else:
+        names = _file_names(posts)
+        plan = [(target / names[p.id], [p]) for p in posts]
+    sources = {p.source_path for p in store.posts()}
+    for path, _chosen in plan:
+        if str(path.resolve()) in sources:
+            raise ExportError(f"Exporting to {path} would overwrite a post of the library; choose another place.")
+    folder = target.parent if single else target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"Could not create the folder {folder}: {exc.strerror or exc}.") from None
+    written = []
+    for path, chosen in plan:
+        sections = [post_markdown(store, p, furigana_style=furigana, group_by=group_by) for p in chosen]
+        written.append(_markdown_file(path, _front_matter_values(chosen, exported), _generated(sections)))
+    return written
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _cell(value: str) -> str:
+    # A cell starting like a formula would run in Excel (a hostile post can plant one): an
+    # apostrophe makes Excel show it as text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = None) -> Path:
+    """Write one row per live highlight (orphans included) with the CSV_COLUMNS, as UTF-8 with a
+    BOM so that Excel reads Japanese; text cells that look like formulas get a leading apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for post in _select_posts(store, post_ids):
+        for a in store.annotations(post.id):
+            writer.writerow([
+                post.id, _cell(post.title), post.source_path, _cell(a.exact), " ".join(a.tags), _cell(a.note),
+                a.color, a.created, a.updated, a.start, a.end, "yes" if a.orphan else "no", a.id,
+            ])
+    return _write(Path(target).expanduser(), buffer.getvalue(), encoding="utf-8-sig")
+
+
+__all__ = [
+    "BEGIN_MARKER", "CSV_COLUMNS", "END_MARKER", "ExportError", "export_csv", "export_markdown", "highlight_markdown",
+    "merge_markdown", "post_markdown", "quote_lines", "update_front_matter",
+]
