@@ -90,12 +90,13 @@ def _escape_at(line: str) -> int | None:
     return match.start(group)
 
 
-def _readings(annotation: Annotation) -> list[tuple[int, int, str]]:
+def _readings(annotation: Annotation, overrides: Sequence[furigana.ReadingOverride] = ()) -> list[tuple[int, int, str]]:
     """Ruby spans inside the quote (offsets into `exact`): the words are read in their context,
-    so a quote that starts mid-sentence gets the readings the post's text gives it."""
+    so a quote that starts mid-sentence gets the readings the post's text gives it, and the
+    reader's own readings (corrections) win as they do in the reader."""
     context = annotation.prefix + annotation.exact + annotation.suffix
     begin, end = len(annotation.prefix), len(annotation.prefix) + len(annotation.exact)
-    spans = furigana.ruby_spans(furigana.tokenize(context))
+    spans = furigana.apply_overrides(context, furigana.ruby_spans(furigana.tokenize(context)), overrides)
     return [(s.start - begin, s.end - begin, s.reading) for s in spans if s.start >= begin and s.end <= end]
 
 
@@ -108,11 +109,13 @@ def _ruby(base: str, reading: str, before: str, style: str) -> str:
     return f"{bar}{base}《{reading}》"
 
 
-def quote_lines(annotation: Annotation, furigana_style: str = "none") -> list[str]:
+def quote_lines(
+    annotation: Annotation, furigana_style: str = "none", overrides: Sequence[furigana.ReadingOverride] = ()
+) -> list[str]:
     """The highlight's quote as Markdown lines (without the `> ` prefix): block markers at a line
     start escaped, runs of blank lines made one, readings added in the chosen style."""
     exact = annotation.exact
-    spans = _readings(annotation) if furigana_style != "none" and furigana.KANJI_RE.search(exact) else []
+    spans = _readings(annotation, overrides) if furigana_style != "none" and furigana.KANJI_RE.search(exact) else []
     lines: list[str] = []
     offset = 0
     for raw in exact.split("\n"):
@@ -148,14 +151,20 @@ def _note_lines(note: str) -> list[str]:
     return ["\\" + line if line.strip() in (BEGIN_MARKER, END_MARKER) else line for line in note.split("\n")]
 
 
-def highlight_markdown(annotation: Annotation, *, furigana_style: str = "none", block_id: bool = True) -> str:
+def highlight_markdown(
+    annotation: Annotation,
+    *,
+    furigana_style: str = "none",
+    block_id: bool = True,
+    overrides: Sequence[furigana.ReadingOverride] = (),
+) -> str:
     """One highlight as Markdown: the quote as a block quote ending in its Obsidian block id
     (` ^kk-<uuid>`, unless block_id is False), a blank line, its tags and colour, its note.
 
     The blank line matters: a text line right after a quote line would be read as part of the
     quote (a "lazy continuation") and the block id would no longer end the block.
     """
-    lines = quote_lines(annotation, furigana_style)
+    lines = quote_lines(annotation, furigana_style, overrides)
     if block_id:
         lines[-1] = f"{lines[-1]} ^kk-{annotation.id}" if lines[-1] else f"^kk-{annotation.id}"
     quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
@@ -174,6 +183,11 @@ def post_markdown(store: Store, post: PostRecord, *, furigana_style: str = "none
     """A post's generated section: `# title`, its live highlights in reading order (or under a
     `## #tag` heading per tag), then its orphans under `### Orphaned highlights`."""
     annotations = store.annotations(post.id)
+    overrides = (
+        tuple(furigana.ReadingOverride(c.surface, c.reading, c.before, c.after) for c in store.corrections(post.id))
+        if furigana_style != "none"
+        else ()
+    )
     placed = [a for a in annotations if not a.orphan]
     orphans = [a for a in annotations if a.orphan]
     blocks = [f"# {post.title}"]
@@ -185,17 +199,17 @@ def post_markdown(store: Store, post: PostRecord, *, furigana_style: str = "none
                 if tag in annotation.tags:
                     # Obsidian block ids must be unique in a file: only the first copy carries it.
                     first = annotation.id not in seen
-                    blocks.append(highlight_markdown(annotation, furigana_style=furigana_style, block_id=first))
+                    blocks.append(highlight_markdown(annotation, furigana_style=furigana_style, block_id=first, overrides=overrides))
                     seen.add(annotation.id)
         untagged = [a for a in placed if not a.tags]
         if untagged:
             blocks.append("## Untagged")
-            blocks.extend(highlight_markdown(a, furigana_style=furigana_style) for a in untagged)
+            blocks.extend(highlight_markdown(a, furigana_style=furigana_style, overrides=overrides) for a in untagged)
     else:
-        blocks.extend(highlight_markdown(a, furigana_style=furigana_style) for a in placed)
+        blocks.extend(highlight_markdown(a, furigana_style=furigana_style, overrides=overrides) for a in placed)
     if orphans:
         blocks.extend([ORPHAN_HEADING, ORPHAN_EXPLANATION])
-        blocks.extend(highlight_markdown(a, furigana_style=furigana_style) for a in orphans)
+        blocks.extend(highlight_markdown(a, furigana_style=furigana_style, overrides=overrides) for a in orphans)
     if not annotations:
         blocks.append("No highlights.")
     return "\n\n".join(blocks)

@@ -746,3 +746,19 @@ def test_export_leaves_the_library_unchanged(lib, tmp_path):
     export_json(lib.store, tmp_path / "b.json")
     export_csv(lib.store, tmp_path / "h.csv")
     assert _comparable(lib.store) == before
+
+
+def test_markdown_quotes_use_the_readers_own_readings(tmp_path):
+    """A reading the reader corrected shows in exported quotes as it does in the reader."""
+    store = open_store(tmp_path / "lib.sqlite3")
+    post_file = tmp_path / "market.md"
+    post_file.write_text("---\ntitle: 朝の買い物\n---\n\n近所の市場で野菜を買った。\n", encoding="utf-8")
+    library.import_paths(store, [post_file])
+    post = store.post(str(post_file))
+    library.annotate_quote(store, post, "近所の市場で野菜を買った。")
+    store.add_correction("市場", "いちば", post_id=post.id)
+    written = export_markdown(store, tmp_path / "out", furigana="aozora")
+    text = written[0].read_text(encoding="utf-8")
+    store.close()
+    assert "市場《いちば》" in text
+    assert "しじょう" not in text
