@@ -1,0 +1,72 @@
+"""A child process for the crash-safety tests: writes to a library and says what it committed.
+
+Run as `python crash_child.py COMMAND ...`. Each line on stdout is printed (and flushed) only after
+the transaction it reports has committed, so the parent can SIGKILL this process at any moment and
+then check that every reported write survived.
+
+Commands:
+  import DB FOLDER            import the folder's posts one file at a time, printing each path;
+                              before the last file it waits forever, so a kill always lands mid-way
+  annotate DB POST COUNT [GO] highlight COUNT spans of post POST one by one, printing each id; with
+                              GO, print "ready" first and start when the file GO exists
+  hold DB POST RELEASE        write highlights inside one open transaction, print "holding", wait
+                              until the file RELEASE exists, commit, print "committed"
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from app.core import library
+from app.core.store import open_store
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def wait_for(path: Path) -> None:
+    while not path.exists():
+        time.sleep(0.01)
+
+
+def import_folder(db: str, folder: str) -> None:
+    files, _missing = library.collect_files([folder])
+    with open_store(db) as store:
+        for number, path in enumerate(files, 1):
+            if number == len(files):
+                wait_for(Path(folder) / "never-created")
+            library.import_file(store, path)  # one transaction per file; returns after COMMIT
+            say(str(path.resolve()))
+
+
+def annotate(db: str, post_ref: str, count: str, go: str | None = None) -> None:
+    with open_store(db) as store:
+        post = store.post(post_ref)
+        if go:
+            say("ready")
+            wait_for(Path(go))
+        span = 12
+        for n in range(int(count)):
+            start = (n * 7) % (len(post.text) - span)
+            made = library.annotate_span(store, post, start, start + span, tags=[f"batch-{n % 5}"], note=f"メモ{n}")
+            say(made.id)
+
+
+def hold(db: str, post_ref: str, release: str) -> None:
+    with open_store(db) as store:
+        post = store.post(post_ref)
+        with store.transaction():
+            for n in range(5):
+                library.annotate_span(store, post, n, n + 4, note="未確定")
+            say("holding")
+            wait_for(Path(release))
+        say("committed")
+
+
+if __name__ == "__main__":
+    command, *arguments = sys.argv[1:]
+    {"import": import_folder, "annotate": annotate, "hold": hold}[command](*arguments)
