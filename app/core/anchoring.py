@@ -26,8 +26,11 @@ CONTEXT_CHARS = 32
 DEFAULT_MAX_ERROR_RATE = 0.2
 # A quote at least this long is evidence enough on its own; a shorter one needs its context.
 SELF_EVIDENT_LENGTH = 12
-# How much the surroundings of a moved short quote must resemble the stored prefix or suffix.
+# How much the surroundings of a moved quote must resemble the stored prefix or suffix.
 MIN_CONTEXT_SIMILARITY = 0.5
+# A short quote found elsewhere must have nearly the same neighbours: short words recur, and a
+# near-identical sentence nearby (第一四半期 / 第二四半期) must not take its highlight.
+MIN_NEAR_SIMILARITY_SHORT = 0.75
 _MAX_EXACT_CANDIDATES = 2000
 
 
@@ -62,7 +65,14 @@ class Selectors:
 
     @classmethod
     def from_json(cls, items: list[dict]) -> Selectors:
-        """Read W3C selectors; raises ValueError when the quote selector is missing."""
+        """Read W3C selectors; raises ValueError when they are malformed or the quote is missing."""
+        try:
+            return cls._from_json(items)
+        except (AttributeError, TypeError) as exc:
+            raise ValueError(f"The annotation's selectors are malformed ({exc}).") from None
+
+    @classmethod
+    def _from_json(cls, items: list[dict]) -> Selectors:
         quote = position = None
         for item in items:
             kind = item.get("type")
@@ -103,9 +113,15 @@ def anchor(text: str, selectors: Selectors, *, max_error_rate: float = DEFAULT_M
         return None
     start, end = selectors.position.start, selectors.position.end
     if 0 <= start <= end <= len(text) and text[start:end] == exact:
-        return Anchor(start, end, "position")
+        # The quote is still at its place. Take it at once if its surroundings are unchanged too;
+        # otherwise a copy may have slid onto the old offsets (a line added to a list of equal
+        # lines), so let every occurrence compete, the old place winning ties.
+        if _context_similarity(text, quote, start, end) == (1.0, 1.0):
+            return Anchor(start, end, "position")
     found = _exact(text, selectors)
     if found is not None:
+        if found.start == start and found.end == end:
+            return Anchor(start, end, "position", found.score)
         return found
     return _fuzzy(text, selectors, max_error_rate)
 
@@ -121,6 +137,25 @@ def _context_similarity(text: str, quote: TextQuoteSelector, start: int, end: in
     prefix = text[max(0, start - len(quote.prefix)) : start]
     suffix = text[end : end + len(quote.suffix)]
     return _similarity(prefix, quote.prefix), _similarity(suffix, quote.suffix)
+
+
+# The characters right next to a quote say most about whether it is the same place: a deleted
+# sentence's neighbour can share a long window of context with it and still be another place.
+NEAR_CHARS = 8
+
+
+def _near_similarity(text: str, quote: TextQuoteSelector, start: int, end: int) -> float:
+    """The mean similarity of the few characters just before and just after (each side 0-1)."""
+    near_prefix = quote.prefix[-NEAR_CHARS:]
+    near_suffix = quote.suffix[:NEAR_CHARS]
+    before = text[max(0, start - len(near_prefix)) : start]
+    after = text[end : end + len(near_suffix)]
+    scores = []
+    if near_prefix:
+        scores.append(_similarity(before, near_prefix))
+    if near_suffix:
+        scores.append(_similarity(after, near_suffix))
+    return sum(scores) / len(scores) if scores else 1.0
 
 
 def _proximity(text: str, old_start: int, start: int) -> float:
@@ -145,10 +180,8 @@ def _exact(text: str, selectors: Selectors) -> Anchor | None:
     if best is None:
         return None
     context, _proximity_score, at = best
-    if len(exact) < SELF_EVIDENT_LENGTH:
-        prefix_sim, suffix_sim = _context_similarity(text, quote, at, at + len(exact))
-        if max(prefix_sim, suffix_sim) < MIN_CONTEXT_SIMILARITY:
-            return None  # the same short words elsewhere, in other surroundings: not ours
+    if len(exact) < SELF_EVIDENT_LENGTH and _near_similarity(text, quote, at, at + len(exact)) < MIN_NEAR_SIMILARITY_SHORT:
+        return None  # the same short words elsewhere, in other surroundings: not ours
     return Anchor(at, at + len(exact), "exact", context)
 
 
@@ -177,6 +210,9 @@ def _fuzzy(text: str, selectors: Selectors, max_error_rate: float) -> Anchor | N
         if distance > budget or start >= end:
             continue
         prefix_sim, suffix_sim = _context_similarity(text, quote, start, end)
+        # A changed quote must at least still stand where it stood: next to its old neighbours.
+        if max(prefix_sim, suffix_sim) < MIN_CONTEXT_SIMILARITY or _near_similarity(text, quote, start, end) < MIN_CONTEXT_SIMILARITY:
+            continue
         quote_sim = 1.0 - distance / len(exact)
         # Weights as in Hypothesis' match-quote: the quote matters most, then its surroundings
         # (which tell repeated passages apart), and the old position only breaks ties.

@@ -115,7 +115,8 @@ def _reanchor(store: Store, post_id: int, text: str) -> tuple[int, int]:
     `updated` is left alone: it records the reader's edits, which merging compares.
     """
     moved = orphaned = 0
-    for annotation in store.annotations(post_id):
+    # Deleted highlights move too: an undo must bring one back onto its own text.
+    for annotation in store.annotations(post_id, include_deleted=True):
         found = anchor(text, annotation.selectors)
         if found is None:
             if not annotation.orphan:

@@ -5,7 +5,8 @@ Two FTS5 indexes (created by the store's migrations) answer every query:
   English, case-insensitively; a phrase in double quotes is matched as written.
 - `search_words` (fugashi words: surfaces, dictionary forms and hiragana readings) finds the one-
   and two-character words the trigram index cannot (投資, 株), and kana queries by reading
-  (とうし finds 投資). `lexicon` maps readings back to surfaces to place the snippet.
+  (とうし finds 投資). `lexicon` maps readings and dictionary forms back to the written forms
+  (とうし -> 投資, 上がる -> 上がっ) to place the snippet.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def _words(text: str, lexicon: set[tuple[str, str]] | None = None) -> str:
             words.add(term.reading)
             if lexicon is not None and furigana.KANJI_RE.search(term.surface):
                 lexicon.add((term.reading, term.surface))
+        if lexicon is not None and term.lemma and term.lemma != term.surface:
+            lexicon.add((term.lemma, term.surface))  # dictionary form -> the form written here
     return " ".join(sorted(words))
 
 
@@ -108,43 +111,30 @@ _SPACE = re.compile(r"\s+")
 
 
 def search(store: Store, query: str, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
-    """Posts and highlights matching `query`, best first; raises ValueError for an empty query."""
-    phrase = len(query.strip()) > 1 and query.strip()[0] == query.strip()[-1] == '"'
-    text = _SPACE.sub(" ", query.strip().strip('"').strip())
+    """Posts and highlights matching `query`, best first; raises ValueError for an empty query.
+
+    Words separated by spaces must all match (in the same text, quote, note or tags); text in
+    double quotes is matched as written.
+    """
+    stripped = query.strip()
+    phrase = len(stripped) > 1 and stripped[0] == stripped[-1] == '"'
+    text = _SPACE.sub(" ", stripped.strip('"').strip())
     if not text:
         raise ValueError("Type something to search for.")
-    rows: list[tuple[str, int, str | None]] = []  # (kind, post_id, annotation_id) in rank order
-    needles: dict[tuple[str, int, str | None], list[str]] = {}
-
-    def take(found, needle_list):
-        for kind, post_id, annotation_id in found:
-            key = (kind, int(post_id), annotation_id)
-            if key not in needles:
-                rows.append(key)
-                needles[key] = list(needle_list)
-            else:
-                needles[key].extend(n for n in needle_list if n not in needles[key])
-
-    if len(text) >= 3:
-        found = store.db.execute(
-            "SELECT kind, post_id, annotation_id FROM search_text WHERE search_text MATCH ? ORDER BY rank LIMIT ?",
-            [_fts_string(text), limit * 4],
-        ).fetchall()
-        take(found, [text])
-    if not phrase and " " not in text:
-        reading = to_hiragana(text) if is_kana(text) else None
-        terms = [text] + ([reading] if reading and reading != text else [])
-        for term in terms:
-            # A short word also finds longer words that start with it (投資 -> 投資家).
-            pattern = _fts_string(term) + ("*" if len(term) <= 2 else "")
-            found = store.db.execute(
-                "SELECT kind, post_id, annotation_id FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
-                [pattern, limit * 4],
-            ).fetchall()
-            take(found, _surfaces_for(store, term) if is_kana(term) else [term])
+    terms = [text] if phrase or " " not in text else list(dict.fromkeys(text.split(" ")))
+    rows: list[tuple[str, int, str | None]] | None = None
+    needles: list[str] = [text]  # the words together are marked where they stand together
+    for term in terms:
+        found, term_needles = _matches(store, term, phrase, limit * 4)
+        needles.extend(n for n in term_needles if n not in needles)
+        if rows is None:
+            rows = found
+        else:
+            keep = set(found)
+            rows = [key for key in rows if key in keep]
     hits: list[SearchHit] = []
-    for key in rows:
-        hit = _hit(store, key, needles[key])
+    for key in rows or []:
+        hit = _hit(store, key, needles)
         if hit is not None:
             hits.append(hit)
         if len(hits) >= limit:
@@ -152,10 +142,48 @@ def search(store: Store, query: str, *, limit: int = MAX_RESULTS) -> list[Search
     return hits
 
 
-def _surfaces_for(store: Store, reading: str) -> list[str]:
-    """The query itself and every surface the library has with this reading (とうし -> 投資)."""
-    surfaces = [r[0] for r in store.db.execute("SELECT surface FROM lexicon WHERE reading = ? LIMIT 20", [to_hiragana(reading)])]
-    return [reading, *surfaces]
+def _matches(store: Store, term: str, phrase: bool, limit: int) -> tuple[list[tuple[str, int, str | None]], list[str]]:
+    """Where one term matches, in rank order, and the strings to look for when placing snippets."""
+    keys: list[tuple[str, int, str | None]] = []
+
+    def take(rows):
+        for kind, post_id, annotation_id in rows:
+            key = (kind, int(post_id), annotation_id)
+            if key not in keys:
+                keys.append(key)
+
+    if len(term) >= 3:
+        take(
+            store.db.execute(
+                "SELECT kind, post_id, annotation_id FROM search_text WHERE search_text MATCH ? ORDER BY rank LIMIT ?",
+                [_fts_string(term), limit],
+            ).fetchall()
+        )
+    reading = to_hiragana(term) if is_kana(term) else None
+    if not (phrase and len(term) >= 3):
+        for word in dict.fromkeys([term] + ([reading] if reading else [])):
+            # A short bare word also finds longer words that start with it (投資 -> 投資家); in
+            # quotes it is that word only.
+            pattern = _fts_string(word) + ("*" if len(word) <= 2 and not phrase else "")
+            take(
+                store.db.execute(
+                    "SELECT kind, post_id, annotation_id FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
+                    [pattern, limit],
+                ).fetchall()
+            )
+    return keys, _surfaces_for(store, term, reading)
+
+
+def _surfaces_for(store: Store, term: str, reading: str | None) -> list[str]:
+    """The term and the written forms the library has for it as a reading or a dictionary form
+    (とうし -> 投資, 上がる -> 上がっ), so a snippet can show where it matched."""
+    keys = list(dict.fromkeys([term] + ([reading] if reading else [])))
+    surfaces = [
+        r[0]
+        for key in keys
+        for r in store.db.execute("SELECT surface FROM lexicon WHERE reading = ? ORDER BY length(surface) DESC LIMIT 20", [key])
+    ]
+    return list(dict.fromkeys(keys + surfaces))
 
 
 def _hit(store: Store, key: tuple[str, int, str | None], needles: list[str]) -> SearchHit | None:
@@ -175,7 +203,9 @@ def _hit(store: Store, key: tuple[str, int, str | None], needles: list[str]) -> 
         tags = [r[0] for r in store.db.execute("SELECT tag FROM annotation_tags WHERE annotation_id = ?", [annotation_id])]
         source = " ".join(f"#{t}" for t in tags)
     snippet, s, e, at = _snippet(source, needles)
-    offset = start + at if kind == "quote" and at is not None else (start if kind == "quote" else None)
+    if at is None:
+        return None  # matched through a form that does not show in it: no hit without a match
+    offset = start + at if kind == "quote" else None
     return SearchHit(post_id, title, kind, annotation_id, snippet, s, e, offset)
 
 
@@ -183,12 +213,13 @@ def _text_hit(store: Store, post_id: int, title: str, needles: list[str]) -> Sea
     # Let SQLite find the place (instr counts characters) and cut the snippet, so a long post's
     # text never travels to Python just to show forty characters of it.
     best = None
-    for needle in needles:
+    for needle in needles:  # in order of preference: the words as typed come first
         row = store.db.execute(
             "SELECT instr(lower(text), lower(?)) FROM posts WHERE id = ?", [needle, post_id]
         ).fetchone()
-        if row and row[0] and (best is None or row[0] < best[0]):
+        if row and row[0]:
             best = (row[0], needle)
+            break
     if best is None:
         return None
     position, needle = best

@@ -234,6 +234,9 @@ class Store:
         try:
             self._configure()
             self._migrate()
+        except StoreError:
+            conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             conn.close()
             if "locked" in str(exc) or "busy" in str(exc):
@@ -264,6 +267,15 @@ class Store:
         result = self.db.execute("PRAGMA quick_check").fetchone()
         if result and result[0] != "ok":
             raise sqlite3.DatabaseError(f"integrity check says {result[0]}")
+        # Refuse what is not ours before the first write (switching to WAL rewrites the header).
+        version = self.version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The library {self.path} was written by a newer Kakikomi (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); update Kakikomi to open it."
+            )
+        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path} is an SQLite file of another program, not a Kakikomi library; it was left untouched.")
         mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal" and not str(self.path).startswith(":"):
             raise sqlite3.DatabaseError(f"the journal cannot be switched to WAL ({mode})")
@@ -276,11 +288,6 @@ class Store:
 
     def _migrate(self) -> None:
         current = self.version
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"The library {self.path} was written by a newer Kakikomi (schema {current}, this one knows "
-                f"{SCHEMA_VERSION}); update Kakikomi to open it."
-            )
         if current == SCHEMA_VERSION:
             return
         if current > 0:
@@ -288,7 +295,18 @@ class Store:
         for number in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 MIGRATIONS[number - 1](self.db)
+                if number == 2 and current >= 1:
+                    self._index_existing()
                 self.db.execute(f"PRAGMA user_version = {number}")
+
+    def _index_existing(self) -> None:
+        """Fill the search indexes (migration 2) with what an older library already holds."""
+        from app.core import search  # search builds on the store: imported only when needed
+
+        for post_id, text in self.db.execute("SELECT id, text FROM posts").fetchall():
+            search.index_post(self, post_id, text)
+        for annotation in self.annotations():
+            search.index_annotation(self, annotation)
 
     def _backup(self, version: int) -> None:
         """Copy the file before changing its schema, with SQLite's online backup (WAL included)."""

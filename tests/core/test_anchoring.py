@@ -200,12 +200,6 @@ def require(condition: bool, what: str) -> None:
         raise RuntimeError(f"precondition failed: {what}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: anchor() trusts the stored offsets whenever the quote text is there, without checking its "
-    "prefix/suffix, so another copy shifted exactly onto the old position wins",
-)
 def test_a_copy_shifted_exactly_onto_the_old_offsets_does_not_win() -> None:
     """A list item added above moves the identical line before ours onto the old offsets; the highlight stays on its own line."""
     selectors = selectors_for(SAME_LINES, REPEATED, 2)  # the 大阪店 line
@@ -249,12 +243,6 @@ TWO_REPORTS = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: _fuzzy() has no floor on context: a deleted 22-character sentence lands on a different sentence "
-    "4 edits away although neither its prefix nor its suffix is there any more",
-)
 def test_a_deleted_long_sentence_does_not_jump_to_its_twin() -> None:
     """A highlight of a whole sentence that was deleted is an orphan even when a near-identical sentence stays."""
     quote = "第一四半期の売上高は前年同期比で二割増えた。"
@@ -262,12 +250,6 @@ def test_a_deleted_long_sentence_does_not_jump_to_its_twin() -> None:
     assert anchor(edited, selectors_for(TWO_REPORTS, quote)) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: _fuzzy() accepts quotes of 6-11 characters without the context check _exact() applies, so a "
-    "deleted phrase lands on an identical phrase elsewhere (distance 0) in other surroundings",
-)
 def test_a_deleted_phrase_does_not_jump_to_the_same_phrase_in_another_sentence() -> None:
     """A 10-character phrase whose sentence was deleted is an orphan, not moved to the same words in a different sentence."""
     quote = "売上高は前年同期比で"
@@ -333,12 +315,6 @@ NEWS = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a short quote's context check compares 32-character windows with Levenshtein, so when the "
-    "deleted sentence's successor becomes the neighbour of another 投資 its shifted suffix still scores >= 0.5",
-)
 def test_a_deleted_short_quote_does_not_borrow_the_next_sentence_as_context() -> None:
     """投資 in a deleted sentence is an orphan even when the sentence after it now follows another 投資."""
     at = NEWS.index("投資を約束")

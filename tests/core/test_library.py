@@ -196,12 +196,6 @@ def test_reattach_rejects_a_span_outside_the_text(store: Store, tmp_path: Path, 
     assert store.annotation(highlight.id) == highlight
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: re-importing a changed file re-anchors only live highlights; a deleted one keeps its old offsets "
-    "and restore_annotation() brings it back pointing at other text",
-)
 def test_a_highlight_restored_after_the_file_changed_points_at_its_text(store: Store, tmp_path: Path) -> None:
     """Deleting a highlight, re-importing an edited file, then undoing the deletion gives a highlight on its own words."""
     path = write(tmp_path / "factory.md", FACTORY)

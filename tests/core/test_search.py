@@ -164,12 +164,6 @@ def test_a_phrase_in_double_quotes_matches_as_written(shelf, query: str, found: 
         assert_well_formed(store, hit)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: search() skips the word index for a quoted phrase and the trigram index needs 3+ characters, "
-    'so "投資" or "株" in double quotes finds nothing while the same word unquoted is found',
-)
 @pytest.mark.parametrize("word", ["投資", "株"])
 def test_a_short_word_in_double_quotes_is_found_like_the_bare_word(shelf, word: str) -> None:
     """Quoting a one- or two-character word finds what the bare word finds."""
@@ -252,12 +246,6 @@ def test_a_reimported_post_is_searched_in_its_new_text(own_shelf) -> None:
     assert_well_formed(store, found[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: the word index also holds dictionary forms, so 上がる matches a quote/note holding 上がった, but "
-    "_snippet() then finds no needle and returns the hit with an empty match (marked '【】…')",
-)
 def test_a_dictionary_form_query_never_gives_a_hit_without_a_match(own_shelf) -> None:
     """Every hit for 上がる shows the words it matched between 【 and 】."""
     store, ids = own_shelf
