@@ -1,20 +1,23 @@
-"""Start Kakikomi: a headless command (see app.cli) or the reader on a post.
+"""Start Kakikomi: a headless command (see app.cli) or the desktop reader.
 
-`kakikomi` alone opens the bundled sample post; `kakikomi FILE` opens FILE. Until the desktop
-window exists, "opening" renders the post to an HTML page in the cache folder and says where.
+`kakikomi` alone opens the window on the library (the bundled sample post on first run);
+`kakikomi FILE...` and `kakikomi open FILE...` open those posts. Without a screen (no DISPLAY and
+no QT_QPA_PLATFORM), the post is rendered to an HTML page instead, and its place is printed.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from app import cli
+from app.core.post import PostError, load_post
 
 
-def open_post(path: Path) -> int:
-    """Render `path` to a page in the cache folder and print its location."""
+def render_instead(path: Path) -> int:
+    """Without a screen to show a window on, render `path` to a page and say where it is."""
     from app.core.paths import cache_dir
 
     out_dir = cache_dir() / "pages"
@@ -26,18 +29,43 @@ def open_post(path: Path) -> int:
     out = out_dir / f"{path.stem}.html"
     code = cli.run(["render", str(path), "-o", str(out)])
     if code == cli.EXIT_OK:
-        print(f"Rendered {path.name} with furigana to {out}")
-        print(f"Open it in a browser: file://{out}")
+        print(f"No screen to open a window on; rendered {path.name} with furigana to {out}")
     return code
+
+
+def _has_screen() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def open_window(files: list[str]) -> int:
+    """The desktop reader on `files` (or the library / the sample post)."""
+    for name in files:
+        try:
+            load_post(name)
+        except PostError as exc:
+            print(f"kakikomi: {exc}", file=sys.stderr)
+            return cli.EXIT_USER_ERROR
+    if not _has_screen():
+        from app.core.paths import sample_post_path
+
+        return render_instead(Path(files[0]) if files else sample_post_path())
+    from app.ui.app import run
+
+    return run(files)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0] == "open" and len(args) == 2) or (len(args) == 1 and not args[0].startswith("-") and args[0] not in cli.COMMANDS):
-        from app.core.paths import sample_post_path
-
-        target = Path(args[-1]) if args else sample_post_path()
-        return open_post(target)
+    if not args:
+        return open_window([])
+    if args[0] == "open":
+        return open_window(args[1:])
+    if not args[0].startswith("-") and args[0] not in cli.COMMANDS:
+        return open_window(args)  # kakikomi FILE...
     return cli.run(args)
 
 

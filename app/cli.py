@@ -71,10 +71,45 @@ def build_parser() -> argparse.ArgumentParser:
     furigana.add_argument("--format", choices=("aozora", "json"), default="aozora")
     furigana.set_defaults(run=cmd_furigana)
 
+    shot = commands.add_parser("screenshot", parents=[common], help="save a PNG of the main window showing a post")
+    shot.add_argument("file", nargs="?", metavar="FILE", help="the post (default: the bundled sample)")
+    shot.add_argument("-o", "--output", required=True, metavar="OUT.png")
+    shot.add_argument("--theme", choices=THEMES, default="light")
+    shot.add_argument("--vertical", action="store_true", help="vertical writing (縦書き)")
+    shot.add_argument("--furigana", type=_furigana_mode, default=FuriganaMode(), metavar="off|all|grade:N|jlpt:N")
+    shot.add_argument("--size", type=_size, default=(1280, 820), metavar="WxH")
+    shot.add_argument("--highlight", metavar="QUOTE", help="highlight this quote (tagged claim) first")
+    shot.set_defaults(run=cmd_screenshot)
+
     from app.cli_library import add_library_commands
 
     add_library_commands(commands, common)
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.isdecimal() or not height.isdecimal() or not (200 <= int(width) <= 8000 and 200 <= int(height) <= 8000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x820 (200 to 8000 pixels each way).")
+    return int(width), int(height)
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    from app.ui.screenshot import take_screenshot
+
+    if args.file is not None:
+        _load(args.file)  # a post that cannot be opened is a user error, said in one sentence
+    try:
+        path = take_screenshot(
+            args.file, args.output, theme=args.theme, vertical=args.vertical, furigana=args.furigana,
+            size=args.size, highlight=args.highlight, db=args.db,
+        )
+    except RuntimeError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"Could not write {args.output}: {exc.strerror or exc}.") from None
+    print(path)
+    return EXIT_OK
 
 
 def _load(path: str) -> Post:
@@ -186,4 +221,4 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-COMMANDS = frozenset({"info", "render", "furigana", "import", "list", "annotate", "annotations", "search", "export", "import-annotations"})
+COMMANDS = frozenset({"info", "render", "furigana", "screenshot", "open", "import", "list", "annotate", "annotations", "search", "export", "import-annotations"})

@@ -43,8 +43,11 @@ excerpt: 短い要約です。
 
 
 def run(*args: str, home: Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[bytes]:
-    """Run `python -m app ARGS` with KAKIKOMI_HOME pointing into the test's temporary folder."""
+    """Run `python -m app ARGS` with KAKIKOMI_HOME pointing into the test's temporary folder and
+    no screen (no DISPLAY, no QT_QPA_PLATFORM), as on a server: opening a post renders it instead."""
     env = {**os.environ, "KAKIKOMI_HOME": str(home)}
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "app", *args], cwd=cwd, env=env, capture_output=True, timeout=60, check=False
     )
@@ -269,7 +272,7 @@ def test_help_lists_the_commands(home: Path) -> None:
 
 
 def test_no_arguments_renders_the_sample_into_the_cache(home: Path) -> None:
-    """`kakikomi` alone renders the bundled sample to KAKIKOMI_HOME/cache/pages and says where."""
+    """Without a screen, `kakikomi` alone renders the bundled sample to KAKIKOMI_HOME/cache/pages and says where."""
     out = home / "cache" / "pages" / f"{sample_post_path().stem}.html"
     text = _stdout_text(run(home=home))
     assert str(out) in text
@@ -278,7 +281,7 @@ def test_no_arguments_renders_the_sample_into_the_cache(home: Path) -> None:
 
 
 def test_a_file_argument_renders_that_post_into_the_cache(post_file: Path, home: Path, tmp_path: Path) -> None:
-    """`kakikomi FILE` renders FILE to KAKIKOMI_HOME/cache/pages/<name>.html and says where, from any folder."""
+    """Without a screen, `kakikomi FILE` renders FILE to KAKIKOMI_HOME/cache/pages/<name>.html and says where."""
     out = home / "cache" / "pages" / f"{post_file.stem}.html"
     text = _stdout_text(run(str(post_file), home=home, cwd=tmp_path))
     assert str(out) in text

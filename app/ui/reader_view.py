@@ -1,0 +1,217 @@
+"""The reader: a QWebEngineView that shows one post safely and paints its highlights.
+
+Safety, in layers: the page is served with a CSP header that allows no script; the page's own
+JavaScript is switched off; the reader's script and the bridge live in the ApplicationWorld,
+which the page cannot reach; every network request is refused unless the reader allowed remote
+images for this post; navigation away from the post is refused, and a link opens in the system
+browser only if the rendered post really contains it.
+"""
+
+from __future__ import annotations
+
+import functools
+import html as html_lib
+import itertools
+import json
+import re
+
+from PySide6.QtCore import QFile, QIODevice, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from app.core.page import standalone_html
+from app.core.paths import resource
+from app.core.post import Post
+from app.core.render import RenderedPost
+from app.core.store import Annotation
+from app.ui.bridge import Bridge
+from app.ui.scheme import SCHEME, PageServer
+
+APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
+# Blocks in the first page load; the rest are appended once the first screen is painted, so a
+# very long post does not make Chromium lay out tens of thousands of <ruby> before showing anything.
+FIRST_BLOCKS = 60
+_HREF = re.compile(r'<a href="([^"]*)"')
+
+
+@functools.cache
+def _reader_script_source() -> str:
+    channel = QFile(":/qtwebchannel/qwebchannel.js")
+    channel.open(QIODevice.OpenModeFlag.ReadOnly)
+    source = bytes(channel.readAll()).decode("utf-8")
+    channel.close()
+    return source + "\n" + resource("reader", "reader.js").read_text(encoding="utf-8")
+
+
+class NetworkGuard(QWebEngineUrlRequestInterceptor):
+    """Refuses every request that leaves the machine, unless allowed; counts what it refused."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.allow_remote = False
+        self.blocked: list[str] = []
+        self.allowed_remote: list[str] = []
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt's name)
+        url = info.requestUrl()
+        scheme = url.scheme()
+        if scheme == SCHEME.decode() or scheme in ("data", "qrc"):
+            return
+        if self.allow_remote and scheme in ("http", "https") and info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeImage:
+            self.allowed_remote.append(url.toString())
+            return
+        self.blocked.append(url.toString())
+        info.block(True)
+
+
+class ReaderPage(QWebEnginePage):
+    """Stays on the post: any navigation but loading our own page is refused."""
+
+    def __init__(self, profile: QWebEngineProfile, parent=None):
+        super().__init__(profile, parent)
+        self.refused: list[str] = []
+        self.console: list[str] = []
+
+    def acceptNavigationRequest(self, url: QUrl, kind, is_main_frame: bool) -> bool:  # noqa: N802
+        if url.scheme() == SCHEME.decode() and kind != QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+            return True
+        self.refused.append(url.toString())
+        return False
+
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+        self.console.append(message)
+
+    def createWindow(self, kind):  # noqa: N802 - no pop-ups from a post
+        return None
+
+
+def make_profile(parent) -> tuple[QWebEngineProfile, PageServer, NetworkGuard]:
+    """An off-the-record profile with the page server and the network guard installed."""
+    profile = QWebEngineProfile(parent)  # no name: nothing is written to disk
+    server = PageServer(parent)
+    profile.installUrlSchemeHandler(SCHEME, server)
+    guard = NetworkGuard(parent)
+    profile.setUrlRequestInterceptor(guard)
+    return profile, server, guard
+
+
+def _reader_script() -> QWebEngineScript:
+    script = QWebEngineScript()
+    script.setName("kakikomi-reader")
+    script.setSourceCode(_reader_script_source())
+    script.setWorldId(APP_WORLD)
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
+    script.setRunsOnSubFrames(False)
+    return script
+
+
+class ReaderView(QWebEngineView):
+    """Shows a rendered post; emits `ready` once the page has painted its first screen."""
+
+    ready = Signal()
+
+    def __init__(self, profile: QWebEngineProfile, server: PageServer, guard: NetworkGuard, parent=None):
+        super().__init__(parent)
+        self._server = server
+        self._guard = guard
+        self._keys = itertools.count(1)
+        self._rest: list[str] = []
+        self._links: set[str] = set()
+        page = ReaderPage(profile, self)
+        settings = page.settings()
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.PluginsEnabled, False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.AutoLoadImages, True)
+        self.bridge = Bridge(self)
+        self._channel = QWebChannel(page)
+        self._channel.registerObject("kakikomi", self.bridge)
+        page.setWebChannel(self._channel, APP_WORLD)
+        # On the page, not the profile: a script in the profile's collection crashes Qt 6.12 here.
+        page.scripts().insert(_reader_script())
+        self.setPage(page)
+        self.bridge.pageReady.connect(self._on_ready)
+        self.bridge.linkRequested.connect(self._open_link)
+        self.is_ready = False
+
+    # --- showing a post ---------------------------------------------------------------------
+
+    def show_post(
+        self,
+        post: Post,
+        rendered: RenderedPost,
+        highlights: list[Annotation],
+        *,
+        theme: str = "auto",
+        vertical: bool = False,
+        offset: int = 0,
+        allow_remote_images: bool = False,
+    ) -> None:
+        """Load `rendered` (first screen first), paint `highlights`, scroll to `offset`."""
+        self.is_ready = False
+        first = rendered.blocks[:FIRST_BLOCKS]
+        self._rest = [b.html for b in rendered.blocks[FIRST_BLOCKS:]]
+        self._links = {html_lib.unescape(h) for b in rendered.blocks for h in _HREF.findall(b.html)}
+        self._guard.allow_remote = allow_remote_images
+        partial = RenderedPost(first, rendered.plain, rendered.title_html, rendered.lang)
+        page = standalone_html(post, partial, theme=theme, vertical=vertical, allow_remote_images=allow_remote_images)
+        self.bridge.set_page_info(
+            {
+                "blockStarts": [b.start for b in rendered.plain.blocks],
+                "total": len(rendered.plain.text),
+                "highlights": [self._highlight_json(a) for a in highlights],
+                "offset": offset,
+            }
+        )
+        url = self._server.publish(f"post-{next(self._keys)}", page, remote_images=allow_remote_images)
+        self.load(QUrl(url))
+
+    @staticmethod
+    def _highlight_json(a: Annotation) -> dict:
+        return {"id": a.id, "start": a.start, "end": a.end, "color": a.color, "orphan": a.orphan}
+
+    def _on_ready(self) -> None:
+        if self._rest:
+            # The first screen is painted: now the rest of a long post, in one go.
+            self.call(f"kk.appendBlocks({json.dumps(''.join(self._rest), ensure_ascii=False)})")
+            self._rest = []
+        self.is_ready = True
+        self.ready.emit()
+
+    # --- talking to the page ----------------------------------------------------------------
+
+    def call(self, script: str, callback=None) -> None:
+        """Run `script` in the reader's world (never the post's)."""
+        if callback is None:
+            self.page().runJavaScript(script, APP_WORLD)
+        else:
+            self.page().runJavaScript(script, APP_WORLD, callback)
+
+    def set_highlights(self, highlights: list[Annotation]) -> None:
+        self.call(f"kk.setHighlights({json.dumps([self._highlight_json(a) for a in highlights])})")
+
+    def set_classes(self, theme: str, vertical: bool) -> None:
+        classes = f"kk-theme-{theme}" + (" kk-vertical" if vertical else "")
+        self.call(f"kk.setClasses({json.dumps(classes)})")
+
+    def scroll_to(self, offset: int) -> None:
+        self.call(f"kk.scrollToOffset({int(offset)})")
+
+    def select_range(self, start: int, end: int) -> None:
+        self.call(f"kk.selectRange({int(start)}, {int(end)})")
+
+    def _open_link(self, href: str) -> None:
+        if href.startswith("#"):
+            return
+        if href in self._links and QUrl(href).scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(QUrl(href))

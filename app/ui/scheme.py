@@ -1,0 +1,66 @@
+"""The reader's own URL scheme: pages are served from memory with a real CSP header.
+
+`setHtml` goes through a data: URL capped at 2 MB and fails silently on long posts, and it cannot
+send headers; a scheme handler has neither problem. Pages live at kakikomi://reader/<key>.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler
+
+from app.core.page import reader_css
+
+SCHEME = b"kakikomi"
+HOST = "reader"
+# The post's page may hold no script at all (the reader's script runs in another world); styles
+# only from us; images only from us unless the reader allowed remote ones for this post.
+CSP = "default-src 'none'; style-src kakikomi: 'unsafe-inline'; img-src kakikomi: data:; font-src kakikomi:; base-uri 'none'; form-action 'none'"
+CSP_REMOTE_IMAGES = CSP.replace("img-src kakikomi: data:", "img-src kakikomi: data: https: http:")
+
+
+def register_scheme() -> None:
+    """Declare the scheme to Qt WebEngine; must run before the QApplication is created."""
+    if QWebEngineUrlScheme.schemeByName(SCHEME).name() == SCHEME:
+        return
+    scheme = QWebEngineUrlScheme(SCHEME)
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme | QWebEngineUrlScheme.Flag.LocalScheme)
+    QWebEngineUrlScheme.registerScheme(scheme)
+
+
+class PageServer(QWebEngineUrlSchemeHandler):
+    """Serves the pages the reader publishes, and the reader's stylesheet."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._pages: dict[str, tuple[bytes, bool]] = {}
+
+    def publish(self, key: str, html: str, *, remote_images: bool = False) -> str:
+        """Make `html` available; returns its URL."""
+        self._pages[key] = (html.encode("utf-8"), remote_images)
+        return f"{SCHEME.decode()}://{HOST}/{key}"
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt's name)
+        url = job.requestUrl()
+        path = url.path().lstrip("/")
+        if url.host() != HOST:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        if path == "static/reader.css":
+            self._reply(job, "text/css", reader_css().encode("utf-8"), CSP)
+            return
+        page = self._pages.get(path)
+        if page is None:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        body, remote = page
+        self._reply(job, "text/html; charset=utf-8", body, CSP_REMOTE_IMAGES if remote else CSP)
+
+    def _reply(self, job: QWebEngineUrlRequestJob, content_type: str, body: bytes, csp: str) -> None:
+        # The header values must be a list of QByteArray, or Qt drops the CSP without a word.
+        job.setAdditionalResponseHeaders({QByteArray(b"Content-Security-Policy"): [QByteArray(csp.encode())]})
+        buffer = QBuffer(parent=job)
+        buffer.setData(QByteArray(body))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        job.reply(content_type.encode(), buffer)

@@ -1,0 +1,98 @@
+"""`kakikomi screenshot`: the real main window, rendered offscreen, saved as a PNG."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from app.core.furigana_mode import FuriganaMode
+from app.core.paths import sample_post_path
+from app.core.store import open_store
+
+# How long to wait for the page to paint before giving up (a long post on a busy machine).
+READY_TIMEOUT_MS = 60_000
+
+
+def take_screenshot(
+    post_file: str | None,
+    out: str,
+    *,
+    theme: str = "light",
+    vertical: bool = False,
+    furigana: FuriganaMode | None = None,
+    size: tuple[int, int] = (1280, 820),
+    highlight: str | None = None,
+    db: str | None = None,
+) -> Path:
+    """Open `post_file` (default: the sample) in a throw-away library unless `db` is given, wait
+    until the page is painted, and save the window. Raises RuntimeError when nothing painted."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from app.core import library
+    from app.ui.app import create_application
+    from app.ui.main_window import MainWindow
+
+    app = create_application()
+    with tempfile.TemporaryDirectory(prefix="kakikomi-shot-") as scratch:
+        store = open_store(db or Path(scratch) / "library.sqlite3")
+        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(store, settings)
+        window.resize(*size)
+        _choose(window.theme_box, theme)
+        _choose(window.furigana_box, str(furigana) if furigana else "all")
+        window.vertical_action.setChecked(vertical)
+        target = post_file or str(sample_post_path())
+        report = library.import_paths(store, [target])
+        if report.errors:
+            raise RuntimeError(report.errors[0][1])
+        post_id = (report.added + report.updated + report.unchanged)[0]
+        if highlight:
+            library.annotate_quote(store, store.post(post_id), highlight, tags=["claim"])
+        window.refresh_posts()
+        window.show()
+        loop = QEventLoop()
+        window.postShown.connect(lambda _id: QTimer.singleShot(400, loop.quit))
+        QTimer.singleShot(READY_TIMEOUT_MS, loop.quit)
+        window.open_post(post_id, offset=store.post(post_id).text.find(highlight) if highlight else 0)
+        loop.exec()
+        image = None
+        for _attempt in range(20):  # grab() can return a blank frame until Chromium has painted
+            app.processEvents()
+            image = window.grab().toImage()
+            if window.reader.is_ready and _painted(window.reader.grab().toImage()):
+                break
+            wait = QEventLoop()
+            QTimer.singleShot(250, wait.quit)
+            wait.exec()
+        else:
+            raise RuntimeError("The page did not paint in time; nothing was saved.")
+        out_path = Path(out)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(out_path), "PNG"):
+            raise RuntimeError(f"Could not write {out_path}.")
+        window.close()
+        store.close()
+    return out_path
+
+
+def _choose(box, value: str) -> None:
+    index = box.findData(value)
+    if index >= 0:
+        box.setCurrentIndex(index)
+    elif value:
+        box.addItem(value, value)
+        box.setCurrentIndex(box.count() - 1)
+
+
+def _painted(image) -> bool:
+    """More than a blank page: some pixels differ from the first one (text was drawn)."""
+    if image.isNull() or image.width() < 10 or image.height() < 10:
+        return False
+    first = image.pixel(0, 0)
+    step_x, step_y = max(1, image.width() // 60), max(1, image.height() // 60)
+    differing = sum(
+        1 for x in range(0, image.width(), step_x) for y in range(0, image.height(), step_y) if image.pixel(x, y) != first
+    )
+    return differing > 20

@@ -1,0 +1,58 @@
+"""Qt tests run offscreen; Chromium needs --no-sandbox as root. Set before Qt loads."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --no-sandbox").strip()
+
+import pytest  # noqa: E402
+
+from app.ui.scheme import register_scheme  # noqa: E402
+
+register_scheme()  # before pytest-qt creates the QApplication
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """A main window on a fresh library in tmp_path, with settings kept in tmp_path too."""
+    from PySide6.QtCore import QSettings
+
+    from app.core.store import open_store
+    from app.ui.main_window import MainWindow
+
+    store = open_store(tmp_path / "library.sqlite3")
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(store, settings)
+    qtbot.addWidget(win)
+    win.resize(1100, 760)
+    win.show()
+    yield win
+    win.close()
+    store.close()
+
+
+def open_and_wait(qtbot, win, path) -> int:
+    """Import `path`, open it and wait until the page has painted; returns the post id."""
+    from app.core import library
+
+    report = library.import_paths(win.store, [path])
+    assert not report.errors, report.errors
+    post_id = (report.added + report.updated + report.unchanged)[0]
+    win.refresh_posts()
+    with qtbot.waitSignal(win.postShown, timeout=60_000):
+        win.open_post(post_id)
+    return post_id
+
+
+def run_js(qtbot, win, script: str, world=None):
+    """Run `script` in the page and return its result (the reader's world unless told)."""
+    from PySide6.QtWebEngineCore import QWebEngineScript
+
+    results = []
+    world_id = QWebEngineScript.ScriptWorldId.ApplicationWorld if world is None else world
+    win.reader.page().runJavaScript(script, world_id, results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    return results[0]

