@@ -54,5 +54,9 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
     else:
         window.open_post(store.posts()[0].id)
     code = app.exec()
+    window.deleteLater()  # the page goes before its profile, while Qt is still up
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     store.close()
     return code

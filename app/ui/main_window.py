@@ -8,7 +8,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QFileDialog,
     QInputDialog,
@@ -56,8 +55,7 @@ class MainWindow(QMainWindow):
         self.selection: tuple[int, int] | None = None
         self.setWindowTitle("Kakikomi 書き込み")
         self.resize(1280, 820)
-        # The profile must outlive every page that uses it, so it belongs to the application.
-        profile, server, guard = make_profile(QApplication.instance())
+        profile, server, guard = make_profile(None)
         self.network_guard = guard
         self.reader = ReaderView(profile, server, guard, self)
         self.reader.ready.connect(self._on_ready)
@@ -94,6 +92,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setSizes([260, 760, 300])
         self.setCentralWidget(self.splitter)
+        # The profile must outlive the page that uses it: children are deleted in the order they
+        # were added, so it joins the window only now, after the reader (inside the splitter).
+        for owned in (profile, server, guard):
+            owned.setParent(self)
         self._build_toolbar()
         self._restore_layout()
         self.refresh_posts()

@@ -6,6 +6,8 @@ send headers; a scheme handler has neither problem. Pages live at kakikomi://rea
 
 from __future__ import annotations
 
+import collections
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler
 
@@ -35,6 +37,10 @@ class PageServer(QWebEngineUrlSchemeHandler):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._pages: dict[str, tuple[bytes, bool]] = {}
+        # QBuffer(QByteArray) reads from the byte array we pass, so it must stay alive while
+        # Chromium reads; the last replies are kept. (QBuffer.setData would copy, but in PySide6
+        # 6.12 it drops a reference to None on every call and crashes Python at exit.)
+        self._replies: collections.deque = collections.deque(maxlen=256)
 
     def publish(self, key: str, html: str, *, remote_images: bool = False) -> str:
         """Make `html` available; returns its URL."""
@@ -60,7 +66,8 @@ class PageServer(QWebEngineUrlSchemeHandler):
     def _reply(self, job: QWebEngineUrlRequestJob, content_type: str, body: bytes, csp: str) -> None:
         # The header values must be a list of QByteArray, or Qt drops the CSP without a word.
         job.setAdditionalResponseHeaders({QByteArray(b"Content-Security-Policy"): [QByteArray(csp.encode())]})
-        buffer = QBuffer(parent=job)
-        buffer.setData(QByteArray(body))
+        data = QByteArray(body)
+        buffer = QBuffer(data, job)
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._replies.append((data, buffer))
         job.reply(content_type.encode(), buffer)

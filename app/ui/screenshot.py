@@ -28,7 +28,7 @@ def take_screenshot(
     """Open `post_file` (default: the sample) in a throw-away library unless `db` is given, wait
     until the page is painted, and save the window. Raises RuntimeError when nothing painted."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, QTimer
 
     from app.core import library
     from app.ui.app import create_application
@@ -73,6 +73,8 @@ def take_screenshot(
         if not image.save(str(out_path), "PNG"):
             raise RuntimeError(f"Could not write {out_path}.")
         window.close()
+        window.deleteLater()  # the page goes before its profile, while Qt is still up
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         store.close()
     return out_path
 

@@ -30,8 +30,18 @@ def window(qtbot, tmp_path):
     win.resize(1100, 760)
     win.show()
     yield win
-    win.close()
+    dispose(win)
     store.close()
+
+
+def dispose(win) -> None:
+    """Close and really delete a window now (its page before its profile), not at interpreter exit,
+    when Qt WebEngine may already be gone."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    win.close()
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def open_and_wait(qtbot, win, path) -> int:
