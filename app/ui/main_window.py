@@ -53,6 +53,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.current: PostRecord | None = None
         self.selection: tuple[int, int] | None = None
+        # What Ctrl+Z takes back: ("delete", id) restores, ("create", id) deletes again.
+        self.undo_stack: list[tuple[str, str]] = []
         self.setWindowTitle("Kakikomi 書き込み")
         self.resize(1280, 820)
         profile, server, guard = make_profile(None)
@@ -131,6 +133,13 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         self.addAction(QAction("Tag", self, shortcut="T", triggered=self.tag_current))
         self.addAction(QAction("Note", self, shortcut="N", triggered=self.note_current))
+        self.addAction(QAction("Delete highlight", self, shortcut=QKeySequence.StandardKey.Delete, triggered=self.delete_current))
+        self.addAction(QAction("Undo", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo))
+        self.addAction(QAction("Next highlight", self, shortcut="J", triggered=lambda: self.step_highlight(1)))
+        self.addAction(QAction("Previous highlight", self, shortcut="K", triggered=lambda: self.step_highlight(-1)))
+        self.reattach_action = QAction("Re-attach to selection", self, triggered=self.reattach_current)
+        self.highlights.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.highlights.addAction(self.reattach_action)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -270,6 +279,7 @@ class MainWindow(QMainWindow):
             return None
         start, end = self.selection
         made = library.annotate_span(self.store, self.current, start, end, color=color, tags=tags, note=note)
+        self.undo_stack.append(("create", made.id))
         self.reader.set_highlights(self.store.annotations(self.current.id))
         self.reader.call("kk.clearSelection()")
         self.selection = None
@@ -312,3 +322,48 @@ class MainWindow(QMainWindow):
         if ok:
             library.update_annotation(self.store, annotation_id, note=text)
             self.refresh_highlights()
+
+    def _repaint(self) -> None:
+        if self.current is not None:
+            self.reader.set_highlights(self.store.annotations(self.current.id))
+        self.refresh_highlights()
+        self.refresh_posts_counts()
+
+    def delete_current(self) -> None:
+        """Delete the selected highlight (a marker: Ctrl+Z brings it back)."""
+        item = self.highlights.currentItem()
+        if item is None:
+            return
+        annotation_id = item.data(Qt.ItemDataRole.UserRole)
+        library.delete_annotation(self.store, annotation_id)
+        self.undo_stack.append(("delete", annotation_id))
+        self._repaint()
+
+    def undo(self) -> None:
+        """Take back the last highlight made or deleted."""
+        if not self.undo_stack:
+            return
+        action, annotation_id = self.undo_stack.pop()
+        if action == "delete":
+            library.restore_annotation(self.store, annotation_id)
+        else:
+            library.delete_annotation(self.store, annotation_id)
+        self._repaint()
+
+    def step_highlight(self, step: int) -> None:
+        """Select the next (J) or previous (K) highlight and scroll to it."""
+        count = self.highlights.count()
+        if not count:
+            return
+        row = (self.highlights.currentRow() + step) % count if self.highlights.currentRow() >= 0 else (0 if step > 0 else count - 1)
+        self.highlights.setCurrentRow(row)
+        self.reader.scroll_to(self.highlights.item(row).data(Qt.ItemDataRole.UserRole + 1))
+
+    def reattach_current(self) -> None:
+        """Attach the selected highlight (typically an orphan) to the text selected in the post."""
+        item = self.highlights.currentItem()
+        if item is None or self.selection is None:
+            QMessageBox.information(self, "Re-attach", "Select the text in the post, then choose the highlight to attach to it.")
+            return
+        library.reattach(self.store, item.data(Qt.ItemDataRole.UserRole), *self.selection)
+        self._repaint()

@@ -91,3 +91,32 @@ def test_switching_theme_and_furigana_keeps_highlights(qtbot, window):
     assert run_js(qtbot, window, "document.querySelectorAll('mark.kk-hl').length") >= 1
     window.theme_box.setCurrentIndex(window.theme_box.findData("dark"))
     qtbot.waitUntil(lambda: "kk-theme-dark" in run_js(qtbot, window, "document.documentElement.className"), timeout=10_000)
+
+
+def test_delete_and_undo_and_reattach_an_orphan(qtbot, window, tmp_path):
+    """Delete takes a highlight away, Ctrl+Z brings it back; an orphan re-attaches to a selection."""
+    from app.core import library
+
+    post_file = tmp_path / "edited.md"
+    post_file.write_text("---\ntitle: 編集される記事\n---\n\n最初の段落には工場の話がある。\n\n二つ目の段落は投資について書く。\n", encoding="utf-8")
+    post_id = open_and_wait(qtbot, window, post_file)
+    made = library.annotate_quote(window.store, window.store.post(post_id), "工場の話がある")
+    window.refresh_highlights()
+    window.highlights.setCurrentRow(0)
+    window.delete_current()
+    assert window.store.annotations(post_id) == []
+    window.undo()
+    assert [a.id for a in window.store.annotations(post_id)] == [made.id]
+    post_file.write_text("---\ntitle: 編集される記事\n---\n\n最初の段落は書き直された。\n\n二つ目の段落は投資について書く。\n", encoding="utf-8")
+    library.import_paths(window.store, [post_file])
+    assert window.store.annotation(made.id).orphan
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        window.open_post(post_id)
+    text = window.store.post(post_id).text
+    start = text.index("書き直された")
+    window.reader.select_range(start, start + 6)
+    qtbot.waitUntil(lambda: window.selection == (start, start + 6), timeout=10_000)
+    window.highlights.setCurrentRow(0)
+    window.reattach_current()
+    again = window.store.annotation(made.id)
+    assert (again.orphan, again.exact) == (False, "書き直された")
