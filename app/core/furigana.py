@@ -194,13 +194,7 @@ def tokenize(text: str, *, detail: bool = False) -> list[Token]:
     With detail=False only the tokens that carry kanji are returned (all that ruby needs); with
     detail=True every token is, each with its reading (kana words and loanwords too).
     """
-    return tokenize_many([text], detail=detail)[0]
-
-
-def tokenize_many(texts: Sequence[str], *, detail: bool = False) -> list[list[Token]]:
-    """`tokenize` for each text. Each is analysed on its own: joining paragraphs into one MeCab
-    call would let one paragraph's words change how the next one is read."""
-    return [_tokenize_one(text, detail) if text else [] for text in texts]
+    return _tokenize_one(text, detail) if text else []
 
 
 def _analyse(text: str, detail: bool) -> tuple[_Tokens, list[int]]:
@@ -221,7 +215,8 @@ def ruby_many(texts: Sequence[str]) -> list[list[RubySpan]]:
     """The ruby for each text, in text order: what rendering needs, built without a Token per word.
 
     Same readings as `ruby_spans(tokenize(text))`; the rules still see full tokens around the
-    words they apply to.
+    words they apply to. Each text is analysed on its own: joining paragraphs into one MeCab
+    call would let one paragraph's words change how the next one is read.
     """
     return [_ruby_one(text) if text else [] for text in texts]
 

@@ -11,7 +11,6 @@ https, mailto and in-page targets, and images become placeholders unless remote 
 from __future__ import annotations
 
 import functools
-import html
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -541,7 +540,3 @@ def render_post(post: Post, options: RenderOptions | None = None) -> RenderedPos
     if rendered.lang == "en" and _has_japanese(post.title):
         rendered.lang = "ja"
     return rendered
-
-
-def html_escape(text: str) -> str:
-    return html.escape(text, quote=True)
