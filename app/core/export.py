@@ -41,7 +41,7 @@ class ExportError(Exception):
 # --- choosing posts --------------------------------------------------------------------------
 
 
-def _select_posts(store: Store, post_ids: Sequence[int] | None) -> list[PostRecord]:
+def _select_posts(store: Store, post_ids: Sequence[int] | None, *, with_text: bool = False) -> list[PostRecord]:
     """The given posts in the given order; by default every post that has or had a highlight
     (deleted ones count, so re-exporting a post whose highlights were all deleted empties it)."""
     if post_ids is not None:
@@ -50,7 +50,7 @@ def _select_posts(store: Store, post_ids: Sequence[int] | None) -> list[PostReco
         except StoreError as exc:
             raise ExportError(str(exc)) from None
     with_annotations = {r[0] for r in store.db.execute("SELECT DISTINCT post_id FROM annotations")}
-    return [p for p in store.posts() if p.id in with_annotations]
+    return [p for p in store.posts(with_text=with_text) if p.id in with_annotations]
 
 
 def _timestamp(now: str | None) -> str:

@@ -162,6 +162,7 @@ def annotate_span(
     store: Store, post: PostRecord, start: int, end: int, *, tags: Iterable[str] = (), note: str = "", color: str = DEFAULT_COLOR
 ) -> Annotation:
     """Highlight post.text[start:end]."""
+    post = _with_text(store, post)
     try:
         selectors = describe(post.text, start, end)
     except ValueError as exc:
@@ -173,6 +174,11 @@ def annotate_span(
         tags=_clean_tags(tags), created=stamp, updated=stamp,
     )
     return store.put_annotation(annotation, on_change=lambda a: search.index_annotation(store, a))
+
+
+def _with_text(store: Store, post: PostRecord) -> PostRecord:
+    """The record with its text (a library listing leaves texts out)."""
+    return store.post(post.id) if not post.text and post.length else post
 
 
 def find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int]:
@@ -193,6 +199,7 @@ def find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int]:
 
 def annotate_quote(store: Store, post: PostRecord, quote: str, *, occurrence: int = 1, **options) -> Annotation:
     """Highlight the N-th occurrence of `quote` in the post's text."""
+    post = _with_text(store, post)
     start, end = find_quote(post.text, quote, occurrence)
     return annotate_span(store, post, start, end, **options)
 

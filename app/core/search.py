@@ -67,19 +67,32 @@ def _words(text: str, lexicon: set[tuple[str, str]] | None = None) -> str:
 
 
 def _add(store: Store, kind: str, post_id: int, annotation_id: str | None, body: str, lexicon: set | None = None) -> None:
+    cursor = store.db.execute(
+        "INSERT INTO search_docs (kind, post_id, annotation_id) VALUES (?, ?, ?)", [kind, post_id, annotation_id]
+    )
+    doc = cursor.lastrowid
     store.db.execute(
-        "INSERT INTO search_text (kind, post_id, annotation_id, body) VALUES (?, ?, ?, ?)", [kind, post_id, annotation_id, body]
+        "INSERT INTO search_text (rowid, kind, post_id, annotation_id, body) VALUES (?, ?, ?, ?, ?)",
+        [doc, kind, post_id, annotation_id, body],
     )
     store.db.execute(
-        "INSERT INTO search_words (kind, post_id, annotation_id, words) VALUES (?, ?, ?, ?)",
-        [kind, post_id, annotation_id, _words(body, lexicon)],
+        "INSERT INTO search_words (rowid, kind, post_id, annotation_id, words) VALUES (?, ?, ?, ?, ?)",
+        [doc, kind, post_id, annotation_id, _words(body, lexicon)],
     )
+
+
+def _remove(store: Store, where: str, params: list) -> None:
+    """Delete index rows by rowid (found through search_docs), never by scanning an index."""
+    docs = [row[0] for row in store.db.execute(f"SELECT id FROM search_docs WHERE {where}", params)]
+    for doc in docs:
+        store.db.execute("DELETE FROM search_text WHERE rowid = ?", [doc])
+        store.db.execute("DELETE FROM search_words WHERE rowid = ?", [doc])
+    store.db.execute(f"DELETE FROM search_docs WHERE {where}", params)
 
 
 def index_post(store: Store, post_id: int, text: str) -> None:
     """(Re)index a post's plain text; call inside the transaction that saves the post."""
-    store.db.execute("DELETE FROM search_text WHERE kind = 'text' AND post_id = ?", [post_id])
-    store.db.execute("DELETE FROM search_words WHERE kind = 'text' AND post_id = ?", [post_id])
+    _remove(store, "post_id = ? AND kind = 'text'", [post_id])
     lexicon: set[tuple[str, str]] = set()
     _add(store, "text", post_id, None, text, lexicon)
     store.db.conn.executemany("INSERT OR IGNORE INTO lexicon (reading, surface) VALUES (?, ?)", sorted(lexicon))
@@ -87,8 +100,7 @@ def index_post(store: Store, post_id: int, text: str) -> None:
 
 def index_annotation(store: Store, annotation: Annotation) -> None:
     """(Re)index a highlight's quote, note and tags; a deleted highlight leaves the index."""
-    store.db.execute("DELETE FROM search_text WHERE annotation_id = ?", [annotation.id])
-    store.db.execute("DELETE FROM search_words WHERE annotation_id = ?", [annotation.id])
+    _remove(store, "annotation_id = ?", [annotation.id])
     if annotation.deleted:
         return
     lexicon: set[tuple[str, str]] = set()
@@ -155,7 +167,8 @@ def _matches(store: Store, term: str, phrase: bool, limit: int) -> tuple[list[tu
     if len(term) >= 3:
         take(
             store.db.execute(
-                "SELECT kind, post_id, annotation_id FROM search_text WHERE search_text MATCH ? ORDER BY rank LIMIT ?",
+                # No ORDER BY rank: ranking every match of a common trigram costs more than it helps.
+                "SELECT kind, post_id, annotation_id FROM search_text WHERE search_text MATCH ? LIMIT ?",
                 [_fts_string(term), limit],
             ).fetchall()
         )

@@ -72,13 +72,14 @@ class PostRecord:
     imported_at: str
     updated_at: str
     highlight_count: int = 0
+    length: int = 0  # characters of plain text (known even when `text` was not loaded)
 
     def to_json(self, *, with_text: bool = False) -> dict:
         data = {
             "id": self.id, "source_path": self.source_path, "title": self.title, "date": self.date,
             "author": self.author, "tags": list(self.tags), "categories": list(self.categories),
             "excerpt": self.excerpt, "encoding": self.encoding, "content_hash": self.content_hash,
-            "warnings": list(self.warnings), "characters": len(self.text),
+            "warnings": list(self.warnings), "characters": self.length,
             "reading_offset": self.reading_offset, "imported_at": self.imported_at,
             "updated_at": self.updated_at, "highlights": self.highlight_count,
         }
@@ -213,11 +214,29 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE lexicon (reading TEXT NOT NULL, surface TEXT NOT NULL, PRIMARY KEY (reading, surface)) WITHOUT ROWID")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2)
+def _migration_3(db: sqlite_utils.Database) -> None:
+    # Deleting from an FTS5 table by an UNINDEXED column scans the whole index (seconds on a big
+    # library, for every highlight saved). `search_docs` says which rows belong to which post or
+    # highlight; both indexes use its ids as rowids, so rows are found and deleted by rowid.
+    db.execute(
+        "CREATE TABLE search_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, post_id INTEGER NOT NULL, annotation_id TEXT)"
+    )
+    db.execute("CREATE INDEX search_docs_post ON search_docs(post_id, kind)")
+    db.execute("CREATE INDEX search_docs_annotation ON search_docs(annotation_id)")
+    db.execute("DELETE FROM search_text")
+    db.execute("DELETE FROM search_words")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # --- the store -------------------------------------------------------------------------------
+
+_POST_COLUMNS_WITHOUT_TEXT = (
+    "id, source_path, title, date, author, tags, categories, excerpt, encoding, content_hash, warnings, "
+    "front_matter, '' AS text, reading_offset, imported_at, updated_at"
+)
 
 
 class Store:
@@ -295,8 +314,8 @@ class Store:
         for number in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 MIGRATIONS[number - 1](self.db)
-                if number == 2 and current >= 1:
-                    self._index_existing()
+                if number == 3 and current >= 1:
+                    self._index_existing()  # the indexes are (re)built with their row map
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     def _index_existing(self) -> None:
@@ -355,16 +374,19 @@ class Store:
             excerpt=row["excerpt"], encoding=row["encoding"], content_hash=row["content_hash"],
             warnings=tuple(json.loads(row["warnings"])), text=row["text"], reading_offset=row["reading_offset"],
             imported_at=row["imported_at"], updated_at=row["updated_at"], highlight_count=row.get("highlights", 0) or 0,
+            length=row.get("length", len(row.get("text") or "")),
         )
 
     _POST_QUERY = (
-        "SELECT posts.*, (SELECT count(*) FROM annotations a WHERE a.post_id = posts.id AND a.deleted IS NULL) "
-        "AS highlights FROM posts"
+        "SELECT posts.*, length(text) AS length, (SELECT count(*) FROM annotations a WHERE a.post_id = posts.id "
+        "AND a.deleted IS NULL) AS highlights FROM posts"
     )
 
-    def posts(self) -> list[PostRecord]:
-        """Every post, newest date first."""
-        rows = self.db.query(self._POST_QUERY + " ORDER BY coalesce(date, imported_at) DESC, id")
+    def posts(self, *, with_text: bool = False) -> list[PostRecord]:
+        """Every post, newest date first; their texts only when asked (a library list of
+        thousands of posts must not read every post's text)."""
+        query = self._POST_QUERY if with_text else self._POST_QUERY.replace("posts.*", _POST_COLUMNS_WITHOUT_TEXT, 1)
+        rows = self.db.query(query + " ORDER BY coalesce(date, imported_at) DESC, id")
         return [self._post(r) for r in rows]
 
     def post(self, ref: int | str) -> PostRecord:

@@ -133,7 +133,7 @@ def annotation_json(annotation: Annotation, post: PostRecord) -> dict:
 def export_json(store: Store, target: Path, *, post_ids: Sequence[int] | None = None, now: str | None = None) -> Path:
     """Write a W3C AnnotationCollection (JSON-LD, UTF-8) holding every highlight of the posts,
     deleted ones and orphans included, and the posts' metadata and text (`kk:posts`)."""
-    posts = _select_posts(store, post_ids)
+    posts = _select_posts(store, post_ids, with_text=True)
     items = [annotation_json(a, p) for p in posts for a in store.annotations(p.id, include_deleted=True)]
     collection = {
         "@context": [ANNO_CONTEXT, KK_CONTEXT],
