@@ -7,11 +7,13 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8") -> Path:
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8", durable: bool = True) -> Path:
     """Write `data` to `path` through a temporary file in the same folder, then rename it over.
 
-    The data is flushed to disk before the rename, so readers see the old content or the new,
-    whole. Raises OSError (e.g. the folder is missing or read-only) and leaves no temporary file.
+    Readers see the old content or the new, whole. With durable=True the data is also flushed to
+    disk before the rename (a power cut cannot leave an empty file); callers writing many files
+    pass False and flush once at the end. Raises OSError (e.g. the folder is missing or
+    read-only) and leaves no temporary file.
     """
     target = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
@@ -20,7 +22,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(payload)
             tmp.flush()
-            os.fsync(tmp.fileno())
+            if durable:
+                os.fsync(tmp.fileno())
         if target.exists():
             os.chmod(tmp_name, target.stat().st_mode & 0o777)
         else:

@@ -126,6 +126,10 @@ def _reanchor(store: Store, post_id: int, text: str) -> tuple[int, int]:
         if found.method == "position" and not annotation.orphan:
             continue
         selectors = describe(text, found.start, found.end)
+        if selectors.quote.exact == annotation.exact:
+            store.move_annotation(annotation.id, found.start, found.end, selectors.quote.prefix, selectors.quote.suffix)
+            moved += 1
+            continue
         store.put_annotation(
             replace(
                 annotation, exact=selectors.quote.exact, prefix=selectors.quote.prefix, suffix=selectors.quote.suffix,

@@ -499,6 +499,14 @@ class Store:
                 on_change(annotation)
         return annotation
 
+    def move_annotation(self, annotation_id: str, start: int, end: int, prefix: str, suffix: str) -> None:
+        """Record that a highlight's unchanged quote now stands at [start, end) (re-anchoring): a
+        single row update, since its text, tags and search entries stay as they are."""
+        self.db.execute(
+            'UPDATE annotations SET start = ?, "end" = ?, prefix = ?, suffix = ?, orphan = 0 WHERE id = ?',
+            [start, end, prefix, suffix, annotation_id],
+        )
+
     # --- tags, corrections, known words -----------------------------------------------------
 
     def tags(self) -> list[dict]:
