@@ -77,11 +77,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--misses", action="store_true", help="list every reading the gold lists disagree with")
+    parser.add_argument(
+        "--library", type=int, default=500, metavar="N",
+        help="also run the library benchmark on N generated posts (0: skip; the full figure is 10000)",
+    )
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     speed(args.repeat)
     print()
     accuracy(args.misses)
+    if args.library:
+        from benchmarks import library
+
+        print()
+        library.main(["--posts", str(args.library), "--highlights", str(args.library * 10)])
     return 0
 
 

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -500,7 +500,7 @@ def step_listing(store: Store, per_post: Counter, seed: int, results: Results, s
     times = []
     for post_id in picked:
         t0 = time.perf_counter()
-        found = store.annotations(post_id)
+        store.annotations(post_id)
         times.append((time.perf_counter() - t0) * 1000)
     sizes = [per_post[p] for p in picked]
     p50, p95 = statistics.median(times), percentile(times, 95)

@@ -104,10 +104,8 @@ def _readings(annotation: Annotation, overrides: Sequence[furigana.ReadingOverri
 def _ruby(base: str, reading: str, before: str, style: str) -> str:
     if style == "ruby":
         return f"<ruby>{base}<rt>{reading}</rt></ruby>"
-    # Aozora Bunko: without ｜ the base would reach back over a kanji written just before it
-    # (after another reading's 》 it cannot, so no ｜ there).
-    bar = "｜" if before and furigana.KANJI_RE.match(before) else ""
-    return f"{bar}{base}《{reading}》"
+    # After another reading's 》 the base cannot reach back, so ｜ only follows a bare kanji.
+    return furigana.aozora_ruby(base, reading, before)
 
 
 def quote_lines(

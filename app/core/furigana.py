@@ -379,7 +379,10 @@ def terms(text: str) -> set[Term]:
     found: set[Term] = set()
     for start in range(0, len(text), _TERMS_CHUNK):
         piece = text[start : start + _TERMS_CHUNK]
-        for row in _lines(tagger().parse(piece.translate(_DIGITS_TO_ASCII))):
+        output = tagger().parse(piece.translate(_DIGITS_TO_ASCII))
+        # A post repeats its words: split each distinct line once (7,000 tokens, ~800 lines).
+        for line in set(output.split("\n")):
+            row = line.split("\t")
             if len(row) != 5 or row[4].startswith(_NOT_WORDS) or not row[1].strip():
                 continue
             kana = row[2]
@@ -425,3 +428,27 @@ def apply_overrides(text: str, spans: list[RubySpan], overrides: Sequence[Readin
             at = text.find(override.surface, at + 1)
     kept = [s for s in spans if not any(s.start < e and b < s.end for b, e in replaced)]
     return sorted(kept + added)
+
+
+def aozora_ruby(base: str, reading: str, before: str) -> str:
+    """base《reading》 in Aozora Bunko notation, with ｜ when `before` (the character written just
+    before) is a kanji the base would otherwise reach back over."""
+    bar = "｜" if before and KANJI_RE.match(before) else ""
+    return f"{bar}{base}《{reading}》"
+
+
+def with_readings(text: str, start: int, end: int, overrides: Sequence[ReadingOverride] = ()) -> str:
+    """text[start:end] with 漢字《かんじ》 readings, read in the context around it."""
+    lo, hi = max(0, start - 32), min(len(text), end + 32)
+    context = text[lo:hi]
+    spans = apply_overrides(context, ruby_spans(tokenize(context)), overrides)
+    out: list[str] = []
+    cursor = start - lo
+    for span in spans:
+        if span.start < start - lo or span.end > end - lo or span.start < cursor:
+            continue
+        out.append(context[cursor : span.start])
+        out.append(aozora_ruby(context[span.start : span.end], span.reading, out[-1][-1:] if out and out[-1] else ""))
+        cursor = span.end
+    out.append(context[cursor : end - lo])
+    return "".join(out)

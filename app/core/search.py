@@ -174,16 +174,18 @@ def _matches(store: Store, term: str, phrase: bool, limit: int) -> tuple[list[tu
         )
     reading = to_hiragana(term) if is_kana(term) else None
     if not (phrase and len(term) >= 3):
-        for word in dict.fromkeys([term] + ([reading] if reading else [])):
-            # A short bare word also finds longer words that start with it (投資 -> 投資家); in
-            # quotes it is that word only.
-            pattern = _fts_string(word) + ("*" if len(word) <= 2 and not phrase else "")
-            take(
-                store.db.execute(
-                    "SELECT kind, post_id, annotation_id FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
-                    [pattern, limit],
-                ).fetchall()
-            )
+        # A short bare word also finds longer words that start with it (投資 -> 投資家); in quotes
+        # it is that word only. The written form and its hiragana reading go in one query.
+        pattern = " OR ".join(
+            _fts_string(word) + ("*" if len(word) <= 2 and not phrase else "")
+            for word in dict.fromkeys([term] + ([reading] if reading else []))
+        )
+        take(
+            store.db.execute(
+                "SELECT kind, post_id, annotation_id FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
+                [pattern, limit],
+            ).fetchall()
+        )
     return keys, _surfaces_for(store, term, reading)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QInputDialog,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import library, search
+from app.core import furigana, library, search
 from app.core.furigana import ReadingOverride
 from app.core.furigana_mode import FuriganaMode
 from app.core.post import PostError, load_post
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self.addAction(QAction("Undo", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo))
         self.addAction(QAction("Next highlight", self, shortcut="J", triggered=lambda: self.step_highlight(1)))
         self.addAction(QAction("Previous highlight", self, shortcut="K", triggered=lambda: self.step_highlight(-1)))
+        self.addAction(QAction("Copy with readings", self, shortcut="Ctrl+Shift+C", triggered=self.copy_with_readings))
         self.reattach_action = QAction("Re-attach to selection", self, triggered=self.reattach_current)
         self.highlights.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.highlights.addAction(self.reattach_action)
@@ -367,3 +369,13 @@ class MainWindow(QMainWindow):
             return
         library.reattach(self.store, item.data(Qt.ItemDataRole.UserRole), *self.selection)
         self._repaint()
+
+    def copy_with_readings(self) -> str:
+        """Copy the selection as 漢字《かんじ》 text (plain copy, Ctrl+C, leaves readings out)."""
+        if self.current is None or self.selection is None:
+            return ""
+        record = self.store.post(self.current.id)
+        overrides = tuple(ReadingOverride(c.surface, c.reading, c.before, c.after) for c in self.store.corrections(record.id))
+        text = furigana.with_readings(record.text, *self.selection, overrides)
+        QApplication.clipboard().setText(text)
+        return text

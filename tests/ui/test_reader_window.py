@@ -120,3 +120,13 @@ def test_delete_and_undo_and_reattach_an_orphan(qtbot, window, tmp_path):
     window.reattach_current()
     again = window.store.annotation(made.id)
     assert (again.orphan, again.exact) == (False, "書き直された")
+
+
+def test_copy_with_readings_writes_aozora_text(qtbot, window):
+    """Copy with readings puts the selection on the clipboard as 漢字《かんじ》 text."""
+    post_id = open_and_wait(qtbot, window, sample_post_path())
+    text = window.store.post(post_id).text
+    start = text.index("町工場")
+    window.reader.select_range(start, start + 3)
+    qtbot.waitUntil(lambda: window.selection == (start, start + 3), timeout=10_000)
+    assert window.copy_with_readings() == "町《まち》工場《こうば》"
