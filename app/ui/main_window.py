@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.search_field = QLineEdit(placeholderText="Search posts, quotes, notes, tags…")
         self.search_field.returnPressed.connect(self._search)
         self.posts = QListWidget()
+        self.posts.setWordWrap(True)
         self.posts.itemActivated.connect(self._open_item)
         self.posts.itemClicked.connect(self._open_item)
         left = QWidget()

@@ -141,10 +141,14 @@
   }
 
   function scrollToOffset(offset) {
+    if (!offset) {
+      const header = document.querySelector(".kk-post-header");
+      if (header) { header.scrollIntoView({ block: "start", inline: "start" }); return; }
+    }
     const p = pointAt(offset);
     if (!p) return;
     const el = p.node.parentElement;
-    if (el) el.scrollIntoView({ block: "center" });
+    if (el) el.scrollIntoView({ block: offset ? "center" : "start", inline: "start" });
   }
 
   function topOffset() {
@@ -170,7 +174,12 @@
     appendBlocks(html) { appendBlocks(html); paintAll(); },
     scrollToOffset,
     selection: selectionSpan,
-    setClasses(classes) { document.documentElement.className = classes; },
+    setClasses(classes) {
+      // Keep the reader's place when the theme or the writing direction changes.
+      const at = topOffset();
+      document.documentElement.className = classes;
+      requestAnimationFrame(() => scrollToOffset(at));
+    },
     clearSelection() { const s = window.getSelection(); if (s) s.removeAllRanges(); },
     textAt(start, end) {
       const a = pointAt(start), b = pointAt(end);
@@ -221,7 +230,8 @@
       state.total = data.total;
       state.highlights = data.highlights || [];
       paintAll();
-      if (data.offset) scrollToOffset(data.offset);
+      // Always scroll, to the start too: in vertical writing a page can open at its far end.
+      scrollToOffset(data.offset || 0);
       // Paint first, then tell Python the page is ready (it waits for this, not loadFinished).
       requestAnimationFrame(() => requestAnimationFrame(() => send("ready", { blocks: document.querySelectorAll("#kk-post > [data-kb]").length })));
     });
