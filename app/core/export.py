@@ -234,6 +234,12 @@ def _front_matter_values(posts: Sequence[PostRecord], exported: str) -> dict:
 
 # libyaml's emitter when PyYAML has it: the pure-Python one was most of a file's export time.
 _YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str):
+    """yaml.safe_load, through libyaml when PyYAML has it (re-export reads every file's front matter)."""
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
 
 
 def _yaml(values: dict) -> str:
@@ -244,7 +250,7 @@ def _yaml(values: dict) -> str:
 
 def _chunk_key(text: str) -> object | None:
     try:
-        loaded = yaml.safe_load(text)
+        loaded = _load_yaml(text)
     except yaml.YAMLError:
         return None
     return next(iter(loaded)) if isinstance(loaded, dict) and len(loaded) == 1 else None
@@ -268,7 +274,7 @@ def update_front_matter(text: str, values: dict, newline: str = "\n") -> str | N
     """`text` (a YAML mapping) with `values` set: the reader's lines, comments and key order kept
     as written, ours replaced in place or added at the end. None when `text` is not a mapping."""
     try:
-        old = yaml.safe_load(text) if text.strip() else {}
+        old = _load_yaml(text) if text.strip() else {}
     except yaml.YAMLError:
         return None
     old = {} if old is None else old
@@ -294,7 +300,7 @@ def update_front_matter(text: str, values: dict, newline: str = "\n") -> str | N
     updated = "".join(out)
     expected = {**old, **values}
     try:
-        check = yaml.safe_load(updated)
+        check = _load_yaml(updated)
     except yaml.YAMLError:
         check = None
     if check == expected and list(check) == list(expected):
