@@ -143,7 +143,6 @@ def cmd_info(args: argparse.Namespace) -> int:
 def _reader_preferences(args: argparse.Namespace, post: Post) -> tuple[tuple, frozenset[str]]:
     """The reader's reading overrides (for this post and everywhere) and known words, from the
     library if there is one; a post outside the library gets the everywhere-overrides only."""
-    from app.core.furigana import ReadingOverride
     from app.core.store import StoreError, default_db_path, open_store
 
     path = Path(args.db) if getattr(args, "db", None) else default_db_path()
@@ -152,11 +151,10 @@ def _reader_preferences(args: argparse.Namespace, post: Post) -> tuple[tuple, fr
     try:
         with open_store(path, create=False) as store:
             record = store.post_by_path(str(post.source_path.resolve())) if post.source_path else None
-            corrections = store.corrections(record.id if record else None)
+            overrides = store.reading_overrides(record.id if record else None)
             known = store.known_words()
     except StoreError as exc:
         raise UserError(str(exc)) from None
-    overrides = tuple(ReadingOverride(c.surface, c.reading, c.before, c.after) for c in corrections)
     return overrides, known
 
 

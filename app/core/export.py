@@ -183,7 +183,7 @@ def post_markdown(store: Store, post: PostRecord, *, furigana_style: str = "none
     `## #tag` heading per tag), then its orphans under `### Orphaned highlights`."""
     annotations = store.annotations(post.id)
     overrides = (
-        tuple(furigana.ReadingOverride(c.surface, c.reading, c.before, c.after) for c in store.corrections(post.id))
+        store.reading_overrides(post.id)
         if furigana_style != "none"
         else ()
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from app.core.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
+from app.core.furigana import ReadingOverride
 from app.core.paths import data_dir
 
 DB_NAME = "library.sqlite3"
@@ -546,6 +547,10 @@ class Store:
             [post_id],
         ).fetchall()
         return [Correction(*row) for row in rows]
+
+    def reading_overrides(self, post_id: int | None = None) -> tuple[ReadingOverride, ...]:
+        """The corrections that apply to a post, as the renderer and export take them."""
+        return tuple(ReadingOverride(c.surface, c.reading, c.before, c.after) for c in self.corrections(post_id))
 
     def remove_correction(self, correction_id: int) -> None:
         with self.transaction():

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import furigana, library, search
-from app.core.furigana import ReadingOverride
 from app.core.furigana_mode import FuriganaMode
 from app.core.post import PostError, load_post
 from app.core.render import RenderOptions, render_post
@@ -208,7 +207,7 @@ class MainWindow(QMainWindow):
         except (PostError, StoreError) as exc:
             QMessageBox.warning(self, "Cannot open the post", str(exc))
             return
-        overrides = tuple(ReadingOverride(c.surface, c.reading, c.before, c.after) for c in self.store.corrections(record.id))
+        overrides = self.store.reading_overrides(record.id)
         rendered = render_post(post, RenderOptions(mode=self._mode(), overrides=overrides))
         self.current = record
         self.selection = None
@@ -376,7 +375,7 @@ class MainWindow(QMainWindow):
         if self.current is None or self.selection is None:
             return ""
         record = self.store.post(self.current.id)
-        overrides = tuple(ReadingOverride(c.surface, c.reading, c.before, c.after) for c in self.store.corrections(record.id))
+        overrides = self.store.reading_overrides(record.id)
         text = furigana.with_readings(record.text, *self.selection, overrides)
         QApplication.clipboard().setText(text)
         return text
