@@ -9,9 +9,11 @@ atomically.
 from __future__ import annotations
 
 import csv
-import os
 import io
+import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -123,16 +125,18 @@ def quote_lines(
         escape = _escape_at(line)
         out: list[str] = []
         i = 0
-        while i < len(line):
-            if i == escape:
-                out.append("\\")
-            if i in line_spans:
-                end, reading = line_spans[i]
-                out.append(_ruby(line[i:end], reading, out[-1][-1:] if out else "", furigana_style))
-                i = end
+        if escape is not None:  # a block marker sits in the first few columns, before any kanji
+            out.extend((line[:escape], "\\"))
+            i = escape
+        for at in sorted(line_spans):
+            if at < i:
                 continue
-            out.append(line[i])
-            i += 1
+            end, reading = line_spans[at]
+            out.append(line[i:at])
+            before = next((piece[-1] for piece in reversed(out) if piece), "")
+            out.append(_ruby(line[at:end], reading, before, furigana_style))
+            i = end
+        out.append(line[i:])
         text = "".join(out)
         if text or (lines and lines[-1]):
             lines.append(text)
@@ -178,10 +182,19 @@ def _tag_order(tags: Iterable[str]) -> list[str]:
     return sorted(set(tags), key=lambda t: (t not in BUILTIN_TAGS, t.casefold(), t))
 
 
-def post_markdown(store: Store, post: PostRecord, *, furigana_style: str = "none", group_by: str = "position") -> str:
+def post_markdown(
+    store: Store,
+    post: PostRecord,
+    *,
+    furigana_style: str = "none",
+    group_by: str = "position",
+    annotations: Sequence[Annotation] | None = None,
+) -> str:
     """A post's generated section: `# title`, its live highlights in reading order (or under a
-    `## #tag` heading per tag), then its orphans under `### Orphaned highlights`."""
-    annotations = store.annotations(post.id)
+    `## #tag` heading per tag), then its orphans under `### Orphaned highlights`. `annotations`
+    are the post's live highlights when the caller has them already (a library-wide export)."""
+    if annotations is None:
+        annotations = store.annotations(post.id)
     overrides = (
         store.reading_overrides(post.id)
         if furigana_style != "none"
@@ -242,10 +255,52 @@ def _load_yaml(text: str):
     return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
 
 
-def _yaml(values: dict) -> str:
+def _dump_yaml(values: dict) -> str:
     return yaml.dump(
         values, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
     )
+
+
+# A string PyYAML writes bare (plain): no syntax character, nothing a YAML 1.1 resolver would read
+# as another type. Conservative: anything else goes through PyYAML itself.
+_PLAIN_SAFE = re.compile(r"(?!\.\.\.)[^\s!&*\-?:,\[\]{}#|>@`\"'%=~<]([^\x00-\x1f\x7f-\x9f:#,\[\]{}\ufeff]*[^\s:#,\[\]{}\x00-\x1f\x7f-\x9f\ufeff])?")
+# Dates and times: the resolver reads them as timestamps, so PyYAML quotes them, simply.
+_QUOTED_SAFE = re.compile(r"[0-9][0-9:.+\-TZ ]*[0-9Z]")
+
+
+def _implicit(value: str) -> bool:
+    """Whether a YAML 1.1 resolver would read `value` as something other than a string."""
+    return any(regexp.match(value) for _tag, regexp in yaml.resolver.Resolver.yaml_implicit_resolvers.get(value[0], ()))
+
+
+def _scalar(value) -> str | None:
+    """`value` as PyYAML writes it in block style, for the common cases; None for the rest."""
+    if value is None:
+        return "null"
+    if isinstance(value, str) and value:
+        if _PLAIN_SAFE.fullmatch(value) and not _implicit(value):
+            return value
+        if _QUOTED_SAFE.fullmatch(value) and _implicit(value):
+            return f"'{value}'"
+    return None
+
+
+def _yaml(values: dict) -> str:
+    """The mapping as PyYAML's block style writes it (allow_unicode, keys in order), built directly
+    for plain strings, dates, nulls and lists of those: the emitter was most of a file's export time."""
+    out = []
+    for key, value in values.items():
+        text = _scalar(value) if not isinstance(value, list) else None
+        if text is not None and isinstance(key, str) and _scalar(key) == key:
+            out.append(f"{key}: {text}\n")
+            continue
+        if isinstance(value, list) and value and isinstance(key, str) and _scalar(key) == key:
+            items = [_scalar(item) if isinstance(item, str) else None for item in value]
+            if None not in items:
+                out.append(f"{key}:\n" + "".join(f"- {item}\n" for item in items))
+                continue
+        out.append(_dump_yaml({key: value}))
+    return "".join(out)
 
 
 def _chunk_key(text: str) -> object | None:
@@ -353,18 +408,18 @@ def merge_markdown(existing: str, values: dict, generated: str, *, name: str = "
 
 
 def _markdown_file(path: Path, values: dict, generated: str, *, durable: bool = True) -> Path:
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; choose a file name ending in .md.")
-    if path.exists():
-        try:
-            existing = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            raise ExportError(f"{path.name} is not UTF-8 text, so it was left untouched.") from None
-        except OSError as exc:
-            raise ExportError(f"Could not read {path}: {exc.strerror or exc}.") from None
-        text = merge_markdown(existing, values, generated, name=path.name)
-    else:
+    try:
+        existing = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
         text = "---\n" + _yaml(values) + "---\n\n" + generated + "\n"
+    except IsADirectoryError:
+        raise ExportError(f"{path} is a folder; choose a file name ending in .md.") from None
+    except UnicodeDecodeError:
+        raise ExportError(f"{path.name} is not UTF-8 text, so it was left untouched.") from None
+    except OSError as exc:
+        raise ExportError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    else:
+        text = merge_markdown(existing, values, generated, name=path.name)
     return _write(path, text, durable=durable)
 
 
@@ -420,22 +475,53 @@ def export_markdown(
     else:
         names = _file_names(posts)
         plan = [(target / names[p.id], [p]) for p in posts]
-    sources = {p.source_path for p in store.posts()}
-    for path, _chosen in plan:
-        if str(path.resolve()) in sources:
-            raise ExportError(f"Exporting to {path} would overwrite a post of the library; choose another place.")
     folder = target.parent if single else target
+    # Resolve the folder once: resolving each of ten thousand paths is a dozen system calls apiece.
+    resolved = folder.resolve()
+    sources = {row[0] for row in store.db.execute("SELECT source_path FROM posts")}
+    for path, _chosen in plan:
+        if str(resolved / path.name) in sources:
+            raise ExportError(f"Exporting to {path} would overwrite a post of the library; choose another place.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"Could not create the folder {folder}: {exc.strerror or exc}.") from None
-    written = []
-    # Each file is still replaced atomically; flushing to disk once at the end instead of once per
-    # file keeps a ten-thousand-file export from spending most of its time in fsync.
-    for path, chosen in plan:
-        sections = [post_markdown(store, p, furigana_style=furigana, group_by=group_by) for p in chosen]
-        values = _front_matter_values(chosen, exported)
-        written.append(_markdown_file(path, values, _generated(sections), durable=len(plan) == 1))
+    by_post: dict[int, list[Annotation]] | None = None
+    if post_ids is None and len(posts) > 1:
+        # Every highlight in one query, rather than two queries per post.
+        by_post = {}
+        for annotation in store.annotations():
+            by_post.setdefault(annotation.post_id, []).append(annotation)
+    durable = len(plan) == 1
+    failed = threading.Event()
+
+    def write(path: Path, values: dict, generated: str) -> Path | None:
+        if failed.is_set():
+            return None  # an earlier file failed (a full disk, a folder gone): stop there
+        try:
+            return _markdown_file(path, values, generated, durable=durable)
+        except ExportError:
+            failed.set()
+            raise
+
+    # Files are written by a second thread while the next post's Markdown is made: writing is
+    # waiting on the disk, which lets the making go on. Each file is still replaced atomically;
+    # flushing to disk once at the end instead of once per file keeps a ten-thousand-file export
+    # from spending most of its time in fsync.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kakikomi-export") as writer:
+        pending = []
+        for path, chosen in plan:
+            if failed.is_set():
+                break
+            sections = [
+                post_markdown(
+                    store, p, furigana_style=furigana, group_by=group_by,
+                    annotations=None if by_post is None else by_post.get(p.id, []),
+                )
+                for p in chosen
+            ]
+            pending.append(writer.submit(write, path, _front_matter_values(chosen, exported), _generated(sections)))
+        written = [future.result() for future in pending]
     if len(plan) > 1 and hasattr(os, "sync"):
         os.sync()
     return written

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 
@@ -17,17 +17,19 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
     """
     target = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        mode = os.stat(target).st_mode & 0o777  # keep the permissions of the file replaced
+    except FileNotFoundError:
+        mode = None
+    fd, tmp_name = _create_temporary(target, 0o644 if mode is None else mode)
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(payload)
             tmp.flush()
             if durable:
                 os.fsync(tmp.fileno())
-        if target.exists():
-            os.chmod(tmp_name, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp_name, 0o644)
+        if mode is not None:
+            os.chmod(tmp_name, mode)  # the umask may have narrowed them at creation
         os.replace(tmp_name, target)
     except BaseException:
         try:
@@ -36,3 +38,20 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
             pass
         raise
     return target
+
+
+def _create_temporary(target: Path, mode: int) -> tuple[int, str]:
+    """A new file beside `target`, opened for writing: a dot name no one else uses.
+
+    Not tempfile.mkstemp: it creates the file 0600 and a chmod must follow; opening with the
+    final mode (less the umask, as for any new file) saves that call on every file of an export.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    folder = target.parent
+    for _attempt in range(100):
+        name = str(folder / f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(name, flags, mode), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")

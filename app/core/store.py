@@ -228,7 +228,17 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM search_words")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3)
+def _migration_4(db: sqlite_utils.Database) -> None:
+    # The library list shows each post's length: length(text) read every post's whole text (the
+    # bulk of the file) to count it. Highlights are listed in reading order: an index in that
+    # order spares a sort of every highlight when a whole library is exported.
+    db.execute("ALTER TABLE posts ADD COLUMN length INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE posts SET length = length(text)")
+    db.execute('CREATE INDEX annotations_order ON annotations(post_id, start, "end", created)')
+    db.execute("DROP INDEX annotations_post")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3, _migration_4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -236,7 +246,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _POST_COLUMNS_WITHOUT_TEXT = (
     "id, source_path, title, date, author, tags, categories, excerpt, encoding, content_hash, warnings, "
-    "front_matter, '' AS text, reading_offset, imported_at, updated_at"
+    "front_matter, '' AS text, reading_offset, imported_at, updated_at, length"
 )
 
 
@@ -301,6 +311,9 @@ class Store:
             raise sqlite3.DatabaseError(f"the journal cannot be switched to WAL ({mode})")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA synchronous = NORMAL")
+        # Sorting a post's highlights needs a scratch B-tree; on disk, that file costs milliseconds
+        # each time once a big write (a re-import) has filled the page cache.
+        self.db.execute("PRAGMA temp_store = MEMORY")
 
     @property
     def version(self) -> int:
@@ -368,6 +381,15 @@ class Store:
 
     # --- posts -------------------------------------------------------------------------------
 
+    def _rows(self, sql: str, params: Sequence = ()) -> Iterator[dict]:
+        """Rows as dicts. Not sqlite-utils' query(): it wraps each read in a SAVEPOINT, and FTS5
+        flushes its pending index data at every savepoint, so a read inside an import's
+        transaction would pay for writing the search index."""
+        cursor = self.db.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(keys, row))
+
     def _post(self, row: dict) -> PostRecord:
         return PostRecord(
             id=row["id"], source_path=row["source_path"], title=row["title"], date=row["date"],
@@ -375,11 +397,11 @@ class Store:
             excerpt=row["excerpt"], encoding=row["encoding"], content_hash=row["content_hash"],
             warnings=tuple(json.loads(row["warnings"])), text=row["text"], reading_offset=row["reading_offset"],
             imported_at=row["imported_at"], updated_at=row["updated_at"], highlight_count=row.get("highlights", 0) or 0,
-            length=row.get("length", len(row.get("text") or "")),
+            length=row["length"],
         )
 
     _POST_QUERY = (
-        "SELECT posts.*, length(text) AS length, (SELECT count(*) FROM annotations a WHERE a.post_id = posts.id "
+        "SELECT posts.*, (SELECT count(*) FROM annotations a WHERE a.post_id = posts.id "
         "AND a.deleted IS NULL) AS highlights FROM posts"
     )
 
@@ -387,7 +409,7 @@ class Store:
         """Every post, newest date first; their texts only when asked (a library list of
         thousands of posts must not read every post's text)."""
         query = self._POST_QUERY if with_text else self._POST_QUERY.replace("posts.*", _POST_COLUMNS_WITHOUT_TEXT, 1)
-        rows = self.db.query(query + " ORDER BY coalesce(date, imported_at) DESC, id")
+        rows = self._rows(query + " ORDER BY coalesce(date, imported_at) DESC, id")
         return [self._post(r) for r in rows]
 
     def post(self, ref: int | str) -> PostRecord:
@@ -395,7 +417,7 @@ class Store:
         row = None
         text = str(ref)
         if isinstance(ref, int) or text.isdecimal():
-            row = next(self.db.query(self._POST_QUERY + " WHERE id = ?", [int(text)]), None)
+            row = next(self._rows(self._POST_QUERY + " WHERE id = ?", [int(text)]), None)
         if row is None:
             candidates = [text]
             try:
@@ -403,7 +425,7 @@ class Store:
             except (OSError, RuntimeError):
                 pass
             for candidate in candidates:
-                row = next(self.db.query(self._POST_QUERY + " WHERE source_path = ?", [candidate]), None)
+                row = next(self._rows(self._POST_QUERY + " WHERE source_path = ?", [candidate]), None)
                 if row is not None:
                     break
         if row is None:
@@ -411,7 +433,7 @@ class Store:
         return self._post(row)
 
     def post_by_path(self, source_path: str) -> PostRecord | None:
-        row = next(self.db.query(self._POST_QUERY + " WHERE source_path = ?", [source_path]), None)
+        row = next(self._rows(self._POST_QUERY + " WHERE source_path = ?", [source_path]), None)
         return self._post(row) if row else None
 
     def save_post(self, values: dict, existing: PostRecord | None) -> int:
@@ -422,6 +444,7 @@ class Store:
             row[key] = json.dumps(list(row.get(key, ())), ensure_ascii=False)
         row["front_matter"] = json.dumps(row.get("front_matter", {}), ensure_ascii=False, default=str)
         row["updated_at"] = stamp
+        row["length"] = len(row.get("text", ""))
         if existing is None:
             row["imported_at"] = stamp
             return self.db["posts"].insert(row).last_pk
@@ -434,28 +457,21 @@ class Store:
 
     # --- annotations -------------------------------------------------------------------------
 
-    def _tags_of(self, ids: Sequence[str]) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {i: [] for i in ids}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                f"SELECT annotation_id, tag FROM annotation_tags WHERE annotation_id IN ({marks}) ORDER BY annotation_id, tag",
-                chunk,
-            ):
-                found[row[0]].append(row[1])
-        return found
+    # Tags come with each row (the primary key of annotation_tags finds them), as a JSON array;
+    # the columns are in the order of Annotation's fields, which _annotations relies on.
+    _ANNOTATION_QUERY = (
+        'SELECT id, post_id, exact, prefix, suffix, start, "end", color, note, '
+        "(SELECT json_group_array(tag) FROM (SELECT tag FROM annotation_tags t WHERE t.annotation_id = a.id ORDER BY tag)), "
+        "created, updated, deleted, orphan FROM annotations a"
+    )
 
     def _annotations(self, where: str, params: Sequence) -> list[Annotation]:
-        rows = list(self.db.query(f'SELECT * FROM annotations WHERE {where} ORDER BY post_id, start, "end", created', params))
-        tags = self._tags_of([r["id"] for r in rows])
+        cursor = self.db.execute(f'{self._ANNOTATION_QUERY} WHERE {where} ORDER BY post_id, start, "end", created', params)
         return [
             Annotation(
-                id=r["id"], post_id=r["post_id"], exact=r["exact"], prefix=r["prefix"], suffix=r["suffix"],
-                start=r["start"], end=r["end"], color=r["color"], note=r["note"], tags=tuple(tags[r["id"]]),
-                created=r["created"], updated=r["updated"], deleted=r["deleted"], orphan=bool(r["orphan"]),
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], tuple(json.loads(r[9])), r[10], r[11], r[12], bool(r[13])
             )
-            for r in rows
+            for r in cursor
         ]
 
     def annotations(self, post_id: int | None = None, *, include_deleted: bool = False) -> list[Annotation]:
@@ -513,7 +529,7 @@ class Store:
     def tags(self) -> list[dict]:
         """Every tag with its colour, whether it is built in and how many live highlights use it."""
         return list(
-            self.db.query(
+            self._rows(
                 "SELECT t.name, t.color, t.builtin, (SELECT count(*) FROM annotation_tags x JOIN annotations a "
                 "ON a.id = x.annotation_id WHERE x.tag = t.name AND a.deleted IS NULL) AS uses "
                 "FROM tags t ORDER BY t.builtin DESC, t.name"

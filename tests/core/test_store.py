@@ -211,6 +211,8 @@ def test_an_older_librarys_rows_survive_the_migration(tmp_path: Path, version: i
         post = migrated.post(1)
         assert (post.title, post.text, post.date, post.tags, post.reading_offset) == ("春の決算", POST_TEXT, "2024-04-01", ("決算",), 17)
         assert post.highlight_count == 2
+        assert post.length == len(POST_TEXT)  # schema 4 stores it; older files get it counted
+        assert [p.length for p in migrated.posts()] == [len(POST_TEXT)]
         everything = {a.id: a for a in migrated.annotations(include_deleted=True)}
         assert set(everything) == {"live-1", "gone-1", "lost-1"}
         assert [a.id for a in migrated.annotations(1)] == ["lost-1", "live-1"]
