@@ -7,7 +7,9 @@ Conventions scripts rely on: exit 0 on success; exit 2 with one line on stderr f
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -81,9 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--highlight", metavar="QUOTE", help="highlight this quote (tagged claim) first")
     shot.set_defaults(run=cmd_screenshot)
 
+    from app.cli_claims import add_claims_commands
     from app.cli_library import add_library_commands
 
     add_library_commands(commands, common)
+    add_claims_commands(commands, common)
     return parser
 
 
@@ -215,8 +219,33 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback"
+        problem = storage_problem(exc)
+        if problem is not None:
+            print(f"kakikomi: {problem}", file=sys.stderr)
+            return EXIT_USER_ERROR
         print(f"kakikomi: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
 
 
-COMMANDS = frozenset({"info", "render", "furigana", "screenshot", "open", "import", "list", "annotate", "annotations", "search", "export", "import-annotations"})
+_REFUSED_WRITES = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG)
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """One sentence for a write the disk refused (full, read-only, not allowed); None for anything else.
+
+    SQLite rolls the transaction back when the disk refuses a write, so the library keeps what it held.
+    """
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        if "disk is full" in text:
+            return "The disk is full, so this change was not saved (the library keeps what it held); free some space and try again."
+        if "readonly" in text or "read-only" in text:
+            return "The library cannot be written here (read-only), so this change was not saved."
+        return None
+    if isinstance(exc, OSError) and exc.errno in _REFUSED_WRITES:
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"Could not write{where}: {(exc.strerror or str(exc)).rstrip('.')}."
+    return None
+
+
+COMMANDS = frozenset({"info", "render", "furigana", "screenshot", "open", "import", "list", "annotate", "annotations", "search", "export", "import-annotations", "amounts", "claims"})

@@ -1,0 +1,187 @@
+"""Tests for `kakikomi amounts` and `kakikomi claims` (app.cli_claims), run in-process through app.cli.run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app import cli
+from app.core.furigana_mode import FuriganaMode
+from app.core.paths import sample_post_path
+from app.core.post import load_post
+from app.core.render import RenderOptions, render_post
+
+POST = """---
+title: 工場の話
+---
+
+北陸の町に半導体の工場ができる。投資額は約二千億円と発表された。
+
+NVIDIAのH100を千台買うという。
+
+地元では期待の声が多い。
+"""
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch) -> Path:
+    """Every command sees an empty data folder in the test's own folder (no user entities file)."""
+    monkeypatch.setenv("KAKIKOMI_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.run(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_amounts_json(capsys):
+    """`amounts TEXT --json` prints the amounts (text, currency, low, high, approx, period), percentages and years."""
+    code, out, err = run(capsys, "amounts", "Metaは2025年にAIインフラへ660億–720億ドルを投じる", "--json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    [amount] = data["amounts"]
+    assert {k: amount[k] for k in ("text", "currency", "low", "high", "approx", "period")} == {
+        "text": "660億–720億ドル", "currency": "USD", "low": 66000000000, "high": 72000000000, "approx": False, "period": None,
+    }
+    assert '"high": 72000000000' in out  # an integer, not 7.2e10
+    assert [(y["year"], y["text"], y["fiscal"], y["bound"]) for y in data["years"]] == [(2025, "2025年", False, None)]
+    assert data["percentages"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("約1.5兆円", {"currency": "JPY", "low": 1500000000000, "high": 1500000000000, "approx": True, "period": None}),
+        ("$5 billion per year", {"currency": "USD", "low": 5000000000, "high": 5000000000, "approx": False, "period": "year"}),
+        ("三百億円以上", {"currency": "JPY", "low": 30000000000, "high": None, "approx": False, "period": None}),
+    ],
+)
+def test_amounts_json_examples(capsys, text, fields):
+    """The issue's examples, through the command line."""
+    code, out, _err = run(capsys, "amounts", text, "--json")
+    assert code == 0
+    [amount] = json.loads(out)["amounts"]
+    assert {k: amount[k] for k in fields} == fields and amount["text"] == text
+
+
+def test_amounts_percentage_json(capsys):
+    """Percentages carry value and direction."""
+    code, out, _err = run(capsys, "amounts", "前年比20%増", "--json")
+    assert code == 0
+    assert json.loads(out)["percentages"] == [{"text": "前年比20%増", "value": 20, "direction": "up", "start": 0, "end": 7}]
+
+
+def test_amounts_listing(capsys):
+    """Without --json: one readable line per amount, percentage and year."""
+    code, out, _err = run(capsys, "amounts", "2025年度に約3兆円、前年比20%増。三百億円以上。")
+    assert code == 0
+    assert out.splitlines() == [
+        "約3兆円  JPY 3,000,000,000,000 (approx)",
+        "三百億円以上  JPY ≥ 30,000,000,000",
+        "前年比20%増  20% (up)",
+        "2025年度  year 2025 (fiscal)",
+    ]
+
+
+def test_amounts_nothing_found(capsys):
+    """A text with no figures says so, and succeeds."""
+    code, out, _err = run(capsys, "amounts", "型番H100、電話03-1234-5678")
+    assert code == 0 and out == "No amounts, percentages or years found.\n"
+
+
+def test_amounts_reads_standard_input(capsys, monkeypatch):
+    """TEXT "-" reads the text from standard input."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("年間200億ドル"))
+    code, out, _err = run(capsys, "amounts", "-", "--json")
+    assert code == 0 and json.loads(out)["amounts"][0]["period"] == "year"
+
+
+def test_claims_json_offsets_point_into_the_posts_plain_text(capsys, tmp_path: Path):
+    """`claims FILE --json`: suggestions whose offsets index the post's plain text (what highlights use)."""
+    post = tmp_path / "factory.md"
+    post.write_text(POST, encoding="utf-8")
+    code, out, err = run(capsys, "claims", str(post), "--json")
+    assert code == 0 and err == ""
+    suggestions = json.loads(out)
+    text = render_post(load_post(post), RenderOptions(mode=FuriganaMode("off"))).plain.text
+    assert [s["sentence"] for s in suggestions] == ["投資額は約二千億円と発表された。", "NVIDIAのH100を千台買うという。"]
+    for s in suggestions:
+        assert text[s["start"] : s["end"]] == s["sentence"]
+        assert set(s) >= {"sentence", "start", "end", "companies", "chips", "amounts"}
+    money, chips = suggestions
+    assert money["amounts"][0] | {"start": 0, "end": 0} == {
+        "text": "約二千億円", "currency": "JPY", "low": 200000000000, "high": 200000000000, "approx": True, "period": None,
+        "start": 0, "end": 0,
+    }
+    assert text[money["amounts"][0]["start"] : money["amounts"][0]["end"]] == "約二千億円"
+    assert (chips["companies"], chips["chips"], chips["amounts"]) == (["NVIDIA"], ["H100"], [])
+
+
+def test_claims_on_the_sample_post(capsys):
+    """The bundled sample post gives its suggestions, readable and as JSON, the same ones."""
+    code, out, _err = run(capsys, "claims", str(sample_post_path()), "--json")
+    assert code == 0
+    suggestions = json.loads(out)
+    assert len(suggestions) == 13
+    assert any(a["text"] == "500億〜600億ドル" and a["low"] == 50000000000 for s in suggestions for a in s["amounts"])
+    code, listing, _err = run(capsys, "claims", str(sample_post_path()))
+    assert code == 0
+    headers = [line for line in listing.splitlines() if not line.startswith("    ")]
+    assert len(headers) == 13
+    assert headers[0].startswith(f"{suggestions[0]['start']}-{suggestions[0]['end']}  代表選手はエヌビディア")
+    assert "    companies: NVIDIA; chips: H100" in listing
+    assert "    年間200億ドル  USD 20,000,000,000 (per year)" in listing
+
+
+def test_claims_user_entities_file(capsys, tmp_path: Path):
+    """--entities merges the user's companies and chips; its bad lines are warnings on stderr."""
+    post = tmp_path / "minato.md"
+    post.write_text("# 取材\n\nミナト精工はMN-1を量産する。\n", encoding="utf-8")
+    entities = tmp_path / "mine.tsv"
+    entities.write_text("company\tミナト精工\tミナト精工\nchip\tMN-1\tMN-1\tミナト精工\nnonsense\n", encoding="utf-8")
+    code, out, err = run(capsys, "claims", str(post), "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, err = run(capsys, "claims", str(post), "--json", "--entities", str(entities))
+    assert code == 0
+    [suggestion] = json.loads(out)
+    assert (suggestion["companies"], suggestion["chips"]) == (["ミナト精工"], ["MN-1"])
+    assert err.startswith("kakikomi: warning: mine.tsv line 3:") and len(err.splitlines()) == 1
+
+
+def test_claims_nothing_to_suggest(capsys, tmp_path: Path):
+    """A post with no claims says so and succeeds."""
+    post = tmp_path / "quiet.md"
+    post.write_text("# 日記\n\n今日は晴れ。\n", encoding="utf-8")
+    code, out, _err = run(capsys, "claims", str(post))
+    assert code == 0 and out == "No claims to suggest in “日記”.\n"
+
+
+def test_claims_missing_file_is_a_user_error(capsys, tmp_path: Path):
+    """A file that cannot be opened: exit 2 and one line on stderr, no traceback."""
+    code, out, err = run(capsys, "claims", str(tmp_path / "absent.md"))
+    assert code == cli.EXIT_USER_ERROR and out == ""
+    assert err.startswith("kakikomi: ") and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_claims_missing_entities_file_is_a_user_error(capsys, tmp_path: Path):
+    """--entities naming no file is a user error (a typo must not silently drop the user's names)."""
+    code, out, err = run(capsys, "claims", str(sample_post_path()), "--entities", str(tmp_path / "typo.tsv"))
+    assert code == cli.EXIT_USER_ERROR and out == ""
+    assert "typo.tsv is not a file of entities" in err and len(err.splitlines()) == 1
+
+
+def test_amounts_without_text_is_a_user_error(capsys):
+    """A missing argument is a usage error: exit 2, one line."""
+    code, _out, err = run(capsys, "amounts")
+    assert code == cli.EXIT_USER_ERROR and len(err.splitlines()) == 1
+
+
+def test_commands_are_known_to_the_launcher():
+    """`kakikomi amounts` / `kakikomi claims` run commands, not open files named so."""
+    assert {"amounts", "claims"} <= cli.COMMANDS
