@@ -136,7 +136,11 @@ def _context_similarity(text: str, quote: TextQuoteSelector, start: int, end: in
     """How much the text around [start, end) looks like the stored prefix and suffix (0-1 each)."""
     prefix = text[max(0, start - len(quote.prefix)) : start]
     suffix = text[end : end + len(quote.suffix)]
-    return _similarity(prefix, quote.prefix), _similarity(suffix, quote.suffix)
+    # An empty stored prefix says the quote began the text (an empty suffix: ended it). That is
+    # true of a candidate only at the very start (end), not of every place with an empty slice.
+    prefix_sim = (1.0 if start == 0 else 0.0) if not quote.prefix else _similarity(prefix, quote.prefix)
+    suffix_sim = (1.0 if end == len(text) else 0.0) if not quote.suffix else _similarity(suffix, quote.suffix)
+    return prefix_sim, suffix_sim
 
 
 # The characters right next to a quote say most about whether it is the same place: a deleted
@@ -156,6 +160,18 @@ def _near_similarity(text: str, quote: TextQuoteSelector, start: int, end: int) 
     if near_suffix:
         scores.append(_similarity(after, near_suffix))
     return sum(scores) / len(scores) if scores else 1.0
+
+
+def _one_side_intact(text: str, quote: TextQuoteSelector, start: int, end: int, old_start: int) -> bool:
+    """The quote still stands at its old offset with the words just before it, or just after it,
+    unchanged: the rest of its sentence was rewritten, but this is its place."""
+    if start != old_start:
+        return False
+    near_prefix, near_suffix = quote.prefix[-NEAR_CHARS:], quote.suffix[:NEAR_CHARS]
+    # No stored prefix: the quote began the text, and still does (start == old start == 0).
+    before_intact = text[max(0, start - len(near_prefix)) : start] == near_prefix
+    after_intact = text[end : end + len(near_suffix)] == near_suffix if near_suffix else end == len(text)
+    return before_intact or after_intact
 
 
 def _proximity(text: str, old_start: int, start: int) -> float:
@@ -180,7 +196,11 @@ def _exact(text: str, selectors: Selectors) -> Anchor | None:
     if best is None:
         return None
     context, _proximity_score, at = best
-    if len(exact) < SELF_EVIDENT_LENGTH and _near_similarity(text, quote, at, at + len(exact)) < MIN_NEAR_SIMILARITY_SHORT:
+    if (
+        len(exact) < SELF_EVIDENT_LENGTH
+        and _near_similarity(text, quote, at, at + len(exact)) < MIN_NEAR_SIMILARITY_SHORT
+        and not _one_side_intact(text, quote, at, at + len(exact), selectors.position.start)
+    ):
         return None  # the same short words elsewhere, in other surroundings: not ours
     return Anchor(at, at + len(exact), "exact", context)
 
@@ -209,6 +229,8 @@ def _fuzzy(text: str, selectors: Selectors, max_error_rate: float) -> Anchor | N
         distance = Levenshtein.distance(exact, text[start:end], score_cutoff=budget)
         if distance > budget or start >= end:
             continue
+        if text[start:end] in quote.suffix or text[start:end] in quote.prefix:
+            continue  # a neighbour that moved into the deleted quote's place, not the quote
         prefix_sim, suffix_sim = _context_similarity(text, quote, start, end)
         # A changed quote must at least still stand where it stood: next to its old neighbours.
         if max(prefix_sim, suffix_sim) < MIN_CONTEXT_SIMILARITY or _near_similarity(text, quote, start, end) < MIN_CONTEXT_SIMILARITY:

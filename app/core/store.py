@@ -26,6 +26,8 @@ from app.core.paths import data_dir
 
 DB_NAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+# Libraries up to this size are checked page by page at every opening (about a second at most).
+QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
 COLORS = ("yellow", "green", "blue", "pink", "purple")
 DEFAULT_COLOR = "yellow"
 # The built-in vocabulary for claims about chips and money; readers add their own tags.
@@ -293,10 +295,13 @@ class Store:
 
     def _configure(self) -> None:
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # quick_check reads the file before we write anything, so damage is found, not spread.
-        result = self.db.execute("PRAGMA quick_check").fetchone()
-        if result and result[0] != "ok":
-            raise sqlite3.DatabaseError(f"integrity check says {result[0]}")
+        # The schema must be readable before anything else (a damaged header or catalogue fails here).
+        self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # quick_check reads the whole file, so damage is found before we write, not spread. It costs
+        # seconds on a library of a gigabyte, at every start: a big library is checked before a
+        # migration only, and SQLite still refuses any damaged page it meets (a StoreError).
+        if self._size() <= QUICK_CHECK_MAX_BYTES or 0 < self.version < SCHEMA_VERSION:
+            self._quick_check()
         # Refuse what is not ours before the first write (switching to WAL rewrites the header).
         version = self.version
         if version > SCHEMA_VERSION:
@@ -314,6 +319,17 @@ class Store:
         # Sorting a post's highlights needs a scratch B-tree; on disk, that file costs milliseconds
         # each time once a big write (a re-import) has filled the page cache.
         self.db.execute("PRAGMA temp_store = MEMORY")
+
+    def _size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except (OSError, ValueError):
+            return 0  # ":memory:" and the like
+
+    def _quick_check(self) -> None:
+        result = self.db.execute("PRAGMA quick_check").fetchone()
+        if result and result[0] != "ok":
+            raise sqlite3.DatabaseError(f"integrity check says {result[0]}")
 
     @property
     def version(self) -> int:

@@ -285,6 +285,21 @@ def test_a_short_quote_moves_with_its_surroundings(edited: str, expected_start: 
 @pytest.mark.parametrize(
     "edited",
     [
+        "まえがき。町の工場が古い設備を売った。工場の人は喜んでいる。",  # what follows it was rewritten
+        "はしがき。町の工場が新しい機械を入れた。工場の人は喜んでいる。",  # what precedes it was rewritten
+    ],
+)
+def test_a_short_quote_keeps_its_place_when_one_side_of_its_sentence_is_rewritten(edited: str) -> None:
+    """A short quote still at its offset, with the words on one side unchanged, is not orphaned."""
+    text = "まえがき。町の工場が新しい機械を入れた。工場の人は喜んでいる。"
+    start = text.index("町の工場")
+    found = anchor(edited, describe(text, start, start + 4))
+    assert found is not None and (found.start, found.end) == (start, start + 4)
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
         SAVINGS.replace("半導体の会社が新工場を建てるそうだ。政府もその投資を後押しする。\n", ""),
         SAVINGS.replace("政府もその投資を後押しする。", ""),
         SAVINGS.replace("その投資を後押し", "その計画を後押し"),
@@ -410,3 +425,10 @@ def test_from_json_rejects_selectors_without_a_usable_quote(data: list[dict]) ->
     """No quote selector, an empty quote or a non-numeric offset is a ValueError."""
     with pytest.raises(ValueError):
         Selectors.from_json(data)
+
+
+def test_a_short_quote_that_begins_the_text_stays_when_the_rest_of_its_sentence_changes() -> None:
+    """The post's first words, highlighted, stay highlighted when the rest of that sentence is rewritten."""
+    text = "町の工場が新しい機械を入れた。工場の人は喜んでいる。"
+    found = anchor(text.replace("新しい機械を入れた", "古い設備を売った"), describe(text, 0, 4))
+    assert found is not None and (found.start, found.end) == (0, 4)
