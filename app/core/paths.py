@@ -41,6 +41,14 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def config_dir() -> Path:
+    """The user's settings folder: $KAKIKOMI_HOME/config if set, else the platform's config folder."""
+    home = os.environ.get("KAKIKOMI_HOME")
+    if home:
+        return Path(home).expanduser() / "config"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 def cache_dir() -> Path:
     """A folder for files Kakikomi can always regenerate (rendered pages and the like)."""
     home = os.environ.get("KAKIKOMI_HOME")

@@ -1,0 +1,260 @@
+"""The reader's preferences: typed fields with defaults, stored as JSON in the user's config folder.
+
+Loading never raises. A value of the wrong type or out of its allowed set falls back to its
+default (a number out of range is clamped), with a sentence in `Settings.warnings`; keys this
+version does not know are ignored; a file that is not JSON is moved aside to `settings.json.bad`
+and the defaults are used. The file carries a schema "version": older files are brought up to date
+by the numbered functions in UPGRADES (as Picard's config_upgrade.py does) before they are read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from app.core.fileio import write_atomic
+from app.core.furigana_mode import FuriganaMode
+from app.core.paths import config_dir
+
+SCHEMA_VERSION = 1
+SETTINGS_FILE = "settings.json"
+THEMES = ("auto", "light", "sepia", "dark")
+LANGUAGES = ("system", "en", "ja")
+FONT_SCALE_MIN = 0.5
+FONT_SCALE_MAX = 3.0
+MAX_RECENT_FILES = 10
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Settings:
+    """Everything the reader remembers between runs. `warnings` is not stored: it tells what
+    load_settings had to repair."""
+
+    theme: str = "auto"
+    furigana: str = "all"  # "off", "all", "grade:N", "jlpt:N" (see FuriganaMode.parse) or "known"
+    vertical: bool = False
+    font_scale: float = 1.0
+    language: str = "system"
+    recent_files: list[str] = field(default_factory=list)  # most recent first
+    last_export_folder: str | None = None
+    allow_remote_images: list[str] = field(default_factory=list)  # post source paths
+    window_geometry: str | None = None  # QMainWindow.saveGeometry() as base64
+    splitter_state: str | None = None  # QSplitter.saveState() as base64
+    first_run_done: bool = False
+    warnings: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"stored": False})
+
+    def add_recent(self, path: str | os.PathLike[str]) -> None:
+        """Put `path` first in recent_files, once, keeping the MAX_RECENT_FILES most recent."""
+        entry = os.fspath(path)
+        self.recent_files = [entry, *(p for p in self.recent_files if p != entry)][:MAX_RECENT_FILES]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object save_settings writes: "version" and every stored field, validated."""
+        raw = {f.name: getattr(self, f.name) for f in _stored_fields()}
+        clean, notes = _validated(raw)
+        for note in notes:
+            log.warning("settings: %s", note)
+        return {"version": SCHEMA_VERSION, **clean}
+
+
+# --- validation: one function per stored field, (raw value, notes) -> clean value or ValueError ---
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any, list[str]], str]:
+    def check(value: Any, notes: list[str]) -> str:
+        if isinstance(value, str) and value in options:
+            return value
+        raise ValueError(f"expected one of {', '.join(options)}")
+
+    return check
+
+
+def _furigana(value: Any, notes: list[str]) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a furigana mode such as all, off, grade:6, jlpt:3 or known")
+    if value.strip().lower() == "known":
+        return "known"
+    return str(FuriganaMode.parse(value))  # its ValueError already says what is allowed
+
+
+def _boolean(value: Any, notes: list[str]) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("expected true or false")
+
+
+def _font_scale(value: Any, notes: list[str]) -> float:
+    # bool is an int to Python, but true is not a font size
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"expected a number from {FONT_SCALE_MIN} to {FONT_SCALE_MAX}")
+    clamped = min(max(float(value), FONT_SCALE_MIN), FONT_SCALE_MAX)
+    if clamped != value:
+        notes.append(f"font_scale {value} is outside {FONT_SCALE_MIN}–{FONT_SCALE_MAX}; using {clamped}.")
+    return clamped
+
+
+def _path_list(limit: int | None) -> Callable[[Any, list[str]], list[str]]:
+    def check(value: Any, notes: list[str]) -> list[str]:
+        if not isinstance(value, list):
+            raise ValueError("expected a list of paths")
+        kept: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or not item:
+                notes.append(f"dropped {item!r} from a list of paths: not a path.")
+            elif item not in kept:
+                kept.append(item)
+        return kept[:limit] if limit else kept
+
+    return check
+
+
+def _optional_path(value: Any, notes: list[str]) -> str | None:
+    if value is None or (isinstance(value, str) and value):
+        return value
+    raise ValueError("expected a folder path or null")
+
+
+def _optional_base64(value: Any, notes: list[str]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            base64.b64decode(value, validate=True)
+            return value
+        except (binascii.Error, ValueError):
+            pass
+    raise ValueError("expected base64 text or null")
+
+
+VALIDATORS: dict[str, Callable[[Any, list[str]], Any]] = {
+    "theme": _choice(THEMES),
+    "furigana": _furigana,
+    "vertical": _boolean,
+    "font_scale": _font_scale,
+    "language": _choice(LANGUAGES),
+    "recent_files": _path_list(MAX_RECENT_FILES),
+    "last_export_folder": _optional_path,
+    "allow_remote_images": _path_list(None),
+    "window_geometry": _optional_base64,
+    "splitter_state": _optional_base64,
+    "first_run_done": _boolean,
+}
+
+
+def _stored_fields():
+    return [f for f in fields(Settings) if f.metadata.get("stored", True)]
+
+
+def _validated(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Each stored field's value from `raw`, or its default (with a note) when it is invalid."""
+    defaults = Settings()
+    clean: dict[str, Any] = {}
+    notes: list[str] = []
+    for f in _stored_fields():
+        default = getattr(defaults, f.name)
+        if f.name not in raw:
+            clean[f.name] = default
+            continue
+        try:
+            clean[f.name] = VALIDATORS[f.name](raw[f.name], notes)
+        except ValueError as exc:
+            notes.append(f"{f.name} = {raw[f.name]!r} is not valid ({exc}); using {default!r}.")
+            clean[f.name] = default
+    return clean, notes
+
+
+# --- upgrades: UPGRADES[n] turns a version n-1 object into a version n object, in place ---------
+
+# Version 1 is the first stored schema. When a field is renamed or its meaning changes, raise
+# SCHEMA_VERSION to n and add `UPGRADES[n] = upgrade_to_vN`; never edit an upgrade once released.
+UPGRADES: dict[int, Callable[[dict[str, Any]], None]] = {}
+
+
+def upgrade_data(data: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """Bring a stored object up to SCHEMA_VERSION by running each numbered upgrade in turn.
+
+    A missing or unreadable version counts as 1; a newer version than this app knows is read as
+    is (with a note): its unknown keys are ignored.
+    """
+    version = data.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        notes.append(f"version = {version!r} is not valid; reading the file as version 1.")
+        version = 1
+    if version > SCHEMA_VERSION:
+        notes.append(f"the settings were written by a newer Kakikomi (version {version}); keys it added are ignored.")
+        return data
+    for step in range(version + 1, SCHEMA_VERSION + 1):
+        UPGRADES[step](data)
+        data["version"] = step
+    return data
+
+
+# --- reading and writing -------------------------------------------------------------------------
+
+
+def settings_path() -> Path:
+    """Where the settings live: settings.json in the user's config folder."""
+    return config_dir() / SETTINGS_FILE
+
+
+def settings_from_dict(data: dict[str, Any]) -> Settings:
+    """Settings from a stored object of any version; never raises (see the module docstring)."""
+    notes: list[str] = []
+    clean, value_notes = _validated(upgrade_data(dict(data), notes))
+    return Settings(**clean, warnings=notes + value_notes)
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """The settings stored at `path` (default: settings_path()), or the defaults; never raises.
+
+    No file gives the defaults quietly. A file that cannot be read or is not a JSON object gives
+    the defaults and is moved to `<name>.bad` (replacing an older one), so the next save does not
+    silently destroy it. Every repair is a sentence in the result's `warnings`, also logged.
+    """
+    target = Path(path) if path is not None else settings_path()
+    try:
+        data = json.loads(target.read_bytes().decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("it holds a JSON " + type(data).__name__ + ", not an object")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeError are ValueErrors
+        settings = Settings(warnings=[f"could not read {target} ({exc}); using the default settings."])
+        settings.warnings.append(_set_aside(target))
+    else:
+        settings = settings_from_dict(data)
+    for note in settings.warnings:
+        log.warning("settings: %s", note)
+    return settings
+
+
+def _set_aside(target: Path) -> str:
+    bad = target.with_name(target.name + ".bad")
+    if not target.is_file():  # a folder in its place is the user's doing: leave it where it is
+        return f"{target} is not a file; it was left in place."
+    try:
+        os.replace(target, bad)
+    except OSError as exc:
+        return f"could not move it aside to {bad.name} ({exc.strerror or exc})."
+    return f"the unreadable file was kept as {bad}."
+
+
+def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None) -> Path:
+    """Write `settings` as JSON to `path` (default: settings_path()), atomically, creating the folder.
+
+    Invalid values are written as their defaults. Raises OSError when the file cannot be written.
+    """
+    target = Path(path) if path is not None else settings_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(settings.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return write_atomic(target, text)

@@ -1,0 +1,681 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja" sourcelanguage="en">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Kakikomi</source>
+        <translation>Kakikomi について</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Read Japanese and English posts with furigana; highlight, tag and export what you find.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;日本語と英語の記事をふりがな付きで読み、気になった箇所にハイライトやタグを付けて書き出せます。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Kakikomi is built with these components, under their own licences:</source>
+        <translation>Kakikomi は次のコンポーネントを使っています（それぞれのライセンスに従います）:</translation>
+    </message>
+</context>
+<context>
+    <name>Counts</name>
+    <message numerus="yes">
+        <source>%n highlight(s)</source>
+        <translation>
+            <numerusform>ハイライト %n 件</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export highlights</source>
+        <translation>ハイライトの書き出し</translation>
+    </message>
+    <message>
+        <source>This post</source>
+        <translation>この記事</translation>
+    </message>
+    <message>
+        <source>All posts with highlights</source>
+        <translation>ハイライトのあるすべての記事</translation>
+    </message>
+    <message>
+        <source>Open a post to export only its highlights.</source>
+        <translation>記事を開くと、その記事のハイライトだけを書き出せます。</translation>
+    </message>
+    <message>
+        <source>Markdown (Obsidian)</source>
+        <translation>Markdown（Obsidian）</translation>
+    </message>
+    <message>
+        <source>JSON (W3C Web Annotation)</source>
+        <translation>JSON（W3C Web Annotation）</translation>
+    </message>
+    <message>
+        <source>CSV (spreadsheets)</source>
+        <translation>CSV（表計算ソフト）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>漢字《かんじ》 (Aozora Bunko)</source>
+        <translation>漢字《かんじ》（青空文庫形式）</translation>
+    </message>
+    <message>
+        <source>&lt;ruby&gt; (HTML)</source>
+        <translation>&lt;ruby&gt;（HTML）</translation>
+    </message>
+    <message>
+        <source>By position in the post</source>
+        <translation>記事内の位置順</translation>
+    </message>
+    <message>
+        <source>By tag</source>
+        <translation>タグ別</translation>
+    </message>
+    <message>
+        <source>One file per post (in a folder)</source>
+        <translation>記事ごとに 1 ファイル（フォルダーに保存）</translation>
+    </message>
+    <message>
+        <source>One file</source>
+        <translation>1 つのファイル</translation>
+    </message>
+    <message>
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <source>Furigana in quotes:</source>
+        <translation>引用のふりがな:</translation>
+    </message>
+    <message>
+        <source>Order:</source>
+        <translation>並び順:</translation>
+    </message>
+    <message>
+        <source>Files:</source>
+        <translation>ファイル:</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <source>Highlights of:</source>
+        <translation>対象:</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>形式:</translation>
+    </message>
+    <message>
+        <source>Save to:</source>
+        <translation>保存先:</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>フォルダーを開く</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>書き出し</translation>
+    </message>
+    <message>
+        <source>A folder for the Markdown files</source>
+        <translation>Markdown ファイルの保存先フォルダー</translation>
+    </message>
+    <message>
+        <source>A file</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Export into folder</source>
+        <translation>フォルダーに書き出す</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export to file</source>
+        <translation>ファイルに書き出す</translation>
+    </message>
+    <message>
+        <source>Choose where to save the export.</source>
+        <translation>書き出し先を選んでください。</translation>
+    </message>
+    <message>
+        <source>For one file per post, choose a folder, not a .md file.</source>
+        <translation>記事ごとに 1 ファイルで書き出すときは、.md ファイルではなくフォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <source>%1 is a folder; choose a file name.</source>
+        <translation>%1 はフォルダーです。ファイル名を指定してください。</translation>
+    </message>
+    <message>
+        <source>Nothing to export: no post in the selection has highlights.</source>
+        <translation>書き出すものがありません。選んだ記事にはハイライトがありません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 個のファイル</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exported %1 to %2</source>
+        <translation>%1 を %2 に書き出しました</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in this post</source>
+        <translation>この記事内を検索</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+Enter)</source>
+        <translation>前を検索（Shift+Enter）</translation>
+    </message>
+    <message>
+        <source>Next match (Enter)</source>
+        <translation>次を検索（Enter）</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>閉じる（Esc）</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2 件</translation>
+    </message>
+</context>
+<context>
+    <name>HighlightsPanel</name>
+    <message>
+        <source>Show only the highlights with this tag</source>
+        <translation>このタグの付いたハイライトだけを表示</translation>
+    </message>
+    <message>
+        <source>Show only the highlights of this colour</source>
+        <translation>この色のハイライトだけを表示</translation>
+    </message>
+    <message>
+        <source>All colours</source>
+        <translation>すべての色</translation>
+    </message>
+    <message>
+        <source>Select text in the post and press H to highlight it.</source>
+        <translation>記事のテキストを選択して H キーを押すとハイライトできます。</translation>
+    </message>
+    <message>
+        <source>Yellow</source>
+        <translation>黄</translation>
+    </message>
+    <message>
+        <source>Green</source>
+        <translation>緑</translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation>青</translation>
+    </message>
+    <message>
+        <source>Pink</source>
+        <translation>ピンク</translation>
+    </message>
+    <message>
+        <source>Purple</source>
+        <translation>紫</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>すべてのタグ</translation>
+    </message>
+    <message>
+        <source>Orphans: their text changed; select new text and choose Re-attach</source>
+        <translation>付け先のないハイライト: 本文が変わりました。新しいテキストを選択して「付け直す」を選んでください</translation>
+    </message>
+    <message>
+        <source>No highlight matches these filters.</source>
+        <translation>この条件に合うハイライトはありません。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportErrors</name>
+    <message>
+        <source>Some files were not imported</source>
+        <translation>読み込めなかったファイルがあります</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be imported:</source>
+        <translation>
+            <numerusform>%n 個のファイルを読み込めませんでした:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+</context>
+<context>
+    <name>ImportProgress</name>
+    <message>
+        <source>Importing posts</source>
+        <translation>記事を読み込み中</translation>
+    </message>
+    <message>
+        <source>Looking for posts…</source>
+        <translation>記事を探しています…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Importing %1 of %2: %3</source>
+        <translation>読み込み中（%1 / %2）: %3</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPanel</name>
+    <message>
+        <source>Search posts, quotes, notes, tags…</source>
+        <translation>記事・引用・メモ・タグを検索…</translation>
+    </message>
+    <message>
+        <source>Show only the posts with this tag or category</source>
+        <translation>このタグまたはカテゴリーの記事だけを表示</translation>
+    </message>
+    <message>
+        <source>No posts yet. Open a post or a folder of posts (File › Open), or drop files here.</source>
+        <translation>記事はまだありません。記事や記事のフォルダーを開くか（ファイル › 開く）、ここにファイルをドロップしてください。</translation>
+    </message>
+    <message>
+        <source>No post has this tag.</source>
+        <translation>このタグの付いた記事はありません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n highlight(s)</source>
+        <translation>
+            <numerusform>ハイライト %n 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1% read</source>
+        <translation>%1% 読了</translation>
+    </message>
+    <message>
+        <source>All posts</source>
+        <translation>すべての記事</translation>
+    </message>
+    <message>
+        <source>Category: %1</source>
+        <translation>カテゴリー: %1</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>本文</translation>
+    </message>
+    <message>
+        <source>highlight</source>
+        <translation>ハイライト</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%1”.</source>
+        <translation>「%1」は見つかりませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>開く(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Folder…</source>
+        <translation>フォルダーを開く(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近使ったファイル(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Export Highlights…</source>
+        <translation>ハイライトを書き出す(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>元に戻す(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Copy with &amp;Readings</source>
+        <translation>読みがな付きでコピー(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Find in Post…</source>
+        <translation>記事内を検索(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Search the &amp;Library</source>
+        <translation>ライブラリを検索(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Highlight</source>
+        <translation>ハイライト(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Highlight Selection</source>
+        <translation>選択範囲をハイライト(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Highlight in &amp;Colour</source>
+        <translation>色を指定してハイライト(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Tag…</source>
+        <translation>タグ(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Note…</source>
+        <translation>メモ(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Highlight</source>
+        <translation>ハイライトを削除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt Highlight</source>
+        <translation>次のハイライト(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Previous Highlight</source>
+        <translation>前のハイライト(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Re-attach to Selection</source>
+        <translation>選択範囲に付け直す(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>表示(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Which words get furigana</source>
+        <translation>ふりがなを付ける語</translation>
+    </message>
+    <message>
+        <source>Colours of the page</source>
+        <translation>ページの配色</translation>
+    </message>
+    <message>
+        <source>&amp;Vertical Writing (縦書き)</source>
+        <translation>縦書き(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>拡大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>縮小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual Size</source>
+        <translation>実際のサイズ(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Load &amp;Remote Images in This Post</source>
+        <translation>この記事の外部画像を読み込む(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Posts may point at images on other sites; they are only fetched if you allow it</source>
+        <translation>記事は他のサイトの画像を参照していることがあります。許可した場合にだけ読み込みます</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>言語(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Follow the System</source>
+        <translation>システムの設定に従う</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Kakikomi</source>
+        <translation>Kakikomi について(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>リーダー</translation>
+    </message>
+    <message>
+        <source>Furigana: all</source>
+        <translation>ふりがな: すべて</translation>
+    </message>
+    <message>
+        <source>Furigana: beyond primary school</source>
+        <translation>ふりがな: 小学校で習わない漢字</translation>
+    </message>
+    <message>
+        <source>Furigana: beyond jōyō</source>
+        <translation>ふりがな: 常用漢字外</translation>
+    </message>
+    <message>
+        <source>Furigana: harder than N3</source>
+        <translation>ふりがな: N3 より難しい漢字</translation>
+    </message>
+    <message>
+        <source>Furigana: beyond N1</source>
+        <translation>ふりがな: N1 の範囲外の漢字</translation>
+    </message>
+    <message>
+        <source>Furigana: hide known words</source>
+        <translation>ふりがな: 覚えた語には付けない</translation>
+    </message>
+    <message>
+        <source>Furigana: off</source>
+        <translation>ふりがな: なし</translation>
+    </message>
+    <message>
+        <source>Theme: system</source>
+        <translation>テーマ: システム</translation>
+    </message>
+    <message>
+        <source>Theme: light</source>
+        <translation>テーマ: ライト</translation>
+    </message>
+    <message>
+        <source>Theme: sepia</source>
+        <translation>テーマ: セピア</translation>
+    </message>
+    <message>
+        <source>Theme: dark</source>
+        <translation>テーマ: ダーク</translation>
+    </message>
+    <message>
+        <source>Settings could not be saved: %1</source>
+        <translation>設定を保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start of Kakikomi.</source>
+        <translation>新しい言語は Kakikomi の次回起動時から使われます。</translation>
+    </message>
+    <message>
+        <source>Import cancelled.</source>
+        <translation>読み込みをキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>読み込みに失敗しました</translation>
+    </message>
+    <message>
+        <source>Open posts</source>
+        <translation>記事を開く</translation>
+    </message>
+    <message>
+        <source>Posts (*.md *.markdown *.txt)</source>
+        <translation>記事 (*.md *.markdown *.txt)</translation>
+    </message>
+    <message>
+        <source>Open a folder of posts</source>
+        <translation>記事のフォルダーを開く</translation>
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation>最近使ったファイルはありません</translation>
+    </message>
+    <message>
+        <source>Cannot open the post</source>
+        <translation>記事を開けません</translation>
+    </message>
+    <message>
+        <source>Select some text in the post first.</source>
+        <translation>先に記事のテキストを選択してください。</translation>
+    </message>
+    <message>
+        <source>Highlight</source>
+        <translation>ハイライト</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>メモ:</translation>
+    </message>
+    <message>
+        <source>Highlight deleted. Ctrl+Z brings it back.</source>
+        <translation>ハイライトを削除しました。Ctrl+Z で元に戻せます。</translation>
+    </message>
+    <message>
+        <source>Re-attach</source>
+        <translation>付け直す</translation>
+    </message>
+    <message>
+        <source>Select the text in the post, then choose the highlight to attach to it.</source>
+        <translation>記事のテキストを選択してから、そこに付け直すハイライトを選んでください。</translation>
+    </message>
+</context>
+<context>
+    <name>TagDialog</name>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>chip investment company claim question, or your own</source>
+        <translation>chip investment company claim question など（自由に付けられます）</translation>
+    </message>
+    <message>
+        <source>Tags, separated by spaces:</source>
+        <translation>タグ（スペース区切り）:</translation>
+    </message>
+</context>
+<context>
+    <name>WordPopup</name>
+    <message>
+        <source>Your reading</source>
+        <translation>自分の読み</translation>
+    </message>
+    <message>
+        <source>Other readings (click one to use it):</source>
+        <translation>ほかの読み（クリックで選べます）:</translation>
+    </message>
+    <message>
+        <source>Your own reading, in kana</source>
+        <translation>自分で決める読み（かなで入力）</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>This post</source>
+        <translation>この記事</translation>
+    </message>
+    <message>
+        <source>Only where this word stands in this post, in this context</source>
+        <translation>この記事のこの箇所だけ（この文脈の場合のみ）</translation>
+    </message>
+    <message>
+        <source>Everywhere</source>
+        <translation>すべての記事</translation>
+    </message>
+    <message>
+        <source>This word in every post</source>
+        <translation>すべての記事のこの語</translation>
+    </message>
+    <message>
+        <source>Save for:</source>
+        <translation>適用範囲:</translation>
+    </message>
+    <message>
+        <source>I know this word (hide its furigana in every post)</source>
+        <translation>この語は覚えた（すべての記事でふりがなを付けない）</translation>
+    </message>
+    <message>
+        <source>Dictionary form: %1</source>
+        <translation>辞書形: %1</translation>
+    </message>
+    <message>
+        <source>Part of speech: %1</source>
+        <translation>品詞: %1</translation>
+    </message>
+    <message>
+        <source>A reading is written in hiragana or katakana only.</source>
+        <translation>読みはひらがなまたはカタカナだけで入力してください。</translation>
+    </message>
+</context>
+</TS>
