@@ -12,8 +12,8 @@ import csv
 import io
 import os
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -117,6 +117,10 @@ def quote_lines(
     start escaped, runs of blank lines made one, readings added in the chosen style."""
     exact = annotation.exact
     spans = _readings(annotation, overrides) if furigana_style != "none" and furigana.KANJI_RE.search(exact) else []
+    if not spans and "\n" not in exact:  # the common case: one line, no readings
+        line = exact.rstrip()
+        escape = _escape_at(line)
+        return [line if escape is None else line[:escape] + "\\" + line[escape:]]
     lines: list[str] = []
     offset = 0
     for raw in exact.split("\n"):
@@ -170,8 +174,10 @@ def highlight_markdown(
     lines = quote_lines(annotation, furigana_style, overrides)
     if block_id:
         lines[-1] = f"{lines[-1]} ^kk-{annotation.id}" if lines[-1] else f"^kk-{annotation.id}"
-    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
+    quoted = f"> {lines[0]}" if len(lines) == 1 and lines[0] else "\n".join(f"> {line}" if line else ">" for line in lines)
     meta = " ".join([*(f"#{tag}" for tag in annotation.tags), "·", annotation.color]) if annotation.tags else annotation.color
+    if not annotation.note:
+        return f"{quoted}\n\n{meta}"
     return "\n".join([quoted, "", meta, *_note_lines(annotation.note)])
 
 
@@ -423,6 +429,15 @@ def _markdown_file(path: Path, values: dict, generated: str, *, durable: bool = 
     return _write(path, text, durable=durable)
 
 
+def _new_markdown_file(path: Path, values: dict, generated: str) -> None:
+    """A file in a folder no one else sees yet (the export's staging folder): written directly."""
+    try:
+        with open(path, "xb") as handle:
+            handle.write(("---\n" + _yaml(values) + "---\n\n" + generated + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise ExportError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
+
+
 def _file_names(posts: Sequence[PostRecord]) -> dict[int, str]:
     """Stable names: the source's stem + .md, and -<post id> for all but the lowest id that
     shares a stem (compared case-insensitively, as macOS and Windows file systems do)."""
@@ -482,10 +497,66 @@ def export_markdown(
     for path, _chosen in plan:
         if str(resolved / path.name) in sources:
             raise ExportError(f"Exporting to {path} would overwrite a post of the library; choose another place.")
+    staging: Path | None = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not single and len(plan) > 1 and _absent_or_empty(folder):
+            # A new folder of files is written beside it under a hidden name and renamed into
+            # place at the end: the whole export appears at once (a crash leaves no half of it),
+            # and each file needs no temporary name and rename of its own.
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".export", dir=folder.parent))
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"Could not create the folder {folder}: {exc.strerror or exc}.") from None
+    try:
+        written = _write_markdown_files(store, plan, posts, post_ids, staging, furigana, group_by, exported)
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if staging is not None:
+        _move_into_place(staging, folder)
+    return written
+
+
+def _absent_or_empty(folder: Path) -> bool:
+    try:
+        return not any(os.scandir(folder))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _move_into_place(staging: Path, folder: Path) -> None:
+    if hasattr(os, "sync"):
+        os.sync()  # the files are on disk before their folder takes the real name
+    try:
+        os.replace(staging, folder)  # POSIX replaces an empty folder in one step
+        return
+    except OSError:
+        pass
+    try:
+        if folder.exists():
+            folder.rmdir()  # still empty (checked before): Windows will not rename over it
+        os.rename(staging, folder)
+    except OSError as exc:
+        raise ExportError(
+            f"The export was written to {staging} but could not be renamed to {folder}: {exc.strerror or exc}."
+        ) from None
+
+
+def _write_markdown_files(
+    store: Store,
+    plan: list[tuple[Path, list[PostRecord]]],
+    posts: list[PostRecord],
+    post_ids: Sequence[int] | None,
+    staging: Path | None,
+    furigana: str,
+    group_by: str,
+    exported: str,
+) -> list[Path]:
     by_post: dict[int, list[Annotation]] | None = None
     if post_ids is None and len(posts) > 1:
         # Every highlight in one query, rather than two queries per post.
@@ -493,36 +564,27 @@ def export_markdown(
         for annotation in store.annotations():
             by_post.setdefault(annotation.post_id, []).append(annotation)
     durable = len(plan) == 1
-    failed = threading.Event()
 
-    def write(path: Path, values: dict, generated: str) -> Path | None:
-        if failed.is_set():
-            return None  # an earlier file failed (a full disk, a folder gone): stop there
-        try:
-            return _markdown_file(path, values, generated, durable=durable)
-        except ExportError:
-            failed.set()
-            raise
+    def write(path: Path, values: dict, generated: str) -> Path:
+        if staging is not None:
+            _new_markdown_file(staging / path.name, values, generated)
+            return path
+        return _markdown_file(path, values, generated, durable=durable)
 
-    # Files are written by a second thread while the next post's Markdown is made: writing is
-    # waiting on the disk, which lets the making go on. Each file is still replaced atomically;
-    # flushing to disk once at the end instead of once per file keeps a ten-thousand-file export
-    # from spending most of its time in fsync.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kakikomi-export") as writer:
-        pending = []
-        for path, chosen in plan:
-            if failed.is_set():
-                break
-            sections = [
-                post_markdown(
-                    store, p, furigana_style=furigana, group_by=group_by,
-                    annotations=None if by_post is None else by_post.get(p.id, []),
-                )
-                for p in chosen
-            ]
-            pending.append(writer.submit(write, path, _front_matter_values(chosen, exported), _generated(sections)))
-        written = [future.result() for future in pending]
-    if len(plan) > 1 and hasattr(os, "sync"):
+    # Flushing to disk once at the end instead of once per file keeps a ten-thousand-file export
+    # from spending most of its time in fsync. (Writing from a second thread was slower: each
+    # return from a system call waited for the thread making Markdown to let go of the GIL.)
+    written = []
+    for path, chosen in plan:
+        sections = [
+            post_markdown(
+                store, p, furigana_style=furigana, group_by=group_by,
+                annotations=None if by_post is None else by_post.get(p.id, []),
+            )
+            for p in chosen
+        ]
+        written.append(write(path, _front_matter_values(chosen, exported), _generated(sections)))
+    if staging is None and len(plan) > 1 and hasattr(os, "sync"):
         os.sync()
     return written
 

@@ -231,11 +231,38 @@ def _migration_3(db: sqlite_utils.Database) -> None:
 
 
 def _migration_4(db: sqlite_utils.Database) -> None:
-    # The library list shows each post's length: length(text) read every post's whole text (the
-    # bulk of the file) to count it. Highlights are listed in reading order: an index in that
-    # order spares a sort of every highlight when a whole library is exported.
-    db.execute("ALTER TABLE posts ADD COLUMN length INTEGER NOT NULL DEFAULT 0")
-    db.execute("UPDATE posts SET length = length(text)")
+    # Posts are rebuilt with their text last. SQLite reads a row's columns in order, so every
+    # column after a long text (reading offset, dates) cost a walk through the text's overflow
+    # pages: listing ten thousand posts read most of the file. The length is stored for the list.
+    # Highlights get an index in reading order, which spares a sort of every one of them.
+    db.execute(
+        """CREATE TABLE posts_new (
+            id INTEGER PRIMARY KEY,
+            source_path TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            date TEXT,
+            author TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            categories TEXT NOT NULL DEFAULT '[]',
+            excerpt TEXT,
+            encoding TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            front_matter TEXT NOT NULL DEFAULT '{}',
+            reading_offset INTEGER NOT NULL DEFAULT 0,
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            length INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL
+        )"""
+    )
+    columns = (
+        "id, source_path, title, date, author, tags, categories, excerpt, encoding, content_hash, warnings, "
+        "front_matter, reading_offset, imported_at, updated_at"
+    )
+    db.execute(f"INSERT INTO posts_new ({columns}, length, text) SELECT {columns}, length(text), text FROM posts")
+    db.execute("DROP TABLE posts")  # the caller turned foreign keys off for the rebuild
+    db.execute("ALTER TABLE posts_new RENAME TO posts")
     db.execute('CREATE INDEX annotations_order ON annotations(post_id, start, "end", created)')
     db.execute("DROP INDEX annotations_post")
 
@@ -248,7 +275,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _POST_COLUMNS_WITHOUT_TEXT = (
     "id, source_path, title, date, author, tags, categories, excerpt, encoding, content_hash, warnings, "
-    "front_matter, '' AS text, reading_offset, imported_at, updated_at, length"
+    "front_matter, reading_offset, imported_at, updated_at, length, '' AS text"
 )
 
 
@@ -329,7 +356,8 @@ class Store:
     def _quick_check(self) -> None:
         result = self.db.execute("PRAGMA quick_check").fetchone()
         if result and result[0] != "ok":
-            raise sqlite3.DatabaseError(f"integrity check says {result[0]}")
+            said = " ".join(str(result[0]).replace("*", " ").split())  # one line: it goes into one sentence
+            raise sqlite3.DatabaseError(f"integrity check says {said[:200]}")
 
     @property
     def version(self) -> int:
@@ -341,12 +369,21 @@ class Store:
             return
         if current > 0:
             self._backup(current)
-        for number in range(current + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
-                MIGRATIONS[number - 1](self.db)
-                if number == 3 and current >= 1:
-                    self._index_existing()  # the indexes are (re)built with their row map
-                self.db.execute(f"PRAGMA user_version = {number}")
+        # A migration may rebuild a table others refer to (SQLite's way to reorder columns):
+        # foreign keys are off meanwhile (only possible outside a transaction) and checked at the end.
+        self.db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for number in range(current + 1, SCHEMA_VERSION + 1):
+                with self.transaction():
+                    MIGRATIONS[number - 1](self.db)
+                    if number == 3 and current >= 1:
+                        self._index_existing()  # the indexes are (re)built with their row map
+                    broken = self.db.execute("PRAGMA foreign_key_check").fetchone()
+                    if broken:
+                        raise sqlite3.DatabaseError(f"migration {number} left a broken reference in {broken[0]}")
+                    self.db.execute(f"PRAGMA user_version = {number}")
+        finally:
+            self.db.execute("PRAGMA foreign_keys = ON")
 
     def _index_existing(self) -> None:
         """Fill the search indexes (migration 2) with what an older library already holds."""
@@ -473,21 +510,26 @@ class Store:
 
     # --- annotations -------------------------------------------------------------------------
 
-    # Tags come with each row (the primary key of annotation_tags finds them), as a JSON array;
-    # the columns are in the order of Annotation's fields, which _annotations relies on.
-    _ANNOTATION_QUERY = (
-        'SELECT id, post_id, exact, prefix, suffix, start, "end", color, note, '
-        "(SELECT json_group_array(tag) FROM (SELECT tag FROM annotation_tags t WHERE t.annotation_id = a.id ORDER BY tag)), "
-        "created, updated, deleted, orphan FROM annotations a"
-    )
+    _ANNOTATION_COLUMNS = 'id, post_id, exact, prefix, suffix, start, "end", color, note, created, updated, deleted, orphan'
 
     def _annotations(self, where: str, params: Sequence) -> list[Annotation]:
-        cursor = self.db.execute(f'{self._ANNOTATION_QUERY} WHERE {where} ORDER BY post_id, start, "end", created', params)
+        rows = self.db.execute(
+            f'SELECT {self._ANNOTATION_COLUMNS} FROM annotations WHERE {where} ORDER BY post_id, start, "end", created', params
+        ).fetchall()
+        # The tags of the same highlights in one query (the join finds them by primary key).
+        tags: dict[str, list[str]] = {}
+        for annotation_id, tag in self.db.execute(
+            f"SELECT t.annotation_id, t.tag FROM annotation_tags t JOIN annotations a ON a.id = t.annotation_id "
+            f"WHERE {where} ORDER BY t.annotation_id, t.tag",
+            params,
+        ):
+            tags.setdefault(annotation_id, []).append(tag)
         return [
             Annotation(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], tuple(json.loads(r[9])), r[10], r[11], r[12], bool(r[13])
+                id=r[0], post_id=r[1], exact=r[2], prefix=r[3], suffix=r[4], start=r[5], end=r[6], color=r[7], note=r[8],
+                tags=tuple(tags.get(r[0], ())), created=r[9], updated=r[10], deleted=r[11], orphan=bool(r[12]),
             )
-            for r in cursor
+            for r in rows
         ]
 
     def annotations(self, post_id: int | None = None, *, include_deleted: bool = False) -> list[Annotation]:
