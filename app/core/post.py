@@ -283,7 +283,10 @@ def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
 
 
 def _too_large(name: str, size: int, limit: int) -> str:
-    return f"{name} is {_size_text(size)}; posts larger than {_size_text(limit)} are not opened."
+    shown = _size_text(size)
+    if shown == _size_text(limit):  # one byte over 20 MB rounds to "20 MB": say it exactly
+        shown = f"{size:,} bytes"
+    return f"{name} is {shown}; posts larger than {_size_text(limit)} are not opened."
 
 
 def _size_text(size: int) -> str:

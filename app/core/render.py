@@ -230,10 +230,11 @@ class _InlineAnalysis:
         ruby_depth = 0
         in_autolink = False
         open_tags: list[tuple[str, MdToken]] = []
+        open_counts: dict[str, int] = {}  # how many of each tag are in open_tags
         for child in children:
             kind = child.type
             if kind == "html_inline":
-                ruby_depth = _prepare_html_inline(child, open_tags, ruby_depth)
+                ruby_depth = _prepare_html_inline(child, open_tags, ruby_depth, open_counts)
             elif kind == "link_open":
                 in_autolink = child.info == "auto"
             elif kind == "link_close":
@@ -323,10 +324,13 @@ class _InlineAnalysis:
             child.meta["kk_html"] = "".join(out)
 
 
-def _prepare_html_inline(token: MdToken, open_tags: list[tuple[str, MdToken]], ruby_depth: int) -> int:
+def _prepare_html_inline(
+    token: MdToken, open_tags: list[tuple[str, MdToken]], ruby_depth: int, open_counts: dict[str, int]
+) -> int:
     """Keep an allowed bare tag (no attributes), escape everything else; returns the ruby depth.
 
-    `open_tags` holds the tags opened so far with the token that opened each.
+    `open_tags` holds the tags opened so far with the token that opened each; `open_counts` how
+    many of each name it holds (kept alongside so thousands of nested tags cost linear time).
     """
     match = _SIMPLE_TAG.fullmatch(token.content.strip())
     token.meta = dict(token.meta or {})
@@ -337,24 +341,25 @@ def _prepare_html_inline(token: MdToken, open_tags: list[tuple[str, MdToken]], r
     if name in _VOID_TAGS:
         token.meta["kk_html"] = "<br>" if not closing else ""
         return ruby_depth
-    names = [t for t, _opener in open_tags]
-    in_ruby = "ruby" in names
+    in_ruby = open_counts.get("ruby", 0) > 0
     if not closing:
         # rt/rp/rb only inside ruby, and no ruby inside ruby: the tree stays what we expect.
         if (name in ("rt", "rp", "rb") and not in_ruby) or (name == "ruby" and in_ruby) or (
-            name in ("rt", "rp", "rb") and names and names[-1] in ("rt", "rp", "rb")
+            name in ("rt", "rp", "rb") and open_tags and open_tags[-1][0] in ("rt", "rp", "rb")
         ):
             token.meta["kk_html"] = ""
             return ruby_depth
         open_tags.append((name, token))
+        open_counts[name] = open_counts.get(name, 0) + 1
         token.meta["kk_html"] = f"<{name}>"
         return ruby_depth + (name == "ruby")
-    if name not in names:
+    if not open_counts.get(name):
         token.meta["kk_html"] = ""
         return ruby_depth
     closed = []
     while open_tags:
         tag, _opener = open_tags.pop()
+        open_counts[tag] -= 1
         closed.append(f"</{tag}>")
         if tag == "ruby":
             ruby_depth -= 1

@@ -10,6 +10,8 @@ deleted: a deletion is a marker (undo, merge), and a highlight whose text is gon
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -298,11 +300,24 @@ class Store:
             raise
         except sqlite3.DatabaseError as exc:
             conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"The library {self.path} is busy in another program; try again in a moment.") from None
-            raise StoreError(
-                f"The library {self.path} is damaged or not a Kakikomi library ({exc}); it was left untouched."
-            ) from None
+            raise StoreError(self._open_problem(exc)) from None
+
+    def _open_problem(self, exc: sqlite3.DatabaseError) -> str:
+        """One sentence for an error while opening: busy, a full disk, a read-only place, or damage."""
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            return f"The library {self.path} is busy in another program; try again in a moment."
+        folder = self.path.parent
+        try:
+            full = "disk is full" in text or ("i/o error" in text and shutil.disk_usage(folder).free < 1024 * 1024)
+        except OSError:
+            full = False
+        if full:
+            return f"The disk holding the library {self.path} is full; free some space and open it again (nothing was changed)."
+        # SQLite needs to write its -wal and -shm files beside the library, even to read it.
+        if not os.access(folder, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
+            return f"The library {self.path} cannot be written (its folder or file is read-only); nothing was changed."
+        return f"The library {self.path} is damaged or not a Kakikomi library ({exc}); it was left untouched."
 
     def _check_file(self, create: bool) -> None:
         if self.path.is_dir():
@@ -397,13 +412,18 @@ class Store:
     def _backup(self, version: int) -> None:
         """Copy the file before changing its schema, with SQLite's online backup (WAL included)."""
         target = self.path.with_name(f"{self.path.name}.v{version}.bak")
-        if target.exists():
-            return
+        if _is_backup_of(target, version):
+            return  # made by an earlier attempt whose upgrade did not finish
+        # Copied under a temporary name and renamed when whole: a crash midway leaves no
+        # half-made backup that a later attempt would take for a real one.
+        partial = target.with_name(target.name + ".partial")
         try:
-            dest = sqlite3.connect(target)
+            partial.unlink(missing_ok=True)
+            dest = sqlite3.connect(partial)
             with dest:
                 self.db.conn.backup(dest)
             dest.close()
+            os.replace(partial, target)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"Could not back up the library before upgrading it: {exc}.") from None
 
@@ -640,6 +660,22 @@ class Store:
                 self.db.execute("INSERT OR IGNORE INTO known_words (lemma, created) VALUES (?, ?)", [lemma, now()])
             else:
                 self.db.execute("DELETE FROM known_words WHERE lemma = ?", [lemma])
+
+
+def _is_backup_of(path: Path, version: int) -> bool:
+    """Whether `path` is a whole library at schema `version` (a backup worth keeping)."""
+    if not path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = conn.execute("PRAGMA user_version").fetchone()[0]
+            has_posts = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'posts'").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return found == version and has_posts == 1
 
 
 def new_annotation_id() -> str:
