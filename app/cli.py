@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--furigana", type=_furigana_mode, default=FuriganaMode(), metavar="off|all|grade:N|jlpt:N")
     shot.add_argument("--size", type=_size, default=(1280, 820), metavar="WxH")
     shot.add_argument("--highlight", metavar="QUOTE", help="highlight this quote (tagged claim) first")
+    shot.add_argument("--language", choices=("en", "ja"), default="en", help="the language of the window (default: en)")
     shot.set_defaults(run=cmd_screenshot)
 
     from app.cli_claims import add_claims_commands
@@ -106,7 +107,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     try:
         path = take_screenshot(
             args.file, args.output, theme=args.theme, vertical=args.vertical, furigana=args.furigana,
-            size=args.size, highlight=args.highlight, db=args.db,
+            size=args.size, highlight=args.highlight, db=args.db, language=args.language,
         )
     except RuntimeError as exc:
         raise UserError(str(exc)) from None

@@ -25,7 +25,7 @@ def _parse(payload: str) -> dict | None:
 
 
 class Bridge(QObject):
-    """Messages from the reader page: ready, selection, highlight and link clicks, position.
+    """Messages from the reader page: ready, selection, highlight, link and word clicks, position.
 
     Slots carry the names the page calls them by (Slot(name=...) aliases crash PySide6 6.12
     when QWebChannel invokes them).
@@ -38,6 +38,7 @@ class Bridge(QObject):
     highlightActivated = Signal(str)
     linkRequested = Signal(str)
     readingPositionChanged = Signal(int)
+    wordActivated = Signal(int, int, int)  # plain-text offset; x, y of the click in CSS pixels of the view
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -79,6 +80,19 @@ class Bridge(QObject):
         data = _parse(payload)
         if data and isinstance(data.get("href"), str):
             self.linkRequested.emit(data["href"])
+
+    @Slot(str)
+    def wordClicked(self, payload: str) -> None:  # noqa: N802 (called from JavaScript by this name)
+        data = _parse(payload)
+        if data is None:
+            return
+        values = [data.get(key) for key in ("offset", "x", "y")]
+        # bool is an int to Python, and NaN or infinity cannot become a position: refuse them.
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) and abs(v) < 1e9 for v in values):
+            return
+        offset, x, y = (int(v) for v in values)
+        if offset >= 0:
+            self.wordActivated.emit(offset, x, y)
 
     @Slot(str)
     def positionChanged(self, payload: str) -> None:  # noqa: N802 (called from JavaScript by this name)

@@ -1,21 +1,21 @@
 """The main window: library sidebar, the reader, and the post's highlights.
 
 Thin over the core: it asks app.core for posts, renders and highlights, and only arranges them.
+Its actions are declared once, in `_build_actions()`, with their menu, shortcut and handler.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+import base64
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFileDialog,
     QInputDialog,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -24,193 +24,380 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import furigana, library, search
+from app.core import furigana, library
 from app.core.furigana_mode import FuriganaMode
 from app.core.post import PostError, load_post
 from app.core.render import RenderOptions, render_post
+from app.core.settings import Settings, load_settings, save_settings
 from app.core.store import COLORS, PostRecord, Store, StoreError
+from app.ui.app import with_cjk_family
+from app.ui.find_bar import FindBar
+from app.ui.highlights_panel import HighlightsPanel, TagDialog, swatch
+from app.ui.importer import ImportErrors, ImportProgress, ImportWorker
+from app.ui.library_panel import LibraryPanel
 from app.ui.reader_view import ReaderView, make_profile
+from app.ui.word_popup import connect_word_popup
 
-FURIGANA_CHOICES = [
-    ("all", "Furigana: all"),
-    ("grade:6", "Furigana: beyond primary school"),
-    ("grade:7", "Furigana: beyond jōyō"),
-    ("jlpt:3", "Furigana: harder than N3"),
-    ("known", "Furigana: hide known words"),
-    ("off", "Furigana: off"),
-]
-THEME_CHOICES = [("auto", "Theme: system"), ("light", "Theme: light"), ("sepia", "Theme: sepia"), ("dark", "Theme: dark")]
+ZOOM_STEPS = (0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 
 
 class MainWindow(QMainWindow):
-    """Library | reader | highlights. `postShown` fires when a post's page is painted."""
+    """Library | reader | highlights. `postShown` fires when a post's page is painted;
+    `importFinished` when an import started from the window is done."""
 
     postShown = Signal(int)
+    importFinished = Signal(object)
 
-    def __init__(self, store: Store, settings: QSettings | None = None):
+    def __init__(self, store: Store, settings: Settings | None = None, *, settings_path: Path | None = None):
         super().__init__()
         self.store = store
-        self.settings = settings or QSettings()
+        self.settings_path = settings_path
+        self.settings = settings if settings is not None else load_settings(settings_path)
         self.current: PostRecord | None = None
         self.selection: tuple[int, int] | None = None
         # What Ctrl+Z takes back: ("delete", id) restores, ("create", id) deletes again.
         self.undo_stack: list[tuple[str, str]] = []
+        self._imports: list[ImportWorker] = []
         self.setWindowTitle("Kakikomi 書き込み")
+        self.setFont(with_cjk_family(self.font()))
         self.resize(1280, 820)
+        self.setAcceptDrops(True)
+
         profile, server, guard = make_profile(None)
         self.network_guard = guard
         self.reader = ReaderView(profile, server, guard, self)
+        self.reader.setAcceptDrops(False)  # dropped files are imported by the window
         self.reader.ready.connect(self._on_ready)
         self.reader.bridge.selectionMade.connect(self._on_selection)
         self.reader.bridge.highlightActivated.connect(self._select_highlight)
         self.reader.bridge.readingPositionChanged.connect(self._on_position)
+        self.find_bar = FindBar(self._current_text)
+        self.find_bar.matchChosen.connect(self._show_match)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.setSpacing(0)
+        middle_layout.addWidget(self.find_bar)
+        middle_layout.addWidget(self.reader)
 
-        self.search_field = QLineEdit(placeholderText="Search posts, quotes, notes, tags…")
-        self.search_field.returnPressed.connect(self._search)
-        self.posts = QListWidget()
-        self.posts.setWordWrap(True)
-        self.posts.itemActivated.connect(self._open_item)
-        self.posts.itemClicked.connect(self._open_item)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(self.search_field)
-        left_layout.addWidget(self.posts)
-
-        self.highlights = QListWidget()
-        self.highlights.setWordWrap(True)
-        self.highlights.itemClicked.connect(lambda item: self.reader.scroll_to(item.data(Qt.ItemDataRole.UserRole + 1)))
-        self.empty_note = QLabel("Select text in the post and press H to highlight it.")
-        self.empty_note.setWordWrap(True)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 6, 6, 6)
-        right_layout.addWidget(QLabel("<b>Highlights</b>"))
-        right_layout.addWidget(self.empty_note)
-        right_layout.addWidget(self.highlights)
+        self.library_panel = LibraryPanel(store)
+        self.library_panel.postActivated.connect(lambda post_id, offset: self.open_post(post_id, offset=None if offset < 0 else offset))
+        self.search_field = self.library_panel.search_field
+        self.posts = self.library_panel.posts
+        self.highlights_panel = HighlightsPanel()
+        self.highlights_panel.activated.connect(self._highlight_clicked)
+        self.highlights = self.highlights_panel.list
+        self.empty_note = self.highlights_panel.empty_note
 
         self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.reader)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.library_panel)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.highlights_panel)
         self.splitter.setSizes([260, 760, 300])
+        self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         # The profile must outlive the page that uses it: children are deleted in the order they
         # were added, so it joins the window only now, after the reader (inside the splitter).
         for owned in (profile, server, guard):
             owned.setParent(self)
-        self._build_toolbar()
+        # Reading position is saved a moment after scrolling stops, not on every scroll event.
+        self._position_timer = QTimer(self, singleShot=True, interval=800)
+        self._position_timer.timeout.connect(self._save_position)
+        self._pending_offset: int | None = None
+        self._build_actions()
         self._restore_layout()
         self.refresh_posts()
+        connect_word_popup(self)
 
-    # --- layout -----------------------------------------------------------------------------
+    # --- actions ----------------------------------------------------------------------------
 
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Reader")
-        bar.setObjectName("reader-toolbar")
-        self.addToolBar(bar)
-        open_action = QAction("Open…", self, shortcut=QKeySequence.StandardKey.Open, triggered=self.open_files)
-        folder_action = QAction("Open Folder…", self, triggered=self.open_folder)
-        bar.addAction(open_action)
-        bar.addAction(folder_action)
-        self.furigana_box = QComboBox()
-        for value, label in FURIGANA_CHOICES:
-            self.furigana_box.addItem(label, value)
-        self.furigana_box.currentIndexChanged.connect(lambda _i: self.reload())
-        self.theme_box = QComboBox()
-        for value, label in THEME_CHOICES:
-            self.theme_box.addItem(label, value)
-        self.theme_box.currentIndexChanged.connect(lambda _i: self._apply_classes())
-        self.vertical_action = QAction("縦書き", self, checkable=True, triggered=lambda _c: self._apply_classes())
-        bar.addWidget(self.furigana_box)
-        bar.addWidget(self.theme_box)
-        bar.addAction(self.vertical_action)
-        highlight = QAction("Highlight", self, shortcut="H", triggered=lambda: self.highlight_selection())
-        self.addAction(highlight)
-        bar.addAction(highlight)
+    def _action(self, text: str, handler, shortcut=None, *, menu=None, checkable=False, tip: str = "") -> QAction:
+        action = QAction(text, self, checkable=checkable)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(handler)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self._action(self.tr("&Open…"), self.open_files, QKeySequence.StandardKey.Open, menu=file_menu)
+        self._action(self.tr("Open &Folder…"), self.open_folder, "Ctrl+Shift+O", menu=file_menu)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.export_action = self._action(self.tr("&Export Highlights…"), self.export_highlights, "Ctrl+E", menu=file_menu)
+        file_menu.addSeparator()
+        self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit, menu=file_menu)
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        self._action(self.tr("&Undo"), self.undo, QKeySequence.StandardKey.Undo, menu=edit_menu)
+        self._action(self.tr("Copy with &Readings"), self.copy_with_readings, "Ctrl+Shift+C", menu=edit_menu)
+        self._action(self.tr("&Find in Post…"), self.find_bar.open, QKeySequence.StandardKey.Find, menu=edit_menu)
+        self._action(self.tr("Search the &Library"), self._focus_search, "Ctrl+Shift+F", menu=edit_menu)
+
+        mark_menu = bar.addMenu(self.tr("&Highlight"))
+        self.highlight_action = self._action(self.tr("&Highlight Selection"), lambda: self.highlight_selection(), "H", menu=mark_menu)
+        colour_menu = mark_menu.addMenu(self.tr("Highlight in &Colour"))
+        self.color_actions = []
         for number, color in enumerate(COLORS, 1):
-            action = QAction(f"Highlight {color}", self, shortcut=str(number))
-            action.triggered.connect(lambda _c=False, col=color: self.highlight_selection(col))
-            self.addAction(action)
-        self.addAction(QAction("Tag", self, shortcut="T", triggered=self.tag_current))
-        self.addAction(QAction("Note", self, shortcut="N", triggered=self.note_current))
-        self.addAction(QAction("Delete highlight", self, shortcut=QKeySequence.StandardKey.Delete, triggered=self.delete_current))
-        self.addAction(QAction("Undo", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo))
-        self.addAction(QAction("Next highlight", self, shortcut="J", triggered=lambda: self.step_highlight(1)))
-        self.addAction(QAction("Previous highlight", self, shortcut="K", triggered=lambda: self.step_highlight(-1)))
-        self.addAction(QAction("Copy with readings", self, shortcut="Ctrl+Shift+C", triggered=self.copy_with_readings))
-        self.reattach_action = QAction("Re-attach to selection", self, triggered=self.reattach_current)
+            action = self._action(
+                self.highlights_panel.color_name(color), lambda _c=False, col=color: self.highlight_selection(col), str(number), menu=colour_menu
+            )
+            action.setIcon(swatch(color))
+            self.color_actions.append(action)
+        mark_menu.addSeparator()
+        self._action(self.tr("&Tag…"), self.tag_current, "T", menu=mark_menu)
+        self._action(self.tr("&Note…"), self.note_current, "N", menu=mark_menu)
+        self._action(self.tr("&Delete Highlight"), self.delete_current, QKeySequence.StandardKey.Delete, menu=mark_menu)
+        mark_menu.addSeparator()
+        self._action(self.tr("Ne&xt Highlight"), lambda: self.step_highlight(1), "J", menu=mark_menu)
+        self._action(self.tr("&Previous Highlight"), lambda: self.step_highlight(-1), "K", menu=mark_menu)
+        self.reattach_action = self._action(self.tr("&Re-attach to Selection"), self.reattach_current, menu=mark_menu)
         self.highlights.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.highlights.addAction(self.reattach_action)
+        for action in (self.reattach_action,):
+            self.highlights.addAction(action)
+
+        view_menu = bar.addMenu(self.tr("&View"))
+        self.furigana_box = QComboBox()
+        self.furigana_box.setToolTip(self.tr("Which words get furigana"))
+        for value, label in self._furigana_choices():
+            self.furigana_box.addItem(label, value)
+        self.furigana_box.setCurrentIndex(max(0, self.furigana_box.findData(self.settings.furigana)))
+        self.furigana_box.currentIndexChanged.connect(self._furigana_changed)
+        self.theme_box = QComboBox()
+        self.theme_box.setToolTip(self.tr("Colours of the page"))
+        for value, label in self._theme_choices():
+            self.theme_box.addItem(label, value)
+        self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(self.settings.theme)))
+        self.theme_box.currentIndexChanged.connect(self._theme_changed)
+        self.vertical_action = self._action(
+            self.tr("&Vertical Writing (縦書き)"), lambda _c: self._layout_changed(), "Ctrl+Shift+V", menu=view_menu, checkable=True
+        )
+        self.vertical_action.setChecked(self.settings.vertical)
+        view_menu.addSeparator()
+        self._action(self.tr("Zoom &In"), lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn, menu=view_menu)
+        self._action(self.tr("Zoom &Out"), lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut, menu=view_menu)
+        self._action(self.tr("&Actual Size"), lambda: self.zoom(0), "Ctrl+0", menu=view_menu)
+        view_menu.addSeparator()
+        self.remote_action = self._action(
+            self.tr("Load &Remote Images in This Post"), self._remote_changed, menu=view_menu, checkable=True,
+            tip=self.tr("Posts may point at images on other sites; they are only fetched if you allow it"),
+        )
+        self.language_menu = view_menu.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        for value, label in (("system", self.tr("Follow the System")), ("en", "English"), ("ja", "日本語")):
+            action = QAction(label, self, checkable=True, checked=self.settings.language == value)
+            action.triggered.connect(lambda _c=False, v=value: self._language_changed(v))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(self.tr("&About Kakikomi"), self.show_about, menu=help_menu)
+
+        bar_widget = QToolBar(self.tr("Reader"))
+        bar_widget.setObjectName("reader-toolbar")
+        bar_widget.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(bar_widget)
+        bar_widget.addAction(self.highlight_action)
+        for action in self.color_actions:
+            bar_widget.addAction(action)
+        bar_widget.addSeparator()
+        bar_widget.addWidget(self.furigana_box)
+        bar_widget.addWidget(self.theme_box)
+        bar_widget.addAction(self.vertical_action)
+
+    def _furigana_choices(self) -> list[tuple[str, str]]:
+        return [
+            ("all", self.tr("Furigana: all")),
+            ("grade:6", self.tr("Furigana: beyond primary school")),
+            ("grade:7", self.tr("Furigana: beyond jōyō")),
+            ("jlpt:3", self.tr("Furigana: harder than N3")),
+            ("jlpt:1", self.tr("Furigana: beyond N1")),
+            ("off", self.tr("Furigana: off")),
+        ]
+
+    def _theme_choices(self) -> list[tuple[str, str]]:
+        return [
+            ("auto", self.tr("Theme: system")),
+            ("light", self.tr("Theme: light")),
+            ("sepia", self.tr("Theme: sepia")),
+            ("dark", self.tr("Theme: dark")),
+        ]
+
+    # --- settings and layout ----------------------------------------------------------------
+
+    def save_settings(self) -> None:
+        try:
+            save_settings(self.settings, self.settings_path)
+        except OSError as exc:
+            self.statusBar().showMessage(self.tr("Settings could not be saved: %1").replace("%1", str(exc)), 8000)
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        sizes = self.settings.value("window/splitter")
-        if sizes is not None:
-            self.splitter.restoreState(sizes)
+        for value, restore in ((self.settings.window_geometry, self.restoreGeometry), (self.settings.splitter_state, self.splitter.restoreState)):
+            if value:
+                try:
+                    restore(QByteArray(base64.b64decode(value)))
+                except ValueError:
+                    pass
+        self.reader.setZoomFactor(self.settings.font_scale)
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self._save_position()
+        self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode()
+        self.settings.splitter_state = base64.b64encode(bytes(self.splitter.saveState().data())).decode()
+        self.save_settings()
         super().closeEvent(event)
+
+    def _furigana_changed(self) -> None:
+        self.settings.furigana = self.furigana_box.currentData()
+        self.save_settings()
+        self.reload()
+
+    def _theme_changed(self) -> None:
+        self.settings.theme = self.theme_box.currentData()
+        self.save_settings()
+        self._apply_classes()
+
+    def _layout_changed(self) -> None:
+        self.settings.vertical = self.vertical_action.isChecked()
+        self.save_settings()
+        self._apply_classes()
+
+    def _language_changed(self, language: str) -> None:
+        self.settings.language = language
+        self.save_settings()
+        QMessageBox.information(self, self.tr("Language"), self.tr("The new language is used from the next start of Kakikomi."))
+
+    def zoom(self, direction: int) -> None:
+        """Zoom the page in (+1), out (-1) or back to 100% (0); remembered across sessions."""
+        current = self.reader.zoomFactor()
+        if direction == 0:
+            factor = 1.0
+        elif direction > 0:
+            factor = next((z for z in ZOOM_STEPS if z > current + 0.01), ZOOM_STEPS[-1])
+        else:
+            factor = next((z for z in reversed(ZOOM_STEPS) if z < current - 0.01), ZOOM_STEPS[0])
+        self.reader.setZoomFactor(factor)
+        self.settings.font_scale = factor
+        self.save_settings()
 
     # --- posts ------------------------------------------------------------------------------
 
     def refresh_posts(self) -> None:
-        self.posts.clear()
-        for post in self.store.posts():
-            date = (post.date or "")[:10]
-            item = QListWidgetItem(f"{post.title}\n{date}  ·  {post.highlight_count} highlights")
-            item.setData(Qt.ItemDataRole.UserRole, post.id)
-            self.posts.addItem(item)
+        self.library_panel.refresh()
 
-    def _open_item(self, item: QListWidgetItem) -> None:
-        post_id = item.data(Qt.ItemDataRole.UserRole)
-        offset = item.data(Qt.ItemDataRole.UserRole + 1)
-        if post_id is not None:
-            self.open_post(int(post_id), offset=offset)
+    def refresh_posts_counts(self) -> None:
+        self.library_panel.refresh()
 
-    def import_and_open(self, paths: list[str]) -> None:
-        report = library.import_paths(self.store, paths)
+    def import_and_open(self, paths: list[str]) -> ImportWorker:
+        """Import files and folders off the GUI thread (with a progress dialog that can be
+        cancelled), then open the first post and list the files that failed."""
+        worker = ImportWorker(self.store.path, paths, self)
+        progress = ImportProgress(worker, self)
+        worker.done.connect(lambda report: self._import_done(worker, progress, report, paths))
+        worker.failed.connect(lambda message: self._import_failed(worker, progress, message))
+        self._imports.append(worker)
+        worker.start()
+        return worker
+
+    def _import_done(self, worker: ImportWorker, progress: ImportProgress, report: library.ImportReport, paths: list[str]) -> None:
+        progress.reset()
+        progress.deleteLater()
+        self._forget(worker)
+        for path in paths:
+            self.settings.add_recent(str(Path(path).expanduser().resolve()))
+        self.save_settings()
         self.refresh_posts()
-        if report.errors:
-            QMessageBox.warning(self, "Some files were not opened", "\n".join(f"{p}: {e}" for p, e in report.errors[:20]))
         opened = (report.added + report.updated + report.unchanged)[:1]
         if opened:
             self.open_post(opened[0])
+        if report.errors:
+            ImportErrors(report.errors, self).open()
+        if report.cancelled:
+            self.statusBar().showMessage(self.tr("Import cancelled."), 5000)
+        self.importFinished.emit(report)
+
+    def _import_failed(self, worker: ImportWorker, progress: ImportProgress, message: str) -> None:
+        progress.reset()
+        progress.deleteLater()
+        self._forget(worker)
+        QMessageBox.warning(self, self.tr("Import failed"), message)
+        self.importFinished.emit(None)
+
+    def _forget(self, worker: ImportWorker) -> None:
+        worker.wait()
+        if worker in self._imports:
+            self._imports.remove(worker)
+        worker.deleteLater()
 
     def open_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Open posts", "", "Posts (*.md *.markdown *.txt)")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Open posts"), self._start_folder(), self.tr("Posts (*.md *.markdown *.txt)"))
         if files:
             self.import_and_open(files)
 
     def open_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a folder of posts")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a folder of posts"), self._start_folder())
         if folder:
             self.import_and_open([folder])
 
+    def _start_folder(self) -> str:
+        recent = self.settings.recent_files[:1]
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        existing = [p for p in self.settings.recent_files if Path(p).exists()]
+        for path in existing:
+            action = self.recent_menu.addAction(Path(path).name or path)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.import_and_open([p]))
+        if not existing:
+            empty = self.recent_menu.addAction(self.tr("No recent files"))
+            empty.setEnabled(False)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_and_open(paths)
+
     def _mode(self) -> FuriganaMode:
+        """The chosen mode; words the reader marked as known lose their furigana in every mode."""
         value = self.furigana_box.currentData()
-        if value == "known":
-            return FuriganaMode("all", 0, self.store.known_words())
-        return FuriganaMode.parse(value)
+        mode = FuriganaMode.parse(value or "all")
+        return FuriganaMode(mode.kind, mode.level, self.store.known_words())
 
     def open_post(self, post_id: int, *, offset: int | None = None) -> None:
+        """Show a post (re-importing it first if its file changed) at `offset` or where the
+        reader left it."""
+        self._save_position()
         try:
             record = self.store.post(post_id)
             post = load_post(record.source_path)
             if post.content_hash != record.content_hash:
-                library.import_file(self.store, record.source_path)  # changed on disk: re-anchor first
+                library.import_file(self.store, Path(record.source_path))  # changed on disk: re-anchor first
                 record = self.store.post(post_id)
-        except (PostError, StoreError) as exc:
-            QMessageBox.warning(self, "Cannot open the post", str(exc))
+        except (PostError, StoreError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("Cannot open the post"), str(exc))
             return
         overrides = self.store.reading_overrides(record.id)
-        rendered = render_post(post, RenderOptions(mode=self._mode(), overrides=overrides))
+        allow_remote = record.source_path in self.settings.allow_remote_images
+        rendered = render_post(post, RenderOptions(mode=self._mode(), overrides=overrides, allow_remote_images=allow_remote))
         self.current = record
         self.selection = None
+        self.remote_action.setChecked(allow_remote)
+        self.setWindowTitle(f"{record.title} — Kakikomi")
         self.reader.show_post(
             post,
             rendered,
@@ -218,43 +405,60 @@ class MainWindow(QMainWindow):
             theme=self.theme_box.currentData(),
             vertical=self.vertical_action.isChecked(),
             offset=record.reading_offset if offset is None else offset,
+            allow_remote_images=allow_remote,
         )
+        if post.warnings:
+            self.statusBar().showMessage(" ".join(post.warnings), 10000)
         self.refresh_highlights()
 
     def reload(self) -> None:
         if self.current is not None:
+            self._save_position()
             self.open_post(self.current.id)
+
+    def _current_text(self) -> str:
+        if self.current is None:
+            return ""
+        if not self.current.text:
+            self.current = self.store.post(self.current.id)
+        return self.current.text
 
     def _apply_classes(self) -> None:
         self.reader.set_classes(self.theme_box.currentData(), self.vertical_action.isChecked())
+
+    def _remote_changed(self, allowed: bool) -> None:
+        if self.current is None:
+            self.remote_action.setChecked(False)
+            return
+        source = self.current.source_path
+        listed = [p for p in self.settings.allow_remote_images if p != source]
+        self.settings.allow_remote_images = listed + ([source] if allowed else [])
+        self.save_settings()
+        self.reload()
 
     def _on_ready(self) -> None:
         if self.current is not None:
             self.postShown.emit(self.current.id)
 
     def _on_position(self, offset: int) -> None:
-        if self.current is not None:
-            self.store.set_reading_offset(self.current.id, offset)
+        self._pending_offset = offset
+        self._position_timer.start()
 
-    # --- search -----------------------------------------------------------------------------
+    def _save_position(self) -> None:
+        if self.current is not None and self._pending_offset is not None:
+            try:
+                self.store.set_reading_offset(self.current.id, self._pending_offset)
+            except StoreError:
+                pass
+        self._pending_offset = None
 
-    def _search(self) -> None:
-        query = self.search_field.text().strip()
-        if not query:
-            self.refresh_posts()
-            return
-        self.posts.clear()
-        try:
-            hits = search.search(self.store, query)
-        except ValueError:
-            return
-        for hit in hits:
-            item = QListWidgetItem(f"{hit.title}\n{hit.marked}")
-            item.setData(Qt.ItemDataRole.UserRole, hit.post_id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, hit.offset)
-            self.posts.addItem(item)
-        if not hits:
-            self.posts.addItem(QListWidgetItem(f"Nothing found for “{query}”."))
+    def _focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def _show_match(self, start: int, end: int) -> None:
+        self.reader.select_range(start, end)
+        self.reader.scroll_to(start)
 
     # --- highlights -------------------------------------------------------------------------
 
@@ -262,84 +466,88 @@ class MainWindow(QMainWindow):
         self.selection = (start, end) if start >= 0 else None
 
     def refresh_highlights(self) -> None:
-        self.highlights.clear()
-        if self.current is None:
-            return
-        found = self.store.annotations(self.current.id)
-        self.empty_note.setVisible(not found)
-        for a in found:
-            tags = " ".join(f"#{t}" for t in a.tags)
-            prefix = "⚠ orphan · " if a.orphan else ""
-            item = QListWidgetItem(f"{prefix}{a.exact[:120]}\n{tags} {a.note[:80]}".strip())
-            item.setData(Qt.ItemDataRole.UserRole, a.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, a.start)
-            self.highlights.addItem(item)
+        self.highlights_panel.show_annotations(self.store.annotations(self.current.id) if self.current else [])
+
+    def _highlight_clicked(self, annotation_id: str, offset: int) -> None:
+        if offset >= 0:
+            self.reader.scroll_to(offset)
 
     def highlight_selection(self, color: str = "yellow", *, tags=(), note: str = ""):
         """Highlight the current selection; returns the new highlight (or None)."""
         if self.current is None or self.selection is None:
+            self.statusBar().showMessage(self.tr("Select some text in the post first."), 4000)
             return None
         start, end = self.selection
-        made = library.annotate_span(self.store, self.current, start, end, color=color, tags=tags, note=note)
+        try:
+            made = library.annotate_span(self.store, self.current, start, end, color=color, tags=tags, note=note)
+        except (StoreError, ValueError) as exc:
+            QMessageBox.warning(self, self.tr("Highlight"), str(exc))
+            return None
         self.undo_stack.append(("create", made.id))
         self.reader.set_highlights(self.store.annotations(self.current.id))
         self.reader.call("kk.clearSelection()")
         self.selection = None
         self.refresh_highlights()
+        self.highlights_panel.select(made.id)
         self.refresh_posts_counts()
         return made
 
-    def refresh_posts_counts(self) -> None:
-        if not self.search_field.text().strip():
-            self.refresh_posts()
-
     def _current_highlight_id(self) -> str | None:
-        item = self.highlights.currentItem() or (self.highlights.item(self.highlights.count() - 1) if self.highlights.count() else None)
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        """The highlight the panel has selected, else a new one from the text selected in the
+        page (T and N on a selection highlight it first), else the last highlight."""
+        chosen = self.highlights_panel.current_id()
+        if chosen:
+            return chosen
+        if self.selection is not None:
+            made = self.highlight_selection()
+            return made.id if made else None
+        rows = self.highlights_panel.rows()
+        return self.highlights.item(rows[-1]).data(Qt.ItemDataRole.UserRole) if rows else None
 
     def _select_highlight(self, annotation_id: str) -> None:
-        for row in range(self.highlights.count()):
-            if self.highlights.item(row).data(Qt.ItemDataRole.UserRole) == annotation_id:
-                self.highlights.setCurrentRow(row)
+        self.highlights_panel.select(annotation_id)
 
     def tag_current(self) -> None:
         annotation_id = self._current_highlight_id()
         if annotation_id is None:
             return
         current = self.store.annotation(annotation_id)
-        text, ok = QInputDialog.getText(self, "Tags", "Tags (space-separated):", text=" ".join(current.tags))
-        if ok:
+        dialog = TagDialog(current.tags, [t["name"] for t in self.store.tags()], self)
+        if dialog.exec():
             try:
-                library.update_annotation(self.store, annotation_id, tags=text.split())
+                library.update_annotation(self.store, annotation_id, tags=dialog.tags())
             except StoreError as exc:
-                QMessageBox.warning(self, "Tags", str(exc))
-            self.refresh_highlights()
+                QMessageBox.warning(self, self.tr("Tags"), str(exc))
+            self._repaint()
 
     def note_current(self) -> None:
         annotation_id = self._current_highlight_id()
         if annotation_id is None:
             return
         current = self.store.annotation(annotation_id)
-        text, ok = QInputDialog.getMultiLineText(self, "Note", "Note:", current.note)
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("Note"), self.tr("Note:"), current.note)
         if ok:
             library.update_annotation(self.store, annotation_id, note=text)
-            self.refresh_highlights()
+            self._repaint()
 
     def _repaint(self) -> None:
+        selected = self.highlights_panel.current_id()
         if self.current is not None:
             self.reader.set_highlights(self.store.annotations(self.current.id))
         self.refresh_highlights()
+        if selected:
+            self.highlights_panel.select(selected)
         self.refresh_posts_counts()
 
     def delete_current(self) -> None:
         """Delete the selected highlight (a marker: Ctrl+Z brings it back)."""
-        item = self.highlights.currentItem()
-        if item is None:
+        annotation_id = self.highlights_panel.current_id()
+        if annotation_id is None:
             return
-        annotation_id = item.data(Qt.ItemDataRole.UserRole)
         library.delete_annotation(self.store, annotation_id)
         self.undo_stack.append(("delete", annotation_id))
         self._repaint()
+        self.statusBar().showMessage(self.tr("Highlight deleted. Ctrl+Z brings it back."), 5000)
 
     def undo(self) -> None:
         """Take back the last highlight made or deleted."""
@@ -354,20 +562,19 @@ class MainWindow(QMainWindow):
 
     def step_highlight(self, step: int) -> None:
         """Select the next (J) or previous (K) highlight and scroll to it."""
-        count = self.highlights.count()
-        if not count:
-            return
-        row = (self.highlights.currentRow() + step) % count if self.highlights.currentRow() >= 0 else (0 if step > 0 else count - 1)
-        self.highlights.setCurrentRow(row)
-        self.reader.scroll_to(self.highlights.item(row).data(Qt.ItemDataRole.UserRole + 1))
+        found = self.highlights_panel.step(step)
+        if found is not None and found[1] >= 0:
+            self.reader.scroll_to(found[1])
 
     def reattach_current(self) -> None:
         """Attach the selected highlight (typically an orphan) to the text selected in the post."""
-        item = self.highlights.currentItem()
-        if item is None or self.selection is None:
-            QMessageBox.information(self, "Re-attach", "Select the text in the post, then choose the highlight to attach to it.")
+        annotation_id = self.highlights_panel.current_id()
+        if annotation_id is None or self.selection is None:
+            QMessageBox.information(
+                self, self.tr("Re-attach"), self.tr("Select the text in the post, then choose the highlight to attach to it.")
+            )
             return
-        library.reattach(self.store, item.data(Qt.ItemDataRole.UserRole), *self.selection)
+        library.reattach(self.store, annotation_id, *self.selection)
         self._repaint()
 
     def copy_with_readings(self) -> str:
@@ -379,3 +586,19 @@ class MainWindow(QMainWindow):
         text = furigana.with_readings(record.text, *self.selection, overrides)
         QApplication.clipboard().setText(text)
         return text
+
+    # --- dialogs ----------------------------------------------------------------------------
+
+    def export_highlights(self) -> None:
+        from app.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.store, self.current.id if self.current else None, self, last_folder=self.settings.last_export_folder)
+        dialog.exec()
+        if dialog.last_folder:
+            self.settings.last_export_folder = str(dialog.last_folder)
+            self.save_settings()
+
+    def show_about(self) -> None:
+        from app.ui.about import AboutDialog
+
+        AboutDialog(self).exec()

@@ -24,21 +24,24 @@ def take_screenshot(
     size: tuple[int, int] = (1280, 820),
     highlight: str | None = None,
     db: str | None = None,
+    language: str = "en",
 ) -> Path:
     """Open `post_file` (default: the sample) in a throw-away library unless `db` is given, wait
     until the page is painted, and save the window. Raises RuntimeError when nothing painted."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 
     from app.core import library
     from app.ui.app import create_application
     from app.ui.main_window import MainWindow
 
     app = create_application()
+    from app.ui.i18n import install_translators
+
+    install_translators(app, language)
     with tempfile.TemporaryDirectory(prefix="kakikomi-shot-") as scratch:
         store = open_store(db or Path(scratch) / "library.sqlite3")
-        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(store, settings)
+        window = MainWindow(store, settings_path=Path(scratch) / "settings.json")
         window.resize(*size)
         _choose(window.theme_box, theme)
         _choose(window.furigana_box, str(furigana) if furigana else "all")

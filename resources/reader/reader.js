@@ -5,6 +5,8 @@
 // Offsets: the post's plain text is every text node of the article outside <rt>/<rp>, in document
 // order (app/core/plain_text.py). Each top-level block carries data-kb; Python sends where each
 // block starts, so an offset is blockStart + the characters before the point inside its block.
+// Characters are code points, as in Python: a DOM offset counts UTF-16 units, so an emoji or a
+// rare kanji outside the Basic Multilingual Plane is two of those and one character.
 "use strict";
 
 (function () {
@@ -25,6 +27,26 @@
     const nodes = [];
     for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
     return nodes;
+  }
+
+  const PAIRS = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+  const HAS_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/;
+
+  // Code points in s (UTF-16 units less one per surrogate pair).
+  function cpLen(s) {
+    const pairs = s.match(PAIRS);
+    return s.length - (pairs ? pairs.length : 0);
+  }
+
+  // The UTF-16 index in s of its code point number cp.
+  function unitIndex(s, cp) {
+    if (!HAS_PAIR.test(s)) return Math.min(cp, s.length);
+    let i = 0;
+    for (let k = 0; k < cp && i < s.length; k++) {
+      const c = s.charCodeAt(i);
+      i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+    }
+    return i;
   }
 
   function blockOf(node) {
@@ -53,9 +75,9 @@
     probe.setEnd(container, offset);
     let count = 0;
     for (const n of textNodes(block)) {
-      if (n === container) { count += offset; break; }
+      if (n === container) { count += cpLen(n.data.slice(0, offset)); break; }
       // A text node whose end lies inside [block start, point] is wholly before the point.
-      if (probe.comparePoint(n, n.length) === 0) count += n.length;
+      if (probe.comparePoint(n, n.length) === 0) count += cpLen(n.data);
       else break;
     }
     return start + count;
@@ -73,8 +95,9 @@
     let rest = offset - state.blockStarts[+chosen.dataset.kb];
     const nodes = textNodes(chosen);
     for (const n of nodes) {
-      if (rest <= n.length) return { node: n, offset: rest };
-      rest -= n.length;
+      const length = cpLen(n.data);
+      if (rest <= length) return { node: n, offset: unitIndex(n.data, rest) };
+      rest -= length;
     }
     const last = nodes[nodes.length - 1];
     return last ? { node: last, offset: last.length } : null;
@@ -152,9 +175,13 @@
   }
 
   function topOffset() {
+    // The first block in reading order that is on screen (in vertical writing the blocks read
+    // before it lie off to the right, not above).
     for (const el of document.querySelectorAll("#kk-post > [data-kb]")) {
       const r = el.getBoundingClientRect();
-      if (r.bottom > 0 && r.right > 0) return state.blockStarts[+el.dataset.kb] || 0;
+      if (r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth) {
+        return state.blockStarts[+el.dataset.kb] || 0;
+      }
     }
     return 0;
   }
@@ -216,11 +243,104 @@
     ev.clipboardData.setData("text/plain", span.text);
     ev.preventDefault();
   });
-  let scrollTimer = null;
+  // Word lookup. A click on a word (or W with the caret or a selection in one) sends the
+  // plain-text offset of the character under it, so Python can read the word in context.
+  // A click on a reading counts as a click on the start of its base.
+  const WORD_CLICK_DELAY_MS = 350; // wait out a double click, which selects a word instead
+
+  function readingBase(node) {
+    for (let n = node; n && n.id !== "kk-post"; n = n.parentNode) {
+      if (n.nodeType === Node.ELEMENT_NODE && n.tagName === "RUBY") {
+        const base = textNodes(n).find((t) => t.length > 0);
+        return base ? { node: base, offset: 0 } : null;
+      }
+    }
+    return null;
+  }
+
+  function inPost(node) {
+    const article = document.getElementById("kk-post");
+    return !!(node && article && article !== node && article.contains(node));
+  }
+
+  // Whether the character node.data[i] is drawn at (x, y): a caret position lies between two
+  // characters, and a click past the end of a line puts the caret there without touching text.
+  function charCovers(node, i, x, y) {
+    if (i < 0 || i >= node.length) return false;
+    const r = document.createRange();
+    r.setStart(node, i);
+    r.setEnd(node, i + 1);
+    for (const rect of r.getClientRects()) {
+      if (x >= rect.left - 1 && x <= rect.right + 1 && y >= rect.top - 1 && y <= rect.bottom + 1) return true;
+    }
+    return false;
+  }
+
+  // The DOM point of the post's character under (x, y), or null off the text.
+  function wordPointAt(target, x, y) {
+    const reading = target && target.closest && target.closest("#kk-post rt, #kk-post rp");
+    if (reading) return readingBase(reading);
+    const caret = document.caretRangeFromPoint ? document.caretRangeFromPoint(x, y) : null;
+    if (!caret || caret.startContainer.nodeType !== Node.TEXT_NODE || !inPost(caret.startContainer)) return null;
+    const node = caret.startContainer;
+    const i = caret.startOffset;
+    const at = charCovers(node, i, x, y) ? i : charCovers(node, i - 1, x, y) ? i - 1 : -1;
+    if (at < 0) return null;
+    return isReading(node) ? readingBase(node) : { node, offset: at };
+  }
+
+  // setTimeout never fires here: with the page's own JavaScript switched off, Chromium runs no
+  // timers, not even in this world. Animation frames do run, so a delay counts them against the clock.
+  function after(ms, fn) {
+    const due = performance.now() + ms;
+    const pending = { cancelled: false };
+    const tick = () => {
+      if (pending.cancelled) return;
+      if (performance.now() >= due) fn();
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    return pending;
+  }
+
+  let wordTimer = { cancelled: true };
+  document.addEventListener("click", (ev) => {
+    wordTimer.cancelled = true;
+    // Links are handled above (and prevented); a second click belongs to a double click.
+    if (ev.button !== 0 || ev.detail > 1 || ev.defaultPrevented) return;
+    const sel = window.getSelection();
+    if (sel && !sel.isCollapsed) return; // the end of a drag that selected text
+    const point = wordPointAt(ev.target, ev.clientX, ev.clientY);
+    if (!point) return;
+    const payload = { offset: offsetOf(point.node, point.offset), x: ev.clientX, y: ev.clientY };
+    wordTimer = after(WORD_CLICK_DELAY_MS, () => {
+      const now = window.getSelection();
+      if (!now || now.isCollapsed) send("wordClicked", payload);
+    });
+  });
+  document.addEventListener("dblclick", () => { wordTimer.cancelled = true; });
+  document.addEventListener("keydown", (ev) => {
+    if ((ev.key !== "w" && ev.key !== "W") || ev.ctrlKey || ev.altKey || ev.metaKey) return;
+    const sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0) return;
+    const range = sel.getRangeAt(0);
+    let point = { node: range.startContainer, offset: range.startOffset };
+    if (!inPost(point.node)) return;
+    if (point.node.nodeType === Node.TEXT_NODE && isReading(point.node)) point = readingBase(point.node);
+    if (!point) return;
+    const rects = range.getClientRects();
+    const rect = rects.length ? rects[0] : range.getBoundingClientRect();
+    ev.preventDefault();
+    send("wordClicked", { offset: offsetOf(point.node, point.offset), x: rect.left, y: rect.bottom });
+  });
+
+  // The reading position, once scrolling has paused. Captured: in vertical writing it is the
+  // page element that scrolls, and an element's scroll event does not bubble to the document.
+  let scrollTimer = { cancelled: true };
   document.addEventListener("scroll", () => {
-    clearTimeout(scrollTimer);
-    scrollTimer = setTimeout(() => send("positionChanged", { offset: topOffset() }), 300);
-  }, { passive: true });
+    scrollTimer.cancelled = true;
+    scrollTimer = after(300, () => send("positionChanged", { offset: topOffset() }));
+  }, { passive: true, capture: true });
 
   new QWebChannel(qt.webChannelTransport, (channel) => {
     state.bridge = channel.objects.kakikomi;

@@ -22,6 +22,16 @@
     </message>
 </context>
 <context>
+    <name>HighlightsPanel</name>
+    <message numerus="yes">
+        <source>%n highlight(s)</source>
+        <translation>
+            <numerusform>%n highlight</numerusform>
+            <numerusform>%n highlights</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ImportErrors</name>
     <message numerus="yes">
         <source>%n file(s) could not be imported:</source>

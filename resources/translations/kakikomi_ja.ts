@@ -220,6 +220,10 @@
         <translation>すべての色</translation>
     </message>
     <message>
+        <source>Highlights</source>
+        <translation>ハイライト</translation>
+    </message>
+    <message>
         <source>Select text in the post and press H to highlight it.</source>
         <translation>記事のテキストを選択して H キーを押すとハイライトできます。</translation>
     </message>
@@ -250,6 +254,12 @@
     <message>
         <source>Orphans: their text changed; select new text and choose Re-attach</source>
         <translation>付け先のないハイライト: 本文が変わりました。新しいテキストを選択して「付け直す」を選んでください</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n highlight(s)</source>
+        <translation>
+            <numerusform>ハイライト %n 件</numerusform>
+        </translation>
     </message>
     <message>
         <source>No highlight matches these filters.</source>
@@ -513,7 +523,7 @@
     </message>
     <message>
         <source>Furigana: hide known words</source>
-        <translation>ふりがな: 覚えた語には付けない</translation>
+        <translation type="vanished">ふりがな: 覚えた語には付けない</translation>
     </message>
     <message>
         <source>Furigana: off</source>

@@ -18,14 +18,11 @@ register_scheme()  # before pytest-qt creates the QApplication
 @pytest.fixture
 def window(qtbot, tmp_path):
     """A main window on a fresh library in tmp_path, with settings kept in tmp_path too."""
-    from PySide6.QtCore import QSettings
-
     from app.core.store import open_store
     from app.ui.main_window import MainWindow
 
     store = open_store(tmp_path / "library.sqlite3")
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(store, settings)
+    win = MainWindow(store, settings_path=tmp_path / "settings.json")
     qtbot.addWidget(win)
     win.resize(1100, 760)
     win.show()

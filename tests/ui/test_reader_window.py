@@ -116,7 +116,7 @@ def test_delete_and_undo_and_reattach_an_orphan(qtbot, window, tmp_path):
     start = text.index("書き直された")
     window.reader.select_range(start, start + 6)
     qtbot.waitUntil(lambda: window.selection == (start, start + 6), timeout=10_000)
-    window.highlights.setCurrentRow(0)
+    assert window.highlights_panel.select(made.id)  # listed under Orphans
     window.reattach_current()
     again = window.store.annotation(made.id)
     assert (again.orphan, again.exact) == (False, "書き直された")

@@ -1,0 +1,180 @@
+"""The main window around the reader: importing, the panels, find, settings, mouse highlighting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from app.core import library
+from app.core.paths import sample_post_path
+from app.core.settings import load_settings
+from tests.ui.conftest import open_and_wait, run_js
+
+POST = "---\ntitle: 工場の記事\ntags: [工場]\n---\n\n町の工場が新しい機械を入れた。工場の人は喜んでいる。\n"
+
+
+def _import_and_wait(qtbot, window, paths):
+    with qtbot.waitSignal(window.importFinished, timeout=60_000) as finished:
+        window.import_and_open([str(p) for p in paths])
+    return finished.args[0]
+
+
+def test_a_folder_with_a_bad_file_imports_the_rest_and_lists_the_failure(qtbot, window, tmp_path):
+    """Importing a folder runs off the GUI thread; good posts arrive, the bad one is listed with its reason."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "good.md").write_text(POST, encoding="utf-8")
+    (folder / "broken.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        report = _import_and_wait(qtbot, window, [folder])
+    assert len(report.added) == 1 and [Path(f).name for f, _ in report.errors] == ["broken.md"]
+    assert window.posts.count() == 1
+    from app.ui.importer import ImportErrors
+
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ImportErrors) and w.isVisible()]
+    assert dialogs and dialogs[0].table.topLevelItem(0).text(0) == "broken.md"
+    dialogs[0].close()
+    assert str(folder.resolve()) in load_settings(tmp_path / "settings.json").recent_files
+
+
+def test_dropping_a_file_on_the_window_imports_and_opens_it(qtbot, window, tmp_path):
+    """A post file dropped on the window is imported and shown."""
+    post = tmp_path / "dropped.md"
+    post.write_text(POST, encoding="utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(post))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        window.dropEvent(event)
+    assert window.current is not None and window.current.title == "工場の記事"
+
+
+def test_find_in_post_steps_through_matches_in_the_plain_text(qtbot, window, tmp_path):
+    """Ctrl+F finds every occurrence of a kanji word despite its ruby, and selects each in the page."""
+    post = tmp_path / "find.md"
+    post.write_text(POST, encoding="utf-8")
+    post_id = open_and_wait(qtbot, window, post)
+    text = window.store.post(post_id).text
+    window.find_bar.open()
+    window.find_bar.field.setText("工場")
+    first = text.index("工場")
+    qtbot.waitUntil(lambda: window.selection == (first, first + 2), timeout=10_000)
+    assert window.find_bar.count.text() == "1 of 2"
+    window.find_bar.step(1)
+    second = text.index("工場", first + 1)
+    qtbot.waitUntil(lambda: window.selection == (second, second + 2), timeout=10_000)
+
+
+def test_highlights_panel_filters_by_tag_and_colour_and_lists_orphans_apart(qtbot, window, tmp_path):
+    """The panel's filters narrow the list; an orphan shows under its own heading."""
+    post = tmp_path / "panel.md"
+    post.write_text(POST, encoding="utf-8")
+    post_id = open_and_wait(qtbot, window, post)
+    record = window.store.post(post_id)
+    library.annotate_quote(window.store, record, "町の工場", tags=["company"], color="green")
+    library.annotate_quote(window.store, record, "新しい機械", tags=["chip"])
+    window.refresh_highlights()
+    panel = window.highlights_panel
+    assert len(panel.rows()) == 2
+    panel.tag_filter.setCurrentIndex(panel.tag_filter.findData("chip"))
+    assert [panel.list.item(r).text().split("\n")[0] for r in panel.rows()] == ["新しい機械"]
+    panel.tag_filter.setCurrentIndex(0)
+    panel.color_filter.setCurrentIndex(panel.color_filter.findData("green"))
+    assert [panel.list.item(r).text().split("\n")[0] for r in panel.rows()] == ["町の工場"]
+    panel.color_filter.setCurrentIndex(0)
+    post.write_text(POST.replace("新しい機械を入れた", "古い設備を売った"), encoding="utf-8")
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        window.open_post(post_id)  # the file changed: re-anchored on opening
+    texts = [panel.list.item(r).text() for r in range(panel.list.count())]
+    assert texts[0].startswith("町の工場") and texts[1].startswith("Orphans") and texts[2].startswith("新しい機械")
+
+
+def test_tag_dialog_completes_the_word_being_typed(qtbot, window):
+    """Typing the start of a known tag after others completes only that last word."""
+    from app.ui.highlights_panel import TagDialog
+
+    dialog = TagDialog(["claim"], ["chip", "company", "investment"], window)
+    qtbot.addWidget(dialog)
+    completer = dialog.field.completer()
+    assert completer.splitPath("claim inv") == ["inv"]
+    dialog.field.setText("claim inv")
+    completer.setCompletionPrefix("inv")
+    assert completer.pathFromIndex(completer.currentIndex()) == "claim investment"
+
+
+def test_view_choices_and_zoom_are_remembered_in_the_settings_file(qtbot, window, tmp_path):
+    """Theme, furigana mode, vertical writing and zoom are saved to the user's settings file."""
+    open_and_wait(qtbot, window, sample_post_path())
+    window.theme_box.setCurrentIndex(window.theme_box.findData("sepia"))
+    window.vertical_action.trigger()
+    window.zoom(1)
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        window.furigana_box.setCurrentIndex(window.furigana_box.findData("off"))
+    saved = load_settings(tmp_path / "settings.json")
+    assert (saved.theme, saved.vertical, saved.furigana, saved.font_scale) == ("sepia", True, "off", 1.1)
+
+
+def test_highlight_by_mouse_drag_through_the_real_page(qtbot, window, tmp_path):
+    """Dragging the mouse over words in the page selects them; H stores exactly those words."""
+    post = tmp_path / "drag.md"
+    post.write_text("---\ntitle: ドラッグ\n---\n\nThe quick brown fox jumps over the lazy dog.\n", encoding="utf-8")
+    post_id = open_and_wait(qtbot, window, post)
+    rect = run_js(
+        qtbot,
+        window,
+        """(() => {
+          const walker = document.createTreeWalker(document.getElementById('kk-post'), NodeFilter.SHOW_TEXT);
+          let node; while ((node = walker.nextNode()) && node.data.indexOf('brown fox') < 0) {}
+          const range = document.createRange(); const at = node.data.indexOf('brown fox');
+          range.setStart(node, at); range.setEnd(node, at + 9);
+          const r = range.getBoundingClientRect();
+          return JSON.stringify({left: r.left, right: r.right, y: (r.top + r.bottom) / 2});
+        })()""",
+    )
+    box = json.loads(rect)
+    target = window.reader.focusProxy() or window.reader
+    zoom = window.reader.zoomFactor()
+    start = QPoint(int(box["left"] * zoom) + 1, int(box["y"] * zoom))
+    end = QPoint(int(box["right"] * zoom) - 1, int(box["y"] * zoom))
+    QTest.mousePress(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, 11):
+        QTest.mouseMove(target, start + (end - start) * step / 10)
+        qtbot.wait(20)
+    QTest.mouseRelease(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    text = window.store.post(post_id).text
+    wanted = (text.index("brown fox"), text.index("brown fox") + 9)
+    qtbot.waitUntil(lambda: window.selection == wanted, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_H)
+    assert [a.exact for a in window.store.annotations(post_id)] == ["brown fox"]
+
+
+def test_offsets_after_emoji_and_rare_kanji_match_the_core(qtbot, window, tmp_path):
+    """After characters that are two UTF-16 units (emoji, 𠮷), a selection and a painted highlight
+    still cover exactly the intended characters of the core's plain text."""
+    post = tmp_path / "emoji.md"
+    post.write_text("---\ntitle: 絵文字\n---\n\n👨‍👩‍👧 家族と𠮷野家へ行った。😀 工場の見学もした。\n", encoding="utf-8")
+    post_id = open_and_wait(qtbot, window, post)
+    text = window.store.post(post_id).text
+    start = text.index("工場の見学")
+    window.reader.select_range(start, start + 5)
+    qtbot.waitUntil(lambda: window.selection == (start, start + 5), timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_H)
+    assert [a.exact for a in window.store.annotations(post_id)] == ["工場の見学"]
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "document.querySelectorAll('mark.kk-hl').length") >= 1, timeout=10_000)
+    marked = run_js(qtbot, window, "Array.from(document.querySelectorAll('mark.kk-hl')).map(m => m.textContent).join('')")
+    assert marked == "工場の見学"
+
+
+def test_the_reading_position_is_saved_after_scrolling(qtbot, window):
+    """Scrolling the post stores where the reader is, and reopening the post goes back there."""
+    post_id = open_and_wait(qtbot, window, sample_post_path())
+    run_js(qtbot, window, "window.scrollTo(0, document.body.scrollHeight / 2); true")
+    qtbot.waitUntil(lambda: window._pending_offset is not None, timeout=10_000)
+    window._save_position()
+    saved = window.store.post(post_id).reading_offset
+    assert saved > 0
