@@ -54,6 +54,9 @@ class RenderOptions:
     allow_remote_images: bool = False
     collect_tokens: bool = False
     overrides: tuple[furigana.ReadingOverride, ...] = ()  # the reader's own readings
+    # Ruby only for the blocks that start inside this span of the plain text (None: every block).
+    # A long post's first screen needs a few blocks with readings; the rest can follow.
+    ruby_window: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -450,13 +453,15 @@ def render_markdown(body: str, options: RenderOptions | None = None) -> Rendered
         if first.tag and (first.nesting == 1 or first.type == "hr"):
             first.attrSet("data-kb", _BLOCK_INDEX)
         analyses = [_InlineAnalysis(t.children) for t in block_tokens if t.type == "inline" and t.children]
+        window = options.ruby_window
+        with_ruby = mode.enabled and (window is None or window[0] <= offset < window[1])
         for analysis in analyses:
             if collect:
                 found = furigana.tokenize(analysis.text, detail=True) if analysis.text.strip() else []
                 furigana.alternatives(analysis.text, found)
-                spans = furigana.ruby_spans(found) if mode.enabled else []
+                spans = furigana.ruby_spans(found) if with_ruby else []
                 analysis.annotate(spans, mode, found, mark=marked, overrides=options.overrides)
-            elif mode.enabled and analysis.needs_tokens:
+            elif with_ruby and analysis.needs_tokens:
                 analysis.annotate(furigana.ruby_many([analysis.text])[0], mode, overrides=options.overrides)
             else:
                 analysis.annotate([], mode)

@@ -164,11 +164,13 @@ def _matches(store: Store, term: str, phrase: bool, limit: int) -> tuple[list[tu
             if key not in keys:
                 keys.append(key)
 
+    # Newest first, not ORDER BY rank: ranking every match of a common word costs 40-100 ms in a
+    # library of ten thousand posts, and FTS5 walks its rows backwards for free. Highlights, notes
+    # and tags are indexed when written, so the reader's own recent words come first.
     if len(term) >= 3:
         take(
             store.db.execute(
-                # No ORDER BY rank: ranking every match of a common trigram costs more than it helps.
-                "SELECT kind, post_id, annotation_id FROM search_text WHERE search_text MATCH ? LIMIT ?",
+                "SELECT kind, post_id, annotation_id FROM search_text WHERE search_text MATCH ? ORDER BY rowid DESC LIMIT ?",
                 [_fts_string(term), limit],
             ).fetchall()
         )
@@ -182,7 +184,7 @@ def _matches(store: Store, term: str, phrase: bool, limit: int) -> tuple[list[tu
         )
         take(
             store.db.execute(
-                "SELECT kind, post_id, annotation_id FROM search_words WHERE search_words MATCH ? ORDER BY rank LIMIT ?",
+                "SELECT kind, post_id, annotation_id FROM search_words WHERE search_words MATCH ? ORDER BY rowid DESC LIMIT ?",
                 [pattern, limit],
             ).fetchall()
         )

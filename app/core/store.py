@@ -361,6 +361,10 @@ class Store:
         # Sorting a post's highlights needs a scratch B-tree; on disk, that file costs milliseconds
         # each time once a big write (a re-import) has filled the page cache.
         self.db.execute("PRAGMA temp_store = MEMORY")
+        # Search reads many pages of the indexes; a bigger page cache and memory-mapped reads keep
+        # them at hand (64 MB of cache at most, and mapping costs address space, not memory).
+        self.db.execute("PRAGMA cache_size = -65536")
+        self.db.execute("PRAGMA mmap_size = 268435456")
 
     def _size(self) -> int:
         try:
@@ -613,6 +617,10 @@ class Store:
                 "FROM tags t ORDER BY t.builtin DESC, t.name"
             )
         )
+
+    def tag_colors(self) -> dict[str, str]:
+        """The tags that have a colour (the built-in ones at least), without counting their uses."""
+        return dict(self.db.execute("SELECT name, color FROM tags WHERE color IS NOT NULL").fetchall())
 
     def set_tag_color(self, name: str, color: str | None) -> None:
         with self.transaction():

@@ -33,7 +33,7 @@ class Bridge(QObject):
 
     # Signal names differ from the slot names the page calls: QWebChannel resolves a call by name,
     # and a signal sharing a slot's name would be what the page's call reaches.
-    pageReady = Signal()
+    pageReady = Signal(str)  # the page's id (set_page_info), so a late message from an old page is known
     selectionMade = Signal(int, int, str)  # start, end, text; (-1, -1, "") when cleared
     highlightActivated = Signal(str)
     linkRequested = Signal(str)
@@ -54,7 +54,9 @@ class Bridge(QObject):
 
     @Slot(str)
     def ready(self, payload: str) -> None:  # noqa: N802 (called from JavaScript by this name)
-        self.pageReady.emit()
+        data = _parse(payload) or {}
+        page = data.get("page")
+        self.pageReady.emit(page if isinstance(page, str) else "")
 
     @Slot(str)
     def selectionChanged(self, payload: str) -> None:  # noqa: N802 (called from JavaScript by this name)

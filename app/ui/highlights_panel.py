@@ -45,6 +45,7 @@ class HighlightsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.annotations: list[Annotation] = []
+        self.tag_colors: dict[str, str] = dict(BUILTIN_TAGS)  # the library's tag colours (chip, investment…)
         self.tag_filter = QComboBox()
         self.tag_filter.setToolTip(self.tr("Show only the highlights with this tag"))
         self.color_filter = QComboBox()
@@ -83,15 +84,21 @@ class HighlightsPanel(QWidget):
         }
         return names.get(color, color)
 
-    def show_annotations(self, annotations: Sequence[Annotation]) -> None:
+    def show_annotations(self, annotations: Sequence[Annotation], tag_colors: dict[str, str] | None = None) -> None:
         """Show a post's highlights (orphans included); keeps the filters where possible."""
         self.annotations = list(annotations)
+        if tag_colors is not None:
+            self.tag_colors = tag_colors
         current_tag = self.tag_filter.currentData()
         self.tag_filter.blockSignals(True)
         self.tag_filter.clear()
         self.tag_filter.addItem(self.tr("All tags"), None)
         for tag in sorted({t for a in self.annotations for t in a.tags}, key=lambda t: (t not in BUILTIN_TAGS, t.casefold())):
-            self.tag_filter.addItem(f"#{tag}", tag)
+            color = self.tag_colors.get(tag)
+            if color:
+                self.tag_filter.addItem(swatch(color), f"#{tag}", tag)
+            else:
+                self.tag_filter.addItem(f"#{tag}", tag)
         self.tag_filter.setCurrentIndex(max(0, self.tag_filter.findData(current_tag)))
         self.tag_filter.blockSignals(False)
         self._fill()

@@ -7,9 +7,10 @@ Its actions are declared once, in `_build_actions()`, with their menu, shortcut 
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,6 +40,27 @@ from app.ui.reader_view import ReaderView, make_profile
 from app.ui.word_popup import connect_word_popup
 
 ZOOM_STEPS = (0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+# Posts longer than this get their readings in two steps: the part around the reading position
+# at once, the rest from a worker thread (a 150k-character post has tens of thousands of ruby).
+LONG_POST_CHARS = 20_000
+RUBY_BEFORE_CHARS = 3_000
+RUBY_AFTER_CHARS = 12_000
+
+
+class RenderJob(QThread):
+    """Renders a post on a worker thread (MeCab's tagger is per thread); emits `rendered`."""
+
+    rendered = Signal(object)
+
+    def __init__(self, post, options: RenderOptions, parent=None):
+        super().__init__(parent)
+        self.post, self.options = post, options
+
+    def run(self) -> None:
+        try:
+            self.rendered.emit(render_post(self.post, self.options))
+        except Exception:  # noqa: BLE001 - the first render already shows the post; readings stay partial
+            pass
 
 
 class MainWindow(QMainWindow):
@@ -58,6 +80,8 @@ class MainWindow(QMainWindow):
         # What Ctrl+Z takes back: ("delete", id) restores, ("create", id) deletes again.
         self.undo_stack: list[tuple[str, str]] = []
         self._imports: list[ImportWorker] = []
+        self._render_job: RenderJob | None = None  # the one whose result is still wanted
+        self._render_jobs: set[RenderJob] = set()  # all still running (a thread must finish before it goes)
         self.setWindowTitle("Kakikomi 書き込み")
         self.setFont(with_cjk_family(self.font()))
         self.resize(1280, 820)
@@ -66,6 +90,7 @@ class MainWindow(QMainWindow):
         profile, server, guard = make_profile(None)
         self.network_guard = guard
         self.reader = ReaderView(profile, server, guard, self)
+        self.reader.warm_up()  # Chromium starts its processes while the first post is prepared
         self.reader.setAcceptDrops(False)  # dropped files are imported by the window
         self.reader.ready.connect(self._on_ready)
         self.reader.bridge.selectionMade.connect(self._on_selection)
@@ -249,6 +274,12 @@ class MainWindow(QMainWindow):
         self.reader.setZoomFactor(self.settings.font_scale)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self._render_job = None
+        for job in list(self._render_jobs):
+            job.wait()
+        for worker in list(self._imports):
+            worker.cancel()
+            worker.wait()
         self._save_position()
         self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode()
         self.settings.splitter_state = base64.b64encode(bytes(self.splitter.saveState().data())).decode()
@@ -393,7 +424,16 @@ class MainWindow(QMainWindow):
             return
         overrides = self.store.reading_overrides(record.id)
         allow_remote = record.source_path in self.settings.allow_remote_images
-        rendered = render_post(post, RenderOptions(mode=self._mode(), overrides=overrides, allow_remote_images=allow_remote))
+        at = record.reading_offset if offset is None else offset
+        options = RenderOptions(mode=self._mode(), overrides=overrides, allow_remote_images=allow_remote)
+        if record.length > LONG_POST_CHARS and options.mode.enabled:
+            # A long post: readings first for the part on screen, the rest from a worker thread.
+            window = (max(0, at - RUBY_BEFORE_CHARS), at + RUBY_AFTER_CHARS)
+            rendered = render_post(post, replace(options, ruby_window=window))
+            self._render_rest(post, options, window)
+        else:
+            self._render_job = None
+            rendered = render_post(post, options)
         self.current = record
         self.selection = None
         self.remote_action.setChecked(allow_remote)
@@ -404,12 +444,37 @@ class MainWindow(QMainWindow):
             self.store.annotations(record.id),
             theme=self.theme_box.currentData(),
             vertical=self.vertical_action.isChecked(),
-            offset=record.reading_offset if offset is None else offset,
+            offset=at,
             allow_remote_images=allow_remote,
         )
         if post.warnings:
             self.statusBar().showMessage(" ".join(post.warnings), 10000)
         self.refresh_highlights()
+
+    def _render_rest(self, post, options: RenderOptions, window: tuple[int, int]) -> None:
+        """Render the whole post with readings on a worker thread; when done (and the post is
+        still the one shown, painted), swap in the blocks the first render left without."""
+        job = RenderJob(post, options, self)
+        self._render_job = job
+        self._render_jobs.add(job)
+        job.rendered.connect(lambda rendered, job=job: self._rest_rendered(job, rendered, window))
+        job.finished.connect(lambda job=job: (self._render_jobs.discard(job), job.deleteLater()))
+        job.start()
+
+    def _rest_rendered(self, job: RenderJob, rendered, window: tuple[int, int]) -> None:
+        if job is not self._render_job:
+            return  # another post (or mode) was opened meanwhile
+        outside = [
+            block for block, span in zip(rendered.blocks, rendered.plain.blocks) if not window[0] <= span.start < window[1]
+        ]
+        if self.reader.is_ready:
+            self.reader.replace_blocks(outside)
+        else:
+            self.reader.ready.connect(lambda: self._replace_when_ready(job, outside), Qt.ConnectionType.SingleShotConnection)
+
+    def _replace_when_ready(self, job: RenderJob, blocks) -> None:
+        if job is self._render_job:
+            self.reader.replace_blocks(blocks)
 
     def reload(self) -> None:
         if self.current is not None:
@@ -466,7 +531,9 @@ class MainWindow(QMainWindow):
         self.selection = (start, end) if start >= 0 else None
 
     def refresh_highlights(self) -> None:
-        self.highlights_panel.show_annotations(self.store.annotations(self.current.id) if self.current else [])
+        self.highlights_panel.show_annotations(
+            self.store.annotations(self.current.id) if self.current else [], self.store.tag_colors()
+        )
 
     def _highlight_clicked(self, annotation_id: str, offset: int) -> None:
         if offset >= 0:

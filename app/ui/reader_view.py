@@ -40,6 +40,8 @@ APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 # Blocks in the first page load; the rest are appended once the first screen is painted, so a
 # very long post does not make Chromium lay out tens of thousands of <ruby> before showing anything.
 FIRST_BLOCKS = 60
+# Characters past the reading position that the first page load includes (a few screens).
+FIRST_SCREEN_CHARS = 6000
 _HREF = re.compile(r'<a href="([^"]*)"')
 
 
@@ -143,6 +145,7 @@ class ReaderView(QWebEngineView):
         self.bridge.pageReady.connect(self._on_ready)
         self.bridge.linkRequested.connect(self._open_link)
         self.is_ready = False
+        self._page_key: str | None = None
 
     # --- showing a post ---------------------------------------------------------------------
 
@@ -159,28 +162,46 @@ class ReaderView(QWebEngineView):
     ) -> None:
         """Load `rendered` (first screen first), paint `highlights`, scroll to `offset`."""
         self.is_ready = False
-        first = rendered.blocks[:FIRST_BLOCKS]
-        self._rest = [b.html for b in rendered.blocks[FIRST_BLOCKS:]]
+        # The first page holds the opening blocks, or all up to a little past where the reader
+        # left off; the rest follow once it is painted.
+        spans = rendered.plain.blocks
+        reach = next((i for i, span in enumerate(spans) if span.start > offset + FIRST_SCREEN_CHARS), len(spans))
+        cut = max(FIRST_BLOCKS, reach)
+        first = rendered.blocks[:cut]
+        self._rest = [b.html for b in rendered.blocks[cut:]]
         self._links = {html_lib.unescape(h) for b in rendered.blocks for h in _HREF.findall(b.html)}
         self._guard.allow_remote = allow_remote_images
         partial = RenderedPost(first, rendered.plain, rendered.title_html, rendered.lang)
         page = standalone_html(post, partial, theme=theme, vertical=vertical, allow_remote_images=allow_remote_images)
+        key = f"post-{next(self._keys)}"
+        self._page_key = key
         self.bridge.set_page_info(
             {
+                "page": key,
                 "blockStarts": [b.start for b in rendered.plain.blocks],
                 "total": len(rendered.plain.text),
                 "highlights": [self._highlight_json(a) for a in highlights],
                 "offset": offset,
             }
         )
-        url = self._server.publish(f"post-{next(self._keys)}", page, remote_images=allow_remote_images)
+        url = self._server.publish(key, page, remote_images=allow_remote_images)
         self.load(QUrl(url))
 
     @staticmethod
     def _highlight_json(a: Annotation) -> dict:
         return {"id": a.id, "start": a.start, "end": a.end, "color": a.color, "orphan": a.orphan}
 
-    def _on_ready(self) -> None:
+    def warm_up(self) -> None:
+        """Load an empty page, so Chromium starts its processes while Python prepares the first
+        post (its readiness is ignored: only the post's page counts)."""
+        self._page_key = None
+        self.bridge.set_page_info({"page": "warm-up", "blockStarts": [], "total": 0, "highlights": [], "offset": 0})
+        blank = "<!doctype html><html><head><meta charset='utf-8'></head><body></body></html>"
+        self.load(QUrl(self._server.publish("warm-up", blank)))
+
+    def _on_ready(self, page: str = "") -> None:
+        if page != self._page_key:
+            return  # the warm-up page, or a page already replaced
         if self._rest:
             # The first screen is painted: now the rest of a long post, in one go.
             self.call(f"kk.appendBlocks({json.dumps(''.join(self._rest), ensure_ascii=False)})")
@@ -196,6 +217,14 @@ class ReaderView(QWebEngineView):
             self.page().runJavaScript(script, APP_WORLD)
         else:
             self.page().runJavaScript(script, APP_WORLD, callback)
+
+    def replace_blocks(self, blocks) -> None:
+        """Swap in new HTML for these rendered blocks (by index), keeping the reader's place:
+        how the readings of a long post arrive after its first screen."""
+        # The newline after each block is already in the page, beside the element replaced.
+        pairs = [[b.index, b.html[:-1] if b.html.endswith("\n") else b.html] for b in blocks]
+        if pairs:
+            self.call(f"kk.replaceBlocks({json.dumps(pairs, ensure_ascii=False)})")
 
     def set_highlights(self, highlights: list[Annotation]) -> None:
         self.call(f"kk.setHighlights({json.dumps([self._highlight_json(a) for a in highlights])})")

@@ -45,6 +45,10 @@ class PageServer(QWebEngineUrlSchemeHandler):
     def publish(self, key: str, html: str, *, remote_images: bool = False) -> str:
         """Make `html` available; returns its URL."""
         self._pages[key] = (html.encode("utf-8"), remote_images)
+        # Only the newest pages are kept: each opening publishes one, and a long post's page is
+        # megabytes. (The one before stays for a reload that is still under way.)
+        for old in list(self._pages)[:-2]:
+            del self._pages[old]
         return f"{SCHEME.decode()}://{HOST}/{key}"
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt's name)

@@ -175,20 +175,42 @@
   }
 
   function topOffset() {
-    // The first block in reading order that is on screen (in vertical writing the blocks read
-    // before it lie off to the right, not above).
-    for (const el of document.querySelectorAll("#kk-post > [data-kb]")) {
-      const r = el.getBoundingClientRect();
-      if (r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth) {
-        return state.blockStarts[+el.dataset.kb] || 0;
-      }
-    }
-    return 0;
+    const el = firstVisibleBlock();
+    return el ? state.blockStarts[+el.dataset.kb] || 0 : 0;
   }
 
   function appendBlocks(html) {
     const article = document.getElementById("kk-post");
     article.insertAdjacentHTML("beforeend", html);
+  }
+
+  // The first block on screen in reading order (in vertical writing the blocks read before it lie
+  // off to the right, not above): where the reader is, and what must not move when blocks change.
+  function firstVisibleBlock() {
+    for (const el of document.querySelectorAll("#kk-post > [data-kb]")) {
+      const r = el.getBoundingClientRect();
+      if (r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth) return el;
+    }
+    return null;
+  }
+
+  function replaceBlocks(pairs) {
+    const article = document.getElementById("kk-post");
+    const anchor = firstVisibleBlock();
+    const kb = anchor ? anchor.dataset.kb : null;
+    const before = anchor ? anchor.getBoundingClientRect() : null;
+    for (const [index, html] of pairs) {
+      const el = article.querySelector(`:scope > [data-kb="${index}"]`);
+      if (el) el.outerHTML = html;
+    }
+    paintAll();
+    if (kb === null) return;
+    const now = article.querySelector(`:scope > [data-kb="${kb}"]`);
+    if (!now) return;
+    const after = now.getBoundingClientRect();
+    const vertical = document.documentElement.classList.contains("kk-vertical");
+    const scroller = vertical ? document.querySelector(".kk-page") : window;
+    if (scroller) scroller.scrollBy(after.left - before.left, after.top - before.top);
   }
 
   function send(name, payload) {
@@ -199,6 +221,7 @@
   window.kk = {
     setHighlights(list) { state.highlights = list; paintAll(); },
     appendBlocks(html) { appendBlocks(html); paintAll(); },
+    replaceBlocks,
     scrollToOffset,
     selection: selectionSpan,
     setClasses(classes) {
@@ -353,7 +376,7 @@
       // Always scroll, to the start too: in vertical writing a page can open at its far end.
       scrollToOffset(data.offset || 0);
       // Paint first, then tell Python the page is ready (it waits for this, not loadFinished).
-      requestAnimationFrame(() => requestAnimationFrame(() => send("ready", { blocks: document.querySelectorAll("#kk-post > [data-kb]").length })));
+      requestAnimationFrame(() => requestAnimationFrame(() => send("ready", { page: data.page || "", blocks: document.querySelectorAll("#kk-post > [data-kb]").length })));
     });
   });
 })();

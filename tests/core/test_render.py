@@ -375,3 +375,18 @@ def test_collecting_tokens_does_not_change_the_html() -> None:
     assert with_tokens.html == plain.html
     assert with_tokens.plain.text == plain.plain.text
     assert with_tokens.tokens and plain.tokens is None
+
+
+def test_a_ruby_window_gives_readings_only_to_the_blocks_inside_it_and_keeps_the_text() -> None:
+    """With a ruby window, blocks starting outside it have no <rt>, and the plain text and block
+    HTML inside the window are exactly those of a full render."""
+    from app.core.render import RenderOptions, render_markdown
+
+    body = "\n\n".join(f"第{n}段落では工場と投資の話をする。" for n in range(1, 21))
+    full = render_markdown(body)
+    starts = [span.start for span in full.plain.blocks]
+    part = render_markdown(body, RenderOptions(ruby_window=(starts[5], starts[10])))
+    assert part.plain == full.plain
+    with_rt = [b.index for b in part.blocks if "<rt>" in b.html]
+    assert with_rt == list(range(5, 10))
+    assert [b.html for b in part.blocks[5:10]] == [b.html for b in full.blocks[5:10]]
