@@ -12,12 +12,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app import cli
-from app.core.post import PostError, load_post
+from app.commands import COMMANDS
+
+EXIT_USER_ERROR = 2  # as app.cli's; the window's path does not load the command-line code
 
 
 def render_instead(path: Path) -> int:
     """Without a screen to show a window on, render `path` to a page and say where it is."""
+    from app import cli
     from app.core.paths import cache_dir
 
     out_dir = cache_dir() / "pages"
@@ -43,12 +45,14 @@ def _has_screen() -> bool:
 
 def open_window(files: list[str]) -> int:
     """The desktop reader on `files` (or the library / the sample post)."""
+    from app.core.post import PostError, load_post
+
     for name in files:
         try:
             load_post(name)
         except PostError as exc:
             print(f"kakikomi: {exc}", file=sys.stderr)
-            return cli.EXIT_USER_ERROR
+            return EXIT_USER_ERROR
     if not _has_screen():
         from app.core.paths import sample_post_path
 
@@ -64,8 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_window([])
     if args[0] == "open":
         return open_window(args[1:])
-    if not args[0].startswith("-") and args[0] not in cli.COMMANDS:
+    if not args[0].startswith("-") and args[0] not in COMMANDS:
         return open_window(args)  # kakikomi FILE...
+    from app import cli
+
     return cli.run(args)
 
 

@@ -249,4 +249,4 @@ def storage_problem(exc: BaseException) -> str | None:
     return None
 
 
-COMMANDS = frozenset({"info", "render", "furigana", "screenshot", "open", "import", "list", "annotate", "annotations", "search", "export", "import-annotations", "amounts", "claims"})
+from app.commands import COMMANDS  # noqa: E402,F401 - kept here too: scripts and tests read cli.COMMANDS

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from app.core.paths import sample_post_path
 from app.core.settings import load_settings, save_settings
-from app.core.store import StoreError, open_store
 
 
 def _prepare_environment() -> None:
@@ -59,6 +58,7 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
     app = create_application()
     from PySide6.QtWidgets import QMessageBox
 
+    from app.core.store import StoreError, open_store
     from app.ui.i18n import install_translators
     from app.ui.main_window import MainWindow
 

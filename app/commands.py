@@ -1,0 +1,9 @@
+"""The names of the command-line commands, apart from the commands themselves: `kakikomi FILE`
+must know a file from a command without loading all of them (the window starts faster)."""
+
+COMMANDS = frozenset(
+    {
+        "info", "render", "furigana", "screenshot", "open", "import", "list", "annotate", "annotations", "search",
+        "export", "import-annotations", "amounts", "claims",
+    }
+)
