@@ -211,7 +211,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_OK
         return command(args)
-    except UserError as exc:
+    except (UserError, PostError) as exc:  # a post too long to render is refused after loading
         print(f"kakikomi: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:

@@ -26,7 +26,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from app.core import furigana
 from app.core.furigana_mode import FuriganaMode
 from app.core.plain_text import BlockSpan, PlainText, html_to_text
-from app.core.post import Post
+from app.core.post import Post, PostError
 
 ALLOWED_INLINE_TAGS = frozenset({"ruby", "rt", "rp", "rb", "br", "sup", "sub", "small"})
 ALLOWED_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -542,8 +542,24 @@ def furigana_html(text: str, mode: FuriganaMode) -> str:
     return child.meta["kk_html"]
 
 
+# The longest body shown: rendering costs about 3.7 s per MB of Japanese prose here, and a post
+# must be shown (or refused, in one sentence) within seconds. 400,000 characters is over twice
+# the longest real posts we have seen (150,000) and renders in about 4 s.
+MAX_RENDER_CHARS = 400_000
+
+
 def render_post(post: Post, options: RenderOptions | None = None) -> RenderedPost:
-    """Render a loaded post: its body as blocks and its title with furigana."""
+    """Render a loaded post: its body as blocks and its title with furigana. Raises PostError
+    (one sentence) for a body over MAX_RENDER_CHARS characters."""
+    body = post.body
+    # Spaces and line breaks cost next to nothing (deep indentation is mostly spaces): not counted.
+    length = len(body) - body.count(" ") - body.count("\n") - body.count("\t")
+    if length > MAX_RENDER_CHARS:
+        name = post.source_path.name if post.source_path else "The post"
+        raise PostError(
+            f"{name} is {length:,} characters long; Kakikomi shows posts of up to "
+            f"{MAX_RENDER_CHARS:,} characters, so split it into parts."
+        )
     options = options or RenderOptions()
     rendered = render_markdown(post.body, options)
     rendered.title_html = furigana_html(post.title, options.mode)

@@ -390,3 +390,21 @@ def test_a_ruby_window_gives_readings_only_to_the_blocks_inside_it_and_keeps_the
     with_rt = [b.index for b in part.blocks if "<rt>" in b.html]
     assert with_rt == list(range(5, 10))
     assert [b.html for b in part.blocks[5:10]] == [b.html for b in full.blocks[5:10]]
+
+
+def test_a_post_too_long_to_render_is_refused_in_one_sentence(monkeypatch) -> None:
+    """A body over MAX_RENDER_CHARS visible characters is a PostError naming the file and the limit;
+    spaces and line breaks do not count."""
+    from pathlib import Path
+
+    import pytest
+
+    from app.core import render
+    from app.core.post import PostError, parse_post
+
+    monkeypatch.setattr(render, "MAX_RENDER_CHARS", 1000)
+    long = parse_post(("本" * 1001).encode(), source_path=Path("long.md"))
+    with pytest.raises(PostError, match=r"^long\.md is 1,001 characters long; .*1,000 characters, so split it into parts\.$"):
+        render.render_post(long)
+    spaced = parse_post(("本 \n" * 1000).encode(), source_path=Path("spaced.md"))
+    assert render.render_post(spaced).plain.text.count("本") == 1000
