@@ -11,7 +11,7 @@ from tests.fixtures.hostile.corpus import KINDS, REFUSES
 from tests.ui.conftest import run_js
 
 # Kinds small enough to open in a test (the 20 MB and 200 KB-line posts are the CLI's to prove).
-MAX_BYTES = 300_000
+MAX_BYTES = 2_000_000
 PAGE_KINDS = [k for k in KINDS if k.expect != REFUSES and k.known_issue is None]
 
 
