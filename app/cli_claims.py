@@ -1,4 +1,4 @@
-"""The claims commands: `kakikomi amounts TEXT` and `kakikomi claims FILE`.
+"""The claims commands: `kakikomi amounts TEXT`, `kakikomi claims FILE|POST|--all`, `kakikomi claim-status`.
 
 Same conventions as app.cli: exit 0 on success, 2 and one line on stderr for a user error, JSON
 on stdout in UTF-8.
@@ -11,6 +11,18 @@ on stdout in UTF-8.
 - `claims FILE [--json] [--entities TSV]`: the post's suggested claims, offsets into its plain text
   (the text highlights point into). JSON: a list of app.core.claims.Suggestion.to_json() objects
   (sentence, start, end, companies, chips, mentions, amounts, percentages, years).
+- `claims POST [--json]`, POST a library post's id or source path (a FILE that was imported is
+  that post): its stored claims and its suggestions (neither highlighted nor dismissed), offsets
+  into the stored text. JSON: `{"post": {...}, "claims": [ClaimRow.to_json()...],
+  "suggestions": [Suggestion.to_json()...]}`.
+- `claims --all [--json] [--format csv|md -o PATH] [--company C] [--chip C] [--tag T] [--year Y]
+  [--status S] [--currency CUR] [--sort KEY] [--descending]`: the claims table of the library;
+  JSON is a list of ClaimRow.to_json() (id, post, post_title, post_date, quote, start, tags,
+  companies, chips, amounts, currency, low, high, period, approx, amount_text, years, status,
+  status_note, orphan); with -o it is written as CSV or Markdown (the format from --format, else
+  from the file's suffix).
+- `claim-status ID STATUS [--note TEXT] [--json]`: set a claim's status (unverified, confirmed,
+  disputed, outdated) and note.
 """
 
 from __future__ import annotations
@@ -21,6 +33,13 @@ from pathlib import Path
 
 from app import cli
 from app.core.amounts import Amount, Figures, find_figures
+
+
+# app.core.claims_store's names, spelled out here: building the parser for every command must not
+# import the claims machinery (a test checks they agree).
+STATUSES = ("unverified", "confirmed", "disputed", "outdated")
+SORTS = ("amount", "date", "post", "status", "quote", "position")
+EXPORT_FORMATS = ("csv", "md")
 
 
 def _number(value: int | float) -> str:
@@ -60,18 +79,87 @@ def cmd_amounts(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
-def cmd_claims(args: argparse.Namespace) -> int:
-    from app.core.claims import suggest_claims
+def _entities(args: argparse.Namespace):
     from app.core.entities import load_entities
-    from app.core.furigana_mode import FuriganaMode
-    from app.core.render import RenderOptions, render_post
 
-    post = cli._load(args.file)
     if args.entities is not None and not Path(args.entities).is_file():
         raise cli.UserError(f"{args.entities} is not a file of entities (kind, name, aliases, maker; tab-separated).")
     table = load_entities(args.entities)
     for warning in table.warnings:
         print(f"kakikomi: warning: {warning}", file=sys.stderr)
+    return table
+
+
+def _suggestion_lines(suggestions) -> list[str]:
+    out: list[str] = []
+    for s in suggestions:
+        out.append(f"{s.start}-{s.end}  {s.sentence.replace(chr(10), ' / ')}")
+        if s.companies or s.chips:
+            out.append("    " + "; ".join(f"{label}: {', '.join(names)}" for label, names in (("companies", s.companies), ("chips", s.chips)) if names))
+        out.extend(f"    {describe_amount(a)}" for a in s.amounts)
+    return out
+
+
+def _claim_line(row) -> str:
+    """One claim for a person: status, amount, names, quote, where it is."""
+    names = "; ".join(", ".join(n) for n in (row.companies, row.chips) if n)
+    parts = [f"[{row.status}]", row.amount_text or "—", f"({names})" if names else "", row.quote.replace("\n", " / ")]
+    where = f"    {row.post_title}" + (f", {row.post_date[:10]}" if row.post_date else "") + f"  @{row.start}  {row.annotation_id}"
+    note = f"\n    note: {row.status_note}" if row.status_note else ""
+    return "  ".join(p for p in parts if p) + "\n" + where + (" [orphan]" if row.orphan else "") + note
+
+
+def _library_post(args: argparse.Namespace, ref: str):
+    """The library and its post named by `ref` (id or source path), or (None, None) when no library
+    holds it and `ref` is a file (read as a file, not as a post)."""
+    from app.cli_library import open_library
+    from app.core.store import StoreError, default_db_path
+
+    db = Path(args.db).expanduser() if args.db else default_db_path()
+    is_file = Path(ref).expanduser().is_file()
+    if not db.exists():
+        if is_file:
+            return None, None
+        if ref.isdecimal():
+            raise cli.UserError(f"There is no library at {db}, so there is no post {ref}.")
+        cli._load(ref)  # says in one sentence why the file cannot be read
+    try:
+        store = open_library(args, create=False)
+    except cli.UserError:
+        if is_file:  # a file is still read as one when the library cannot be opened
+            return None, None
+        raise
+    try:
+        return store, store.post(ref)
+    except StoreError as exc:
+        store.close()
+        if is_file:
+            return None, None
+        if ref.isdecimal():
+            raise cli.UserError(str(exc)) from None
+        cli._load(ref)
+        raise cli.UserError(str(exc)) from None
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    from app.core.claims import suggest_claims
+    from app.core.furigana_mode import FuriganaMode
+    from app.core.render import RenderOptions, render_post
+
+    if args.all:
+        if args.file is not None:
+            raise cli.UserError("Give either a post or --all, not both.")
+        return _claims_table(args)
+    if args.file is None:
+        raise cli.UserError("Name a post (its file, id or source path), or use --all for the whole library.")
+    if args.output is not None or args.format is not None:
+        raise cli.UserError("-o and --format write the claims table: use them with --all.")
+    store, record = _library_post(args, args.file)
+    if store is not None:
+        with store:
+            return _claims_of_post(args, store, record)
+    post = cli._load(args.file)
+    table = _entities(args)
     # The same text the library snapshots and highlights point into (see app.core.library).
     plain = render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain
     suggestions = suggest_claims(plain.text, blocks=plain.blocks, entities=table)
@@ -81,13 +169,82 @@ def cmd_claims(args: argparse.Namespace) -> int:
     if not suggestions:
         cli.emit(f"No claims to suggest in “{post.title}”.\n")
         return cli.EXIT_OK
-    out: list[str] = []
-    for s in suggestions:
-        out.append(f"{s.start}-{s.end}  {s.sentence.replace(chr(10), ' / ')}")
-        if s.companies or s.chips:
-            out.append("    " + "; ".join(f"{label}: {', '.join(names)}" for label, names in (("companies", s.companies), ("chips", s.chips)) if names))
-        out.extend(f"    {describe_amount(a)}" for a in s.amounts)
+    cli.emit("\n".join(_suggestion_lines(suggestions)) + "\n")
+    return cli.EXIT_OK
+
+
+def _claims_of_post(args: argparse.Namespace, store, record) -> int:
+    from app.core import claims_store
+
+    table = _entities(args)
+    claims = claims_store.claims_table(store, post_id=record.id, sort="position")
+    suggestions = claims_store.suggestions_for(store, record.id, entities=table)
+    if args.json:
+        cli.emit(cli.to_json({
+            "post": record.to_json(), "claims": [c.to_json() for c in claims],
+            "suggestions": [s.to_json() for s in suggestions],
+        }))
+        return cli.EXIT_OK
+    out = [f"{record.title} (post {record.id})", ""]
+    out.append(f"Claims ({len(claims)}):" if claims else "No claims yet (highlights tagged chip, investment or claim).")
+    out.extend(_claim_line(c) for c in claims)
+    out.append("")
+    out.append(f"Suggested ({len(suggestions)}):" if suggestions else "No claims to suggest.")
+    out.extend(_suggestion_lines(suggestions))
     cli.emit("\n".join(out) + "\n")
+    return cli.EXIT_OK
+
+
+def _claims_table(args: argparse.Namespace) -> int:
+    from app.cli_library import open_library
+    from app.core import claims_store
+    from app.core.export import ExportError
+    from app.core.store import StoreError
+
+    filters = {
+        "company": args.company, "chip": args.chip, "tag": args.tag, "year": args.year, "status": args.status,
+        "currency": args.currency.upper() if args.currency else None, "sort": args.sort, "descending": args.descending,
+    }
+    with open_library(args, create=False) as store:
+        if args.output is not None:
+            target = Path(args.output).expanduser()
+            fmt = args.format or ("md" if target.suffix.lower() in (".md", ".markdown") else "csv")
+            try:
+                written = claims_store.export_claims(store, target, fmt, **filters)
+            except ExportError as exc:
+                raise cli.UserError(str(exc)) from None
+            print(written)
+            return cli.EXIT_OK
+        if args.format is not None:
+            raise cli.UserError("--format needs -o PATH (the file to write).")
+        try:
+            rows = claims_store.claims_table(store, **filters)
+        except StoreError as exc:
+            raise cli.UserError(str(exc)) from None
+    if args.json:
+        cli.emit(cli.to_json([r.to_json() for r in rows]))
+        return cli.EXIT_OK
+    if not rows:
+        cli.emit("No claims found.\n")
+        return cli.EXIT_OK
+    cli.emit("\n".join(_claim_line(r) for r in rows) + "\n")
+    return cli.EXIT_OK
+
+
+def cmd_claim_status(args: argparse.Namespace) -> int:
+    from app.cli_library import open_library
+    from app.core import claims_store
+    from app.core.store import StoreError
+
+    with open_library(args, create=False) as store:
+        try:
+            row = claims_store.set_claim_status(store, args.id, args.status, args.note)
+        except StoreError as exc:
+            raise cli.UserError(str(exc)) from None
+    if args.json:
+        cli.emit(cli.to_json(row.to_json()))
+    else:
+        cli.emit(_claim_line(row) + "\n")
     return cli.EXIT_OK
 
 
@@ -98,11 +255,31 @@ def add_claims_commands(commands, common: argparse.ArgumentParser) -> None:
     amounts.add_argument("--json", action="store_true")
     amounts.set_defaults(run=cmd_amounts)
 
-    claims = commands.add_parser("claims", parents=[common], help="suggest the sentences of a post worth keeping as claims")
-    claims.add_argument("file", metavar="FILE")
+    claims = commands.add_parser(
+        "claims", parents=[common], help="a post's claims and suggested claims, or the claims table of the library (--all)"
+    )
+    claims.add_argument("file", nargs="?", metavar="FILE|POST", help="a post file, or a library post's id or source path")
+    claims.add_argument("--all", action="store_true", help="the claims of the whole library")
     claims.add_argument("--json", action="store_true")
     claims.add_argument("--entities", metavar="TSV", help="your companies and chips (default: entities.tsv in the data folder)")
+    claims.add_argument("--format", choices=EXPORT_FORMATS, help="with --all -o: CSV or Markdown (default: from the suffix)")
+    claims.add_argument("-o", "--output", metavar="PATH", help="with --all: write the table here")
+    claims.add_argument("--company", metavar="NAME")
+    claims.add_argument("--chip", metavar="NAME")
+    claims.add_argument("--tag", metavar="TAG")
+    claims.add_argument("--year", type=int, metavar="YEAR", help="a year the quote states, or the post's year")
+    claims.add_argument("--status", choices=STATUSES)
+    claims.add_argument("--currency", metavar="CODE", help="ISO 4217, e.g. JPY, USD")
+    claims.add_argument("--sort", choices=SORTS, default="amount")
+    claims.add_argument("--descending", action="store_true")
     claims.set_defaults(run=cmd_claims)
 
+    status = commands.add_parser("claim-status", parents=[common], help="set a claim's status and note")
+    status.add_argument("id", metavar="ID", help="the claim's highlight id")
+    status.add_argument("status", metavar="STATUS", choices=STATUSES, help=", ".join(STATUSES))
+    status.add_argument("--note", metavar="TEXT")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(run=cmd_claim_status)
 
-CLAIMS_COMMANDS = frozenset({"amounts", "claims"})
+
+CLAIMS_COMMANDS = frozenset({"amounts", "claims", "claim-status"})

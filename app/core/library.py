@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from app.core import search
+from app.core import claims_store, search
 from app.core.anchoring import anchor, describe
 from app.core.furigana_mode import FuriganaMode
 from app.core.post import POST_SUFFIXES, PostError, load_post
@@ -106,6 +106,8 @@ def import_file(store: Store, path: Path) -> tuple[str, int, int, int]:
         search.index_post(store, post_id, text)
         if existing is not None:
             moved, orphaned = _reanchor(store, post_id, text)
+            # Quotes, positions, orphans and the post's date (the year filter) may all have changed.
+            claims_store.refresh_post_claims(store, post_id)
     return ("updated" if existing else "added"), post_id, moved, orphaned
 
 
@@ -135,13 +137,20 @@ def _reanchor(store: Store, post_id: int, text: str) -> tuple[int, int]:
                 annotation, exact=selectors.quote.exact, prefix=selectors.quote.prefix, suffix=selectors.quote.suffix,
                 start=found.start, end=found.end, orphan=False,
             ),
-            on_change=lambda a: search.index_annotation(store, a),
+            on_change=lambda a: search.index_annotation(store, a),  # its claim: refreshed by the caller
         )
         moved += 1
     return moved, orphaned
 
 
 # --- highlights ------------------------------------------------------------------------------
+
+
+def _changed(store: Store, annotation: Annotation) -> None:
+    """What follows every change to a highlight, in its transaction: the search index and its claim."""
+    search.index_annotation(store, annotation)
+    claims_store.refresh_claims(store, [annotation.id])
+
 
 
 def _check_color(color: str) -> str:
@@ -177,7 +186,7 @@ def annotate_span(
         suffix=selectors.quote.suffix, start=start, end=end, color=_check_color(color), note=note,
         tags=_clean_tags(tags), created=stamp, updated=stamp,
     )
-    return store.put_annotation(annotation, on_change=lambda a: search.index_annotation(store, a))
+    return store.put_annotation(annotation, on_change=lambda a: _changed(store, a))
 
 
 def _with_text(store: Store, post: PostRecord) -> PostRecord:
@@ -220,20 +229,20 @@ def update_annotation(
         color=current.color if color is None else _check_color(color),
         updated=now(),
     )
-    return store.put_annotation(changed, on_change=lambda a: search.index_annotation(store, a))
+    return store.put_annotation(changed, on_change=lambda a: _changed(store, a))
 
 
 def delete_annotation(store: Store, annotation_id: str) -> Annotation:
     """Mark a highlight deleted (kept for undo and for merging with other copies)."""
     current = store.annotation(annotation_id)
     stamp = now()
-    return store.put_annotation(replace(current, deleted=stamp, updated=stamp), on_change=lambda a: search.index_annotation(store, a))
+    return store.put_annotation(replace(current, deleted=stamp, updated=stamp), on_change=lambda a: _changed(store, a))
 
 
 def restore_annotation(store: Store, annotation_id: str) -> Annotation:
     """Undo a deletion."""
     current = store.annotation(annotation_id)
-    return store.put_annotation(replace(current, deleted=None, updated=now()), on_change=lambda a: search.index_annotation(store, a))
+    return store.put_annotation(replace(current, deleted=None, updated=now()), on_change=lambda a: _changed(store, a))
 
 
 def reattach(store: Store, annotation_id: str, start: int, end: int) -> Annotation:
@@ -248,4 +257,4 @@ def reattach(store: Store, annotation_id: str, start: int, end: int) -> Annotati
         current, exact=selectors.quote.exact, prefix=selectors.quote.prefix, suffix=selectors.quote.suffix,
         start=start, end=end, orphan=False, updated=now(),
     )
-    return store.put_annotation(changed, on_change=lambda a: search.index_annotation(store, a))
+    return store.put_annotation(changed, on_change=lambda a: _changed(store, a))

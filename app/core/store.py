@@ -269,7 +269,75 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX annotations_post")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2, _migration_3, _migration_4)
+def _migration_5(db: sqlite_utils.Database) -> None:
+    # Claims (app.core.claims_store): a highlight tagged chip, investment or claim, with the figures
+    # and names found in its quote. The main amount has its own columns so the table sorts and
+    # filters in SQL; names, tags and years are rows of claim_terms, found through its primary key.
+    # The reader's verdict lives apart in claim_status: a highlight that stops being a claim
+    # (tag removed, deleted) loses its claims row but keeps its status for an undo. `revision` is
+    # a random number new at every write: it tells a reader's cache that a row changed (two
+    # writes can share a timestamp; clocks on some systems tick every 15 ms).
+    db.execute(
+        """CREATE TABLE claims (
+            annotation_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            currency TEXT,
+            low NUMERIC,
+            high NUMERIC,
+            period TEXT,
+            approx INTEGER NOT NULL DEFAULT 0,
+            orphan INTEGER NOT NULL DEFAULT 0,
+            updated TEXT NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 0,
+            tags TEXT NOT NULL DEFAULT '',
+            companies TEXT NOT NULL DEFAULT '',
+            chips TEXT NOT NULL DEFAULT '',
+            years TEXT NOT NULL DEFAULT '',
+            amounts TEXT NOT NULL DEFAULT '[]',
+            quote TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX claims_amount ON claims(currency, low, high)")
+    db.execute("CREATE INDEX claims_post ON claims(post_id, start)")
+    db.execute(
+        """CREATE TABLE claim_terms (
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            annotation_id TEXT NOT NULL REFERENCES claims(annotation_id) ON DELETE CASCADE,
+            PRIMARY KEY (kind, value, annotation_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX claim_terms_annotation ON claim_terms(annotation_id)")
+    db.execute(
+        """CREATE TABLE claim_status (
+            annotation_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
+            status TEXT NOT NULL DEFAULT 'unverified'
+                CHECK (status IN ('unverified', 'confirmed', 'disputed', 'outdated')),
+            note TEXT NOT NULL DEFAULT '',
+            updated TEXT NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX claim_status_status ON claim_status(status)")
+    # A dismissed suggestion is remembered by its sentence; the offsets tell apart two copies of
+    # the same sentence in one post.
+    db.execute(
+        """CREATE TABLE dismissed_suggestions (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            sentence TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE (post_id, sentence, start)
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -397,6 +465,10 @@ class Store:
                     MIGRATIONS[number - 1](self.db)
                     if number == 3 and current >= 1:
                         self._index_existing()  # the indexes are (re)built with their row map
+                    if number == 5 and current >= 1:
+                        from app.core import claims_store  # builds on the store: imported when needed
+
+                        claims_store.refresh_claims(self)  # the claims an older library's tags make
                     broken = self.db.execute("PRAGMA foreign_key_check").fetchone()
                     if broken:
                         raise sqlite3.DatabaseError(f"migration {number} left a broken reference in {broken[0]}")

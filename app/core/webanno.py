@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from app.core import search
+from app.core import claims_store, search
 from app.core.anchoring import Selectors, anchor, describe
 from app.core.export import ExportError, _select_posts, _timestamp, _write
 from app.core.library import import_file
@@ -385,6 +385,12 @@ def import_json(store: Store, source: Path) -> ImportSummary:
     return summary
 
 
+def _changed(store: Store, annotation: Annotation) -> None:
+    """The search index and the claim of a merged highlight, in the import's transaction."""
+    search.index_annotation(store, annotation)
+    claims_store.refresh_claims(store, [annotation.id])
+
+
 def _import_one(store: Store, posts: _Posts, number: int, item: object, summary: ImportSummary) -> None:
     try:
         incoming = _parse(item)
@@ -415,7 +421,7 @@ def _import_one(store: Store, posts: _Posts, number: int, item: object, summary:
         color=incoming.color, note=incoming.note, tags=incoming.tags, created=created,
         updated=incoming.modified or created, deleted=incoming.deleted, orphan=orphan,
     )
-    store.put_annotation(annotation, on_change=lambda a: search.index_annotation(store, a))
+    store.put_annotation(annotation, on_change=lambda a: _changed(store, a))
     (summary.updated if current is not None else summary.added).append(incoming.id)
 
 

@@ -32,6 +32,7 @@ from app.core.render import RenderOptions, render_post
 from app.core.settings import Settings, load_settings, save_settings
 from app.core.store import COLORS, PostRecord, Store, StoreError
 from app.ui.app import with_cjk_family
+from app.ui.claims_panel import SuggestedClaims
 from app.ui.find_bar import FindBar
 from app.ui.highlights_panel import HighlightsPanel, TagDialog, swatch
 from app.ui.importer import ImportErrors, ImportProgress, ImportWorker
@@ -113,11 +114,12 @@ class MainWindow(QMainWindow):
         self.highlights_panel.activated.connect(self._highlight_clicked)
         self.highlights = self.highlights_panel.list
         self.empty_note = self.highlights_panel.empty_note
+        side = self._build_claims_side()
 
         self.splitter = QSplitter()
         self.splitter.addWidget(self.library_panel)
         self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.highlights_panel)
+        self.splitter.addWidget(side)
         self.splitter.setSizes([260, 760, 300])
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
             self.tr("Load &Remote Images in This Post"), self._remote_changed, menu=view_menu, checkable=True,
             tip=self.tr("Posts may point at images on other sites; they are only fetched if you allow it"),
         )
+        self._build_claims_actions(view_menu)
         self.language_menu = view_menu.addMenu(self.tr("&Language"))
         group = QActionGroup(self)
         for value, label in (("system", self.tr("Follow the System")), ("en", "English"), ("ja", "日本語")):
@@ -237,6 +240,16 @@ class MainWindow(QMainWindow):
         bar_widget.addWidget(self.furigana_box)
         bar_widget.addWidget(self.theme_box)
         bar_widget.addAction(self.vertical_action)
+
+    def _build_claims_actions(self, view_menu) -> None:
+        view_menu.addSeparator()
+        self.claims_action = self._action(self.tr("&Claims Table…"), self.show_claims, "Ctrl+Shift+L", menu=view_menu)
+        self.suggested_action = self._action(
+            self.tr("&Suggested Claims"), self.suggested_claims.set_expanded, menu=view_menu, checkable=True,
+        )
+        self.suggested_action.setChecked(self.suggested_claims.expanded)
+        self.suggested_claims.header.toggled.connect(self.suggested_action.setChecked)
+        view_menu.addSeparator()
 
     def _furigana_choices(self) -> list[tuple[str, str]]:
         return [
@@ -280,6 +293,7 @@ class MainWindow(QMainWindow):
         for worker in list(self._imports):
             worker.cancel()
             worker.wait()
+        self.suggested_claims.wait()
         self._save_position()
         self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode()
         self.settings.splitter_state = base64.b64encode(bytes(self.splitter.saveState().data())).decode()
@@ -534,6 +548,7 @@ class MainWindow(QMainWindow):
         self.highlights_panel.show_annotations(
             self.store.annotations(self.current.id) if self.current else [], self.store.tag_colors()
         )
+        self.suggested_claims.refresh(self.current.id if self.current else None)
 
     def _highlight_clicked(self, annotation_id: str, offset: int) -> None:
         if offset >= 0:
@@ -653,6 +668,49 @@ class MainWindow(QMainWindow):
         text = furigana.with_readings(record.text, *self.selection, overrides)
         QApplication.clipboard().setText(text)
         return text
+
+    # --- claims -----------------------------------------------------------------------------
+
+    def _build_claims_side(self) -> QSplitter:
+        """The right-hand side: the highlights above, the post's suggested claims below."""
+        self.suggested_claims = SuggestedClaims(self.store)
+        self.suggested_claims.activated.connect(self.reader.scroll_to)
+        self.suggested_claims.accepted.connect(self._claims_accepted)
+        self.claims_window = None
+        self.side_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.side_splitter.setChildrenCollapsible(False)
+        self.side_splitter.addWidget(self.highlights_panel)
+        self.side_splitter.addWidget(self.suggested_claims)
+        self.side_splitter.setStretchFactor(0, 3)
+        self.side_splitter.setStretchFactor(1, 2)
+        return self.side_splitter
+
+    def _claims_accepted(self, annotation_ids: list[str]) -> None:
+        """Suggestions became highlights: paint them, list them, and let Ctrl+Z take each back."""
+        self.undo_stack.extend(("create", annotation_id) for annotation_id in annotation_ids)
+        self._repaint()
+        self.highlights_panel.select(annotation_ids[-1])
+        if self.claims_window is not None and self.claims_window.isVisible():
+            self.claims_window.reload()
+
+    def show_claims(self):
+        """Open (or bring forward) the library's claims table."""
+        from app.ui.claims_table import ClaimsWindow
+
+        if self.claims_window is None:
+            self.claims_window = ClaimsWindow(self.store, self)
+            self.claims_window.openClaim.connect(self._open_claim)
+        else:
+            self.claims_window.reload()
+        self.claims_window.show()
+        self.claims_window.raise_()
+        self.claims_window.activateWindow()
+        return self.claims_window
+
+    def _open_claim(self, post_id: int, start: int) -> None:
+        self.open_post(post_id, offset=None if start < 0 else start)
+        self.raise_()
+        self.activateWindow()
 
     # --- dialogs ----------------------------------------------------------------------------
 

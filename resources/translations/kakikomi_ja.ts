@@ -17,6 +17,164 @@
     </message>
 </context>
 <context>
+    <name>ClaimsModel</name>
+    <message>
+        <source>Quote</source>
+        <translation>引用</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>記事</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Companies</source>
+        <translation>企業</translation>
+    </message>
+    <message>
+        <source>Chips</source>
+        <translation>チップ</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>unverified</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>確認済み</translation>
+    </message>
+    <message>
+        <source>disputed</source>
+        <translation>異論あり</translation>
+    </message>
+    <message>
+        <source>outdated</source>
+        <translation>古い情報</translation>
+    </message>
+    <message>
+        <source>Its text changed in the post: re-attach the highlight.</source>
+        <translation>記事の本文が変わりました。ハイライトを付け直してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimsWindow</name>
+    <message>
+        <source>Claims — Kakikomi</source>
+        <translation>主張 — Kakikomi</translation>
+    </message>
+    <message>
+        <source>Company:</source>
+        <translation>企業:</translation>
+    </message>
+    <message>
+        <source>Chip:</source>
+        <translation>チップ:</translation>
+    </message>
+    <message>
+        <source>Tag:</source>
+        <translation>タグ:</translation>
+    </message>
+    <message>
+        <source>Year:</source>
+        <translation>年:</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状態:</translation>
+    </message>
+    <message>
+        <source>Currency:</source>
+        <translation>通貨:</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Show All</source>
+        <translation>すべて表示</translation>
+    </message>
+    <message>
+        <source>Clear the filters</source>
+        <translation>絞り込みを解除</translation>
+    </message>
+    <message>
+        <source>Mark as %1</source>
+        <translation>「%1」にする</translation>
+    </message>
+    <message>
+        <source>Edit Status &amp;Note…</source>
+        <translation>状態のメモを編集(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open in the Reader</source>
+        <translation>リーダーで開く(&amp;O)</translation>
+    </message>
+    <message>
+        <source>The status of the selected claims</source>
+        <translation>選んだ主張の状態</translation>
+    </message>
+    <message>
+        <source>Note…</source>
+        <translation>メモ…</translation>
+    </message>
+    <message>
+        <source>Why the claim has this status: a source, a correction</source>
+        <translation>この状態にした理由（出典や訂正など）</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>書き出し…</translation>
+    </message>
+    <message>
+        <source>Save the claims shown as CSV or Markdown</source>
+        <translation>表示中の主張を CSV または Markdown で保存</translation>
+    </message>
+    <message>
+        <source>Claims shown: %1</source>
+        <translation>表示中の主張: %1</translation>
+    </message>
+    <message>
+        <source>Claim status</source>
+        <translation>主張の状態</translation>
+    </message>
+    <message>
+        <source>Status note</source>
+        <translation>状態のメモ</translation>
+    </message>
+    <message>
+        <source>Why is this claim %1?</source>
+        <translation>この主張が「%1」なのはなぜですか？</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Export claims</source>
+        <translation>主張を書き出す</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>%1 に書き出しました</translation>
+    </message>
+</context>
+<context>
     <name>Counts</name>
     <message numerus="yes">
         <source>%n highlight(s)</source>
@@ -502,6 +660,14 @@
         <translation>リーダー</translation>
     </message>
     <message>
+        <source>&amp;Claims Table…</source>
+        <translation>主張の一覧(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Suggested Claims</source>
+        <translation>主張の候補(&amp;S)</translation>
+    </message>
+    <message>
         <source>Furigana: all</source>
         <translation>ふりがな: すべて</translation>
     </message>
@@ -616,6 +782,61 @@
     <message>
         <source>Select the text in the post, then choose the highlight to attach to it.</source>
         <translation>記事のテキストを選択してから、そこに付け直すハイライトを選んでください。</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestedClaims</name>
+    <message>
+        <source>Sentences of this post that state an amount, or name a chip and a company</source>
+        <translation>この記事で金額を述べている文、またはチップと企業の名前が出てくる文</translation>
+    </message>
+    <message>
+        <source>Accept as Claim</source>
+        <translation>主張として採用</translation>
+    </message>
+    <message>
+        <source>Highlight the sentence, tagged as a claim</source>
+        <translation>この文をハイライトして claim タグを付けます</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>候補から外す</translation>
+    </message>
+    <message>
+        <source>Do not suggest this sentence again</source>
+        <translation>この文を今後は候補にしない</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>採用</translation>
+    </message>
+    <message>
+        <source>Suggested</source>
+        <translation>候補</translation>
+    </message>
+    <message>
+        <source>Suggestions could not be computed: %1</source>
+        <translation>候補を求められませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Open a post to see the sentences worth keeping as claims.</source>
+        <translation>記事を開くと、主張として残したい文の候補が表示されます。</translation>
+    </message>
+    <message>
+        <source>Looking for amounts, companies and chips…</source>
+        <translation>金額・企業・チップを探しています…</translation>
+    </message>
+    <message>
+        <source>Nothing to suggest: every sentence with an amount, or a chip and a company, is highlighted or dismissed.</source>
+        <translation>候補はありません。金額や、チップと企業を含む文は、すべてハイライト済みか候補から外してあります。</translation>
+    </message>
+    <message>
+        <source>Accept claim</source>
+        <translation>主張を採用</translation>
+    </message>
+    <message>
+        <source>Dismiss suggestion</source>
+        <translation>候補から外す</translation>
     </message>
 </context>
 <context>

@@ -185,3 +185,120 @@ def test_amounts_without_text_is_a_user_error(capsys):
 def test_commands_are_known_to_the_launcher():
     """`kakikomi amounts` / `kakikomi claims` run commands, not open files named so."""
     assert {"amounts", "claims"} <= cli.COMMANDS
+
+
+# --- claims of library posts, the claims table, claim-status ----------------------------------
+
+
+@pytest.fixture
+def library_post(capsys, tmp_path: Path) -> tuple[Path, int]:
+    """POST imported into the default library, its money sentence highlighted as an investment."""
+    post = tmp_path / "factory.md"
+    post.write_text(POST, encoding="utf-8")
+    assert run(capsys, "import", str(post))[0] == 0
+    code, out, _err = run(capsys, "annotate", "1", "--quote", "投資額は約二千億円と発表された。", "--tag", "investment", "--json")
+    assert code == 0
+    return post, json.loads(out)["id"]
+
+
+def test_claims_of_a_library_post_json(capsys, library_post):
+    """`claims POST --json` (an id) gives the post, its stored claims and its remaining suggestions."""
+    _path, claim_id = library_post
+    code, out, err = run(capsys, "claims", "1", "--json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["post"]["id"] == 1 and data["post"]["title"] == "工場の話"
+    [claim] = data["claims"]
+    assert claim["id"] == claim_id and claim["tags"] == ["investment"] and claim["status"] == "unverified"
+    assert (claim["currency"], claim["low"], claim["high"], claim["approx"]) == ("JPY", 200000000000, 200000000000, True)
+    assert claim["amount_text"] == "約2000億 JPY" and claim["quote"] == "投資額は約二千億円と発表された。"
+    [suggestion] = data["suggestions"]
+    assert suggestion["sentence"] == "NVIDIAのH100を千台買うという。"
+    assert set(suggestion) >= {"sentence", "start", "end", "companies", "chips", "amounts"}
+
+
+def test_claims_of_an_imported_file_is_the_library_post(capsys, library_post):
+    """A FILE that was imported is read as its library post (claims and suggestions), by path too."""
+    path, claim_id = library_post
+    code, out, _err = run(capsys, "claims", str(path), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [c["id"] for c in data["claims"]] == [claim_id] and len(data["suggestions"]) == 1
+    code, listing, _err = run(capsys, "claims", str(path))
+    assert code == 0
+    assert "Claims (1):" in listing and "[unverified]  約2000億 JPY  投資額は約二千億円と発表された。" in listing
+    assert "Suggested (1):" in listing and "    companies: NVIDIA; chips: H100" in listing
+
+
+def test_claims_of_a_file_outside_the_library_are_suggestions_only(capsys, library_post, tmp_path: Path):
+    """Another file, with a library present, still gives the plain list of suggestions."""
+    other = tmp_path / "other.md"
+    other.write_text(POST, encoding="utf-8")
+    code, out, _err = run(capsys, "claims", str(other), "--json")
+    assert code == 0 and [s["sentence"] for s in json.loads(out)] == ["投資額は約二千億円と発表された。", "NVIDIAのH100を千台買うという。"]
+
+
+def test_claims_of_an_unknown_post_is_a_user_error(capsys, library_post):
+    """An id the library does not hold: exit 2, one line."""
+    code, out, err = run(capsys, "claims", "99")
+    assert code == cli.EXIT_USER_ERROR and out == "" and "No post '99'" in err and len(err.splitlines()) == 1
+
+
+def test_claims_all_json_with_filters(capsys, library_post):
+    """`claims --all --json` prints the claims table; filters narrow it."""
+    _path, claim_id = library_post
+    code, out, _err = run(capsys, "claims", "--all", "--json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == [claim_id]
+    code, out, _err = run(capsys, "claims", "--all", "--json", "--currency", "usd")
+    assert code == 0 and json.loads(out) == []
+    code, out, _err = run(capsys, "claims", "--all", "--json", "--status", "unverified", "--tag", "investment", "--sort", "date")
+    assert code == 0 and len(json.loads(out)) == 1
+    code, listing, _err = run(capsys, "claims", "--all")
+    assert code == 0 and listing.startswith("[unverified]  約2000億 JPY")
+
+
+@pytest.mark.parametrize(("name", "fmt", "first"), [("claims.csv", None, "\ufeffid,post,title"), ("claims.md", None, "# Claims"), ("out.txt", "md", "# Claims")])
+def test_claims_all_export(capsys, library_post, tmp_path: Path, name, fmt, first):
+    """`claims --all -o PATH` writes CSV or Markdown (from --format, else the suffix) and prints the path."""
+    target = tmp_path / name
+    code, out, _err = run(capsys, "claims", "--all", "-o", str(target), *(["--format", fmt] if fmt else []))
+    assert code == 0 and out.strip() == str(target)
+    assert target.read_text(encoding="utf-8").startswith(first)
+
+
+def test_claim_status_command(capsys, library_post):
+    """`claim-status ID STATUS --note` sets the status; the table shows it; a bad status is a user error."""
+    _path, claim_id = library_post
+    code, out, _err = run(capsys, "claim-status", claim_id, "confirmed", "--note", "県の発表で確認", "--json")
+    assert code == 0 and (json.loads(out)["status"], json.loads(out)["status_note"]) == ("confirmed", "県の発表で確認")
+    code, out, _err = run(capsys, "claims", "--all", "--json", "--status", "confirmed")
+    assert [r["id"] for r in json.loads(out)] == [claim_id]
+    code, _out, err = run(capsys, "claim-status", claim_id, "maybe")
+    assert code == cli.EXIT_USER_ERROR and len(err.splitlines()) == 1
+    code, _out, err = run(capsys, "claim-status", "nope", "confirmed")
+    assert code == cli.EXIT_USER_ERROR and "No claim 'nope'" in err
+
+
+def test_claims_usage_mistakes(capsys, library_post):
+    """No post and no --all, both, or -o without --all: one-line user errors."""
+    for args in (("claims",), ("claims", "1", "--all"), ("claims", "1", "-o", "x.csv"), ("claims", "--all", "--format", "md")):
+        code, out, err = run(capsys, *args)
+        assert code == cli.EXIT_USER_ERROR and out == "" and len(err.splitlines()) == 1, args
+
+
+def test_claims_all_without_a_library_is_a_user_error(capsys, tmp_path: Path):
+    """--all with no library file says so instead of creating one."""
+    code, _out, err = run(capsys, "claims", "--all", "--db", str(tmp_path / "none.sqlite3"))
+    assert code == cli.EXIT_USER_ERROR and "There is no library" in err
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_cli_choices_match_the_core():
+    """The parser's statuses, sorts and formats are app.core.claims_store's."""
+    from app import cli_claims
+    from app.core import claims_store
+
+    assert cli_claims.STATUSES == claims_store.STATUSES
+    assert cli_claims.SORTS == claims_store.SORTS
+    assert cli_claims.EXPORT_FORMATS == claims_store.EXPORT_FORMATS
+    assert "claim-status" in cli.COMMANDS

@@ -169,8 +169,14 @@ def _seed_v1(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO known_words VALUES ('会社', 't1')")
 
 
+def _seed_v4(db: sqlite_utils.Database) -> None:
+    """Rows as Kakikomi with schema 4 wrote them: the same, with each post's length stored."""
+    _seed_v1(db)
+    db.execute("UPDATE posts SET length = length(text)")
+
+
 # The rows each schema version can hold; a version without its own seed uses the latest older one.
-SEEDS = {0: lambda db: None, 1: _seed_v1}
+SEEDS = {0: lambda db: None, 1: _seed_v1, 4: _seed_v4}
 
 
 def build_old_library(path: Path, version: int) -> None:
