@@ -1,13 +1,15 @@
-# Kakikomi: `make run` sets up .venv and opens the sample post; `make test` sets up and runs the tests.
+# Kakikomi: `make run` sets up .venv and opens the sample post; `make test` sets up and runs the tests;
+# `make package` builds the desktop app into dist/Kakikomi/ (and a .tar.gz of it) and smoke-tests it.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.kakikomi-installed
+PACKAGE_STAMP := $(VENV)/.kakikomi-package-installed
 
 # The UI translations: .qm files built from the .ts sources kept in git (app/ui/i18n.py).
 QM := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
 
-.PHONY: run test bench clean translations
+.PHONY: run test bench clean translations package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Kakikomi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -30,5 +32,20 @@ test: $(STAMP) translations
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# The packaged app (packaging/kakikomi.spec): a PyInstaller one-folder build, its archive, then the
+# smoke test of the frozen app (version, furigana, an offscreen screenshot, the folder moved).
+VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+ARCHIVE = dist/Kakikomi-$(VERSION)-linux-$(shell uname -m).tar.gz
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	rm -rf dist/Kakikomi $(ARCHIVE)
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/kakikomi.spec
+	tar -C dist -czf $(ARCHIVE) Kakikomi
+	$(PY) packaging/smoke_test.py dist/Kakikomi --archive $(ARCHIVE)
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache $(QM)
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache $(QM)

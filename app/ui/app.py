@@ -47,6 +47,19 @@ def create_application(argv: Sequence[str] | None = None):
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("Kakikomi")
     app.setOrganizationName("Kakikomi")
+    # The menu entry packaging/kakikomi.desktop installs: desktops (Wayland ones especially) match
+    # the window to it, and so to its icon.
+    app.setDesktopFileName("kakikomi")
+    from PySide6.QtGui import QIcon
+
+    from app.core.paths import resource
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        path = resource("icons", f"kakikomi-{size}.png")
+        if path.exists():
+            icon.addFile(str(path))
+    app.setWindowIcon(icon)
     return app
 
 

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Make the README's screenshots again with the app's own `kakikomi screenshot` (offscreen, the
+# bundled sample post, a throw-away library). Run from the checkout with Kakikomi installed
+# (make run / make test set up .venv): sh docs/screenshots/make.sh [path/to/kakikomi]
+set -eu
+kakikomi=${1:-.venv/bin/kakikomi}
+out=$(cd "$(dirname "$0")" && pwd)
+export QT_QPA_PLATFORM=offscreen
+if [ "$(id -u)" = 0 ]; then export QTWEBENGINE_CHROMIUM_FLAGS="${QTWEBENGINE_CHROMIUM_FLAGS:-} --no-sandbox"; fi
+KAKIKOMI_HOME=$(mktemp -d)
+export KAKIKOMI_HOME
+trap 'rm -rf "$KAKIKOMI_HOME"' EXIT
+
+"$kakikomi" screenshot -o "$out/light.png"
+"$kakikomi" screenshot -o "$out/dark.png" --theme dark
+"$kakikomi" screenshot -o "$out/vertical-furigana.png" --vertical --furigana all --theme sepia
+"$kakikomi" screenshot -o "$out/claim.png" --highlight "あるSNS企業が一年で740億ドル近くをインフラにつぎ込んだ"
+"$kakikomi" screenshot -o "$out/japanese-ui.png" --language ja --furigana grade:6
