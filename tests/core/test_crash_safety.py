@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 
 from app.core import library
 from app.core.store import BUSY_TIMEOUT_MS, open_store
+from tests.helpers.library_faults import integrity
 from tests.helpers.processes import REPO_ROOT, Child, time_limit, wait_until
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="SIGKILL and SIGALRM are POSIX")
@@ -54,14 +54,6 @@ def write_posts(folder: Path, count: int) -> list[Path]:
         path.write_text(generated_post(n), encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def integrity(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture
