@@ -67,6 +67,17 @@ class LibraryPanel(QWidget):
             else self.tr("No post has this tag.") if not shown else ""
         )
 
+    def update_post(self, post: PostRecord) -> None:
+        """Show one post's new counts and progress in its row, without listing the library again
+        (a highlight made in a library of ten thousand posts changes one row)."""
+        if self.search_field.text().strip():
+            return
+        for row in range(self.posts.count()):
+            if self.posts.item(row).data(POST_ID) == post.id:
+                self.posts.takeItem(row)
+                self.posts.insertItem(row, self._item(post))
+                return
+
     def _item(self, post: PostRecord) -> QListWidgetItem:
         details = [(post.date or "")[:10]]
         if post.tags:

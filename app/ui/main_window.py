@@ -339,7 +339,9 @@ class MainWindow(QMainWindow):
         self.library_panel.refresh()
 
     def refresh_posts_counts(self) -> None:
-        self.library_panel.refresh()
+        """The current post's row in the sidebar: its highlight count changed."""
+        if self.current is not None:
+            self.library_panel.update_post(self.store.post(self.current.id))
 
     def import_and_open(self, paths: list[str]) -> ImportWorker:
         """Import files and folders off the GUI thread (with a progress dialog that can be
@@ -452,10 +454,11 @@ class MainWindow(QMainWindow):
         self.selection = None
         self.remote_action.setChecked(allow_remote)
         self.setWindowTitle(f"{record.title} — Kakikomi")
+        annotations = self.store.annotations(record.id)
         self.reader.show_post(
             post,
             rendered,
-            self.store.annotations(record.id),
+            annotations,
             theme=self.theme_box.currentData(),
             vertical=self.vertical_action.isChecked(),
             offset=at,
@@ -463,7 +466,7 @@ class MainWindow(QMainWindow):
         )
         if post.warnings:
             self.statusBar().showMessage(" ".join(post.warnings), 10000)
-        self.refresh_highlights()
+        self.refresh_highlights(annotations)
 
     def _render_rest(self, post, options: RenderOptions, window: tuple[int, int]) -> None:
         """Render the whole post with readings on a worker thread; when done (and the post is
@@ -544,10 +547,11 @@ class MainWindow(QMainWindow):
     def _on_selection(self, start: int, end: int, _text: str) -> None:
         self.selection = (start, end) if start >= 0 else None
 
-    def refresh_highlights(self) -> None:
-        self.highlights_panel.show_annotations(
-            self.store.annotations(self.current.id) if self.current else [], self.store.tag_colors()
-        )
+    def refresh_highlights(self, annotations: list | None = None) -> None:
+        """The panels for the current post (`annotations`: its highlights, when just read)."""
+        if annotations is None:
+            annotations = self.store.annotations(self.current.id) if self.current else []
+        self.highlights_panel.show_annotations(annotations, self.store.tag_colors())
         self.suggested_claims.refresh(self.current.id if self.current else None)
 
     def _highlight_clicked(self, annotation_id: str, offset: int) -> None:
@@ -566,12 +570,9 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Highlight"), str(exc))
             return None
         self.undo_stack.append(("create", made.id))
-        self.reader.set_highlights(self.store.annotations(self.current.id))
         self.reader.call("kk.clearSelection()")
         self.selection = None
-        self.refresh_highlights()
-        self.highlights_panel.select(made.id)
-        self.refresh_posts_counts()
+        self._repaint(select=made.id)
         return made
 
     def _current_highlight_id(self) -> str | None:
@@ -612,11 +613,13 @@ class MainWindow(QMainWindow):
             library.update_annotation(self.store, annotation_id, note=text)
             self._repaint()
 
-    def _repaint(self) -> None:
-        selected = self.highlights_panel.current_id()
+    def _repaint(self, *, select: str | None = None) -> None:
+        """After a highlight changed: the page, the panels and the post's row, from one read."""
+        selected = select or self.highlights_panel.current_id()
+        annotations = self.store.annotations(self.current.id) if self.current is not None else []
         if self.current is not None:
-            self.reader.set_highlights(self.store.annotations(self.current.id))
-        self.refresh_highlights()
+            self.reader.set_highlights(annotations)
+        self.refresh_highlights(annotations)
         if selected:
             self.highlights_panel.select(selected)
         self.refresh_posts_counts()

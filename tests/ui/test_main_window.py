@@ -193,3 +193,24 @@ def test_a_long_post_gets_its_readings_in_two_steps_and_keeps_its_text(qtbot, wi
     last = "document.querySelector('#kk-post > [data-kb]:last-child').querySelectorAll('rt').length"
     qtbot.waitUntil(lambda: run_js(qtbot, window, last) > 0, timeout=60_000)
     assert run_js(qtbot, window, "kk.plainText()") == window.store.post(post_id).text
+
+
+def test_a_new_highlight_updates_its_posts_row_only(qtbot, window, tmp_path):
+    """Highlighting updates the count in the post's sidebar row without listing the library again."""
+    post = tmp_path / "row.md"
+    post.write_text(POST, encoding="utf-8")
+    post_id = open_and_wait(qtbot, window, post)
+    other = tmp_path / "other.md"
+    other.write_text(POST.replace("工場の記事", "別の記事"), encoding="utf-8")
+    library.import_paths(window.store, [other])
+    window.refresh_posts()
+    rows_before = [window.posts.item(r).data(Qt.ItemDataRole.UserRole) for r in range(window.posts.count())]
+    text = window.store.post(post_id).text
+    start = text.index("新しい機械")
+    window.reader.select_range(start, start + 5)
+    qtbot.waitUntil(lambda: window.selection == (start, start + 5), timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_H)
+    rows_after = [window.posts.item(r).data(Qt.ItemDataRole.UserRole) for r in range(window.posts.count())]
+    assert rows_after == rows_before
+    row = rows_after.index(post_id)
+    assert "1 highlight" in window.posts.item(row).text()
