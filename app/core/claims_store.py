@@ -627,9 +627,9 @@ def _md_cell(text: str) -> str:
 
 
 def _claims_markdown(store: Store, rows: Sequence[ClaimRow], filters: dict) -> str:
-    from app.core.export import _file_names, _select_posts
+    from app.core.export import export_file_names, select_posts
 
-    names = _file_names(_select_posts(store, None))
+    names = export_file_names(select_posts(store, None))
     chosen = ", ".join(f"{k} {v}" for k, v in filters.items() if v not in (None, "") and k not in ("sort", "descending"))
     lines = [
         "# Claims", "",
@@ -651,18 +651,18 @@ def _claims_markdown(store: Store, rows: Sequence[ClaimRow], filters: dict) -> s
 
 
 def _claims_csv(rows: Sequence[ClaimRow]) -> str:
-    from app.core.export import _cell
+    from app.core.export import csv_cell
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow([
-            r.annotation_id, r.post_id, _cell(r.post_title), r.post_date or "", _cell(r.quote),
-            _cell("; ".join(r.companies)), _cell("; ".join(r.chips)), r.amount_text, r.currency or "",
+            r.annotation_id, r.post_id, csv_cell(r.post_title), r.post_date or "", csv_cell(r.quote),
+            csv_cell("; ".join(r.companies)), csv_cell("; ".join(r.chips)), r.amount_text, r.currency or "",
             "" if r.low is None else r.low, "" if r.high is None else r.high, r.period or "",
             "yes" if r.approx else "no", " ".join(map(str, r.years)), " ".join(r.tags), r.status,
-            _cell(r.status_note), "yes" if r.orphan else "no",
+            csv_cell(r.status_note), "yes" if r.orphan else "no",
         ])
     return buffer.getvalue()
 
@@ -674,7 +674,7 @@ def export_claims(store: Store, target: Path, fmt: str = "csv", **filters) -> Pa
     Markdown ("md"): a table with each claim's post linked to its highlight's block in the
     highlights export (`[[file#^kk-<id>|title]]`). Raises ExportError when it cannot be written.
     """
-    from app.core.export import ExportError, _write
+    from app.core.export import ExportError, write_export
 
     if fmt not in EXPORT_FORMATS:
         raise ExportError(f"Unknown format {fmt!r}: use csv or md.")
@@ -684,8 +684,8 @@ def export_claims(store: Store, target: Path, fmt: str = "csv", **filters) -> Pa
         raise ExportError(str(exc)) from None
     target = Path(target).expanduser()
     if fmt == "csv":
-        return _write(target, _claims_csv(rows), encoding="utf-8-sig")
-    return _write(target, _claims_markdown(store, rows, filters))
+        return write_export(target, _claims_csv(rows), encoding="utf-8-sig")
+    return write_export(target, _claims_markdown(store, rows, filters))
 
 
 __all__ = [

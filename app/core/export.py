@@ -44,7 +44,7 @@ class ExportError(Exception):
 # --- choosing posts --------------------------------------------------------------------------
 
 
-def _select_posts(store: Store, post_ids: Sequence[int] | None, *, with_text: bool = False) -> list[PostRecord]:
+def select_posts(store: Store, post_ids: Sequence[int] | None, *, with_text: bool = False) -> list[PostRecord]:
     """The given posts in the given order; by default every post that has or had a highlight
     (deleted ones count, so re-exporting a post whose highlights were all deleted empties it)."""
     if post_ids is not None:
@@ -56,11 +56,11 @@ def _select_posts(store: Store, post_ids: Sequence[int] | None, *, with_text: bo
     return [p for p in store.posts(with_text=with_text) if p.id in with_annotations]
 
 
-def _timestamp(now: str | None) -> str:
+def export_timestamp(now: str | None) -> str:
     return now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _write(path: Path, text: str, *, encoding: str = "utf-8", durable: bool = True) -> Path:
+def write_export(path: Path, text: str, *, encoding: str = "utf-8", durable: bool = True) -> Path:
     try:
         return write_atomic(path, text, encoding=encoding, durable=durable)
     except OSError as exc:
@@ -426,7 +426,7 @@ def _markdown_file(path: Path, values: dict, generated: str, *, durable: bool = 
         raise ExportError(f"Could not read {path}: {exc.strerror or exc}.") from None
     else:
         text = merge_markdown(existing, values, generated, name=path.name)
-    return _write(path, text, durable=durable)
+    return write_export(path, text, durable=durable)
 
 
 def _new_markdown_file(path: Path, values: dict, generated: str) -> None:
@@ -438,7 +438,7 @@ def _new_markdown_file(path: Path, values: dict, generated: str) -> None:
         raise ExportError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
 
 
-def _file_names(posts: Sequence[PostRecord]) -> dict[int, str]:
+def export_file_names(posts: Sequence[PostRecord]) -> dict[int, str]:
     """Stable names: the source's stem + .md, and -<post id> for all but the lowest id that
     shares a stem (compared case-insensitively, as macOS and Windows file systems do)."""
     by_stem: dict[str, list[PostRecord]] = {}
@@ -482,13 +482,13 @@ def export_markdown(
     if group_by not in GROUPINGS:
         raise ExportError(f"Unknown grouping {group_by!r}: use one of {', '.join(GROUPINGS)}.")
     target = Path(target).expanduser()
-    posts = _select_posts(store, post_ids)
-    exported = _timestamp(now)
+    posts = select_posts(store, post_ids)
+    exported = export_timestamp(now)
     single = target.suffix.lower() == ".md" if one_file is None else one_file
     if single:
         plan = [(target, posts)]
     else:
-        names = _file_names(posts)
+        names = export_file_names(posts)
         plan = [(target / names[p.id], [p]) for p in posts]
     folder = target.parent if single else target
     # Resolve the folder once: resolving each of ten thousand paths is a dozen system calls apiece.
@@ -592,7 +592,7 @@ def _write_markdown_files(
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _cell(value: str) -> str:
+def csv_cell(value: str) -> str:
     # A cell starting like a formula would run in Excel (a hostile post can plant one): an
     # apostrophe makes Excel show it as text.
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -604,13 +604,13 @@ def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = N
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for post in _select_posts(store, post_ids):
+    for post in select_posts(store, post_ids):
         for a in store.annotations(post.id):
             writer.writerow([
-                post.id, _cell(post.title), post.source_path, _cell(a.exact), " ".join(a.tags), _cell(a.note),
+                post.id, csv_cell(post.title), post.source_path, csv_cell(a.exact), " ".join(a.tags), csv_cell(a.note),
                 a.color, a.created, a.updated, a.start, a.end, "yes" if a.orphan else "no", a.id,
             ])
-    return _write(Path(target).expanduser(), buffer.getvalue(), encoding="utf-8-sig")
+    return write_export(Path(target).expanduser(), buffer.getvalue(), encoding="utf-8-sig")
 
 
 __all__ = [

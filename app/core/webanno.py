@@ -19,7 +19,7 @@ from urllib.request import url2pathname
 
 from app.core import claims_store, search
 from app.core.anchoring import Selectors, anchor, describe
-from app.core.export import ExportError, _select_posts, _timestamp, _write
+from app.core.export import ExportError, select_posts, export_timestamp, write_export
 from app.core.library import import_file
 from app.core.page import version
 from app.core.post import PostError
@@ -133,7 +133,7 @@ def annotation_json(annotation: Annotation, post: PostRecord) -> dict:
 def export_json(store: Store, target: Path, *, post_ids: Sequence[int] | None = None, now: str | None = None) -> Path:
     """Write a W3C AnnotationCollection (JSON-LD, UTF-8) holding every highlight of the posts,
     deleted ones and orphans included, and the posts' metadata and text (`kk:posts`)."""
-    posts = _select_posts(store, post_ids, with_text=True)
+    posts = select_posts(store, post_ids, with_text=True)
     items = [annotation_json(a, p) for p in posts for a in store.annotations(p.id, include_deleted=True)]
     collection = {
         "@context": [ANNO_CONTEXT, KK_CONTEXT],
@@ -141,12 +141,12 @@ def export_json(store: Store, target: Path, *, post_ids: Sequence[int] | None = 
         "type": "AnnotationCollection",
         "label": "Kakikomi highlights",
         "generator": {"id": "urn:kakikomi:app", "type": "Software", "name": f"Kakikomi {version()}"},
-        "generated": _timestamp(now),
+        "generated": export_timestamp(now),
         "total": len(items),
         "kk:posts": [PostSnapshot.of(p).to_json() for p in posts],
         "first": {"id": f"urn:uuid:{uuid.uuid4()}", "type": "AnnotationPage", "startIndex": 0, "items": items},
     }
-    return _write(Path(target).expanduser(), json.dumps(collection, ensure_ascii=False, indent=2) + "\n")
+    return write_export(Path(target).expanduser(), json.dumps(collection, ensure_ascii=False, indent=2) + "\n")
 
 
 # --- JSON import -----------------------------------------------------------------------------
