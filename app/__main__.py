@@ -44,7 +44,13 @@ def _has_screen() -> bool:
 
 
 def open_window(files: list[str]) -> int:
-    """The desktop reader on `files` (or the library / the sample post)."""
+    """The desktop reader on `files` (or the library / the sample post). A file that is not a
+    readable post stops it with one sentence (exit code 2), before any window opens."""
+    if _has_screen():
+        from app.ui.app import run
+
+        return run(files)  # it checks the files while Qt loads
+    from app.core.paths import sample_post_path
     from app.core.post import PostError, load_post
 
     for name in files:
@@ -53,13 +59,7 @@ def open_window(files: list[str]) -> int:
         except PostError as exc:
             print(f"kakikomi: {exc}", file=sys.stderr)
             return EXIT_USER_ERROR
-    if not _has_screen():
-        from app.core.paths import sample_post_path
-
-        return render_instead(Path(files[0]) if files else sample_post_path())
-    from app.ui.app import run
-
-    return run(files)
+    return render_instead(Path(files[0]) if files else sample_post_path())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

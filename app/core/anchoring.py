@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from functools import cache
 
 CONTEXT_CHARS = 32
 DEFAULT_MAX_ERROR_RATE = 0.2
@@ -126,10 +125,25 @@ def anchor(text: str, selectors: Selectors, *, max_error_rate: float = DEFAULT_M
     return _fuzzy(text, selectors, max_error_rate)
 
 
+@cache
+def _levenshtein():
+    # rapidfuzz is needed only when a quote moved: not imported while the window starts.
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein
+
+
+@cache
+def _fuzz():
+    from rapidfuzz import fuzz
+
+    return fuzz
+
+
 def _similarity(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
-    return Levenshtein.normalized_similarity(a, b)
+    return _levenshtein().normalized_similarity(a, b)
 
 
 def _context_similarity(text: str, quote: TextQuoteSelector, start: int, end: int) -> tuple[float, float]:
@@ -226,7 +240,7 @@ def _fuzzy(text: str, selectors: Selectors, max_error_rate: float) -> Anchor | N
         if span is None:
             continue
         start, end = _refine(text, exact, span[0], span[1], budget)
-        distance = Levenshtein.distance(exact, text[start:end], score_cutoff=budget)
+        distance = _levenshtein().distance(exact, text[start:end], score_cutoff=budget)
         if distance > budget or start >= end:
             continue
         if text[start:end] in quote.suffix or text[start:end] in quote.prefix:
@@ -250,7 +264,7 @@ def _best_alignment(exact: str, text: str, lo: int, hi: int) -> tuple[int, int] 
         return None
     if len(haystack) <= len(exact):
         return (lo, hi)
-    found = fuzz.partial_ratio_alignment(exact, haystack)
+    found = _fuzz().partial_ratio_alignment(exact, haystack)
     if found is None or found.score <= 0:
         return None
     return (lo + found.dest_start, lo + found.dest_end)
@@ -284,7 +298,7 @@ def _refine(text: str, exact: str, start: int, end: int, budget: int) -> tuple[i
     reach = min(budget, 16)
 
     def cost(s: int, e: int) -> int:
-        return Levenshtein.distance(exact, text[s:e]) if 0 <= s < e <= len(text) else 1 << 30
+        return _levenshtein().distance(exact, text[s:e]) if 0 <= s < e <= len(text) else 1 << 30
 
     best_end = min(range(end - reach, end + reach + 1), key=lambda e: (cost(start, e), abs(e - end)))
     best_start = min(range(start - reach, start + reach + 1), key=lambda s: (cost(s, best_end), abs(s - start)))

@@ -130,6 +130,14 @@ def _overlaps(spans: list[tuple[int, int]], ends: list[int], start: int, end: in
     return i > 0 and ends[i - 1] > start
 
 
+def not_overlapping(suggestions: Iterable[Suggestion], exclude: Iterable[tuple[int, int]]) -> list[Suggestion]:
+    """The suggestions whose sentence overlaps none of the (start, end) spans of `exclude`: what
+    suggest_claims(text, exclude) keeps of suggest_claims(text)."""
+    excluded = sorted((s, e) for s, e in exclude if e > s)
+    excluded_ends = list(itertools.accumulate((e for _s, e in excluded), max))
+    return [s for s in suggestions if not _overlaps(excluded, excluded_ends, s.start, s.end)]
+
+
 def suggest_claims(
     text: str,
     exclude: Iterable[tuple[int, int]] = (),

@@ -23,6 +23,8 @@ import io
 import json
 import re
 import secrets
+import threading
+from collections import OrderedDict
 import weakref
 from operator import attrgetter
 from collections.abc import Iterable, Sequence
@@ -31,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.core.amounts import Amount, find_figures
-from app.core.claims import Suggestion, suggest_claims
+from app.core.claims import Suggestion, not_overlapping, suggest_claims
 from app.core.entities import EntityTable, find_entities, load_entities
 from app.core.store import Annotation, PostRecord, Store, StoreError, now
 
@@ -545,13 +547,49 @@ def _nearest(candidates: list[int], hints: list[int]) -> set[int]:
     return chosen
 
 
+# Each post's suggestions before highlights and dismissals take theirs out, for the last few posts
+# opened: a highlight made or removed filters them again instead of reading the post's every word
+# again (MeCab, the amounts, the names). Keyed by library, post, text and entity table.
+_RAW_SUGGESTIONS: OrderedDict[tuple, list[Suggestion]] = OrderedDict()
+_RAW_KEPT = 8
+_raw_lock = threading.Lock()
+
+
+def _raw_key(store: Store, post: PostRecord, entities: EntityTable) -> tuple:
+    return (str(store.path), post.id, post.content_hash, entities.entities)
+
+
+def raw_suggestions(store: Store, post_id: int, *, entities: EntityTable | None = None) -> list[Suggestion]:
+    """Every sentence of the post worth suggesting, highlighted or dismissed or not (cached)."""
+    post = store.post(post_id)
+    table = entities or load_entities()
+    key = _raw_key(store, post, table)
+    with _raw_lock:
+        found = _RAW_SUGGESTIONS.get(key)
+        if found is not None:
+            _RAW_SUGGESTIONS.move_to_end(key)
+            return found
+    found = suggest_claims(post.text, blocks=_blocks(post), entities=table)
+    remember_suggestions(store, post_id, found, entities=table)
+    return found
+
+
+def remember_suggestions(store: Store, post_id: int, found: list[Suggestion], *, entities: EntityTable | None = None) -> None:
+    """Keep `found` as the post's raw suggestions (another process may have computed them)."""
+    key = _raw_key(store, store.post(post_id), entities or load_entities())
+    with _raw_lock:
+        _RAW_SUGGESTIONS[key] = found
+        _RAW_SUGGESTIONS.move_to_end(key)
+        while len(_RAW_SUGGESTIONS) > _RAW_KEPT:
+            _RAW_SUGGESTIONS.popitem(last=False)
+
+
 def suggestions_for(store: Store, post_id: int, *, entities: EntityTable | None = None) -> list[Suggestion]:
     """The post's suggested claims: sentences with an amount, or a chip with a company, that no
     live highlight overlaps and the reader did not dismiss. Offsets are into the stored text."""
-    post = store.post(post_id)
-    highlighted = [(a.start, a.end) for a in store.annotations(post.id) if not a.orphan]
-    found = suggest_claims(post.text, highlighted, blocks=_blocks(post), entities=entities)
-    dismissed = _dismissed(store, post.id)
+    highlighted = [(a.start, a.end) for a in store.annotations(post_id) if not a.orphan]
+    found = not_overlapping(raw_suggestions(store, post_id, entities=entities), highlighted)
+    dismissed = _dismissed(store, post_id)
     if not dismissed:
         return found
     by_sentence: dict[str, list[int]] = {}

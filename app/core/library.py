@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from app.core import claims_store, search
+from app.core import search
 from app.core.anchoring import anchor, describe
 from app.core.furigana_mode import FuriganaMode
 from app.core.post import POST_SUFFIXES, PostError, load_post
@@ -107,7 +107,7 @@ def import_file(store: Store, path: Path) -> tuple[str, int, int, int]:
         if existing is not None:
             moved, orphaned = _reanchor(store, post_id, text)
             # Quotes, positions, orphans and the post's date (the year filter) may all have changed.
-            claims_store.refresh_post_claims(store, post_id)
+            _claims().refresh_post_claims(store, post_id)
     return ("updated" if existing else "added"), post_id, moved, orphaned
 
 
@@ -143,13 +143,20 @@ def _reanchor(store: Store, post_id: int, text: str) -> tuple[int, int]:
     return moved, orphaned
 
 
+def _claims():
+    # The claims' amount and entity tables are built on first use, not while the window starts.
+    from app.core import claims_store
+
+    return claims_store
+
+
 # --- highlights ------------------------------------------------------------------------------
 
 
 def _changed(store: Store, annotation: Annotation) -> None:
     """What follows every change to a highlight, in its transaction: the search index and its claim."""
     search.index_annotation(store, annotation)
-    claims_store.refresh_claims(store, [annotation.id])
+    _claims().refresh_claims(store, [annotation.id])
 
 
 

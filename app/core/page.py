@@ -5,11 +5,15 @@ from __future__ import annotations
 import functools
 import html
 import re
-from importlib import metadata
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
 
 from app.core.paths import resource
-from app.core.post import Post
-from app.core.render import RenderedPost
+
+if TYPE_CHECKING:  # the window imports this module while it starts: the renderer comes later
+    from app.core.post import Post
+    from app.core.render import RenderedPost
 
 THEMES = ("auto", "light", "sepia", "dark")
 # No script at all; styles only from the page itself; images only when the reader allowed them.
@@ -31,8 +35,11 @@ def reader_css() -> str:
     return resource("reader", "reader.css").read_text(encoding="utf-8")
 
 
+@functools.cache
 def version() -> str:
     """Kakikomi's version, from the installed distribution (pyproject.toml)."""
+    from importlib import metadata
+
     try:
         return metadata.version("kakikomi")
     except metadata.PackageNotFoundError:
@@ -76,3 +83,63 @@ def standalone_html(
     }
     # One pass over the template only: a value that happens to contain "{css}" stays as it is.
     return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), _template())
+
+
+# --- the reader's first page -----------------------------------------------------------------
+
+# Blocks in the first page load; the rest are appended once the first screen is painted, so a
+# very long post does not make Chromium lay out tens of thousands of <ruby> before showing anything.
+FIRST_BLOCKS = 60
+# Characters past the reading position that the first page load includes (a few screens).
+FIRST_SCREEN_CHARS = 6000
+_HREF = re.compile(r'<a href="([^"]*)"')
+
+
+@dataclass
+class ReaderPage:
+    """What the reader loads for a post: the first page, the blocks appended after its first
+    paint, the links the post really contains (the only ones a click may open), and what the
+    reader's script is told (block offsets, length, highlights, where to scroll).
+
+    Plain data only (str, int, list, dict): it crosses from the process that prepares the first
+    page at start-up to the window unchanged."""
+
+    html: str
+    rest: list[str]
+    links: list[str]
+    info: dict
+
+
+def highlight_json(annotation) -> dict:
+    """A highlight as the reader's script paints it."""
+    a = annotation
+    return {"id": a.id, "start": a.start, "end": a.end, "color": a.color, "orphan": a.orphan}
+
+
+def reader_page(
+    post: Post,
+    rendered: RenderedPost,
+    highlights: list,
+    *,
+    theme: str = "auto",
+    vertical: bool = False,
+    offset: int = 0,
+    allow_remote_images: bool = False,
+) -> ReaderPage:
+    """The reader's page for `rendered`: the opening blocks, or all up to a little past where
+    the reader left off (`offset`), with the rest to follow once it is painted."""
+    from app.core.render import RenderedPost
+
+    spans = rendered.plain.blocks
+    reach = next((i for i, span in enumerate(spans) if span.start > offset + FIRST_SCREEN_CHARS), len(spans))
+    cut = max(FIRST_BLOCKS, reach)
+    partial = RenderedPost(rendered.blocks[:cut], rendered.plain, rendered.title_html, rendered.lang)
+    page = standalone_html(post, partial, theme=theme, vertical=vertical, allow_remote_images=allow_remote_images)
+    links = sorted({html.unescape(h) for b in rendered.blocks for h in _HREF.findall(b.html)})
+    info = {
+        "blockStarts": [b.start for b in spans],
+        "total": len(rendered.plain.text),
+        "highlights": [highlight_json(a) for a in highlights],
+        "offset": offset,
+    }
+    return ReaderPage(page, [b.html for b in rendered.blocks[cut:]], links, info)

@@ -50,6 +50,9 @@ class Settings:
     allow_remote_images: list[str] = field(default_factory=list)  # post source paths
     window_geometry: str | None = None  # QMainWindow.saveGeometry() as base64
     splitter_state: str | None = None  # QSplitter.saveState() as base64
+    # The reader's size at the last close: the page is laid out at this size before the window
+    # is built, so the first screen does not move when it appears (None: the default layout's).
+    reader_size: list[int] | None = None
     first_run_done: bool = False
     warnings: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"stored": False})
 
@@ -136,6 +139,17 @@ def _optional_base64(value: Any, notes: list[str]) -> str | None:
     raise ValueError("expected base64 text or null")
 
 
+def _optional_size(value: Any, notes: list[str]) -> list[int] | None:
+    if value is None:
+        return None
+    if (
+        isinstance(value, list) and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and 50 <= v <= 20_000 for v in value)
+    ):
+        return list(value)
+    raise ValueError("expected [width, height] in pixels, or null")
+
+
 VALIDATORS: dict[str, Callable[[Any, list[str]], Any]] = {
     "theme": _choice(THEMES),
     "furigana": _furigana,
@@ -147,6 +161,7 @@ VALIDATORS: dict[str, Callable[[Any, list[str]], Any]] = {
     "allow_remote_images": _path_list(None),
     "window_geometry": _optional_base64,
     "splitter_state": _optional_base64,
+    "reader_size": _optional_size,
     "first_run_done": _boolean,
 }
 

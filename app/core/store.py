@@ -13,17 +13,19 @@ import json
 import os
 import shutil
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from app.core.furigana import ReadingOverride
 
 from app.core.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
-from app.core.furigana import ReadingOverride
 from app.core.paths import data_dir
 
 DB_NAME = "library.sqlite3"
@@ -359,7 +361,8 @@ class Store:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"The library {self.path} could not be opened: {exc}.") from None
-        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        self._db = None  # sqlite-utils, made on first use: importing it costs a tenth of a second at start-up
         try:
             self._configure()
             self._migrate()
@@ -404,9 +407,9 @@ class Store:
             raise StoreError(f"{self.path} is not a Kakikomi library (it is not an SQLite file); it was left untouched.")
 
     def _configure(self) -> None:
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # The schema must be readable before anything else (a damaged header or catalogue fails here).
-        self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         # quick_check reads the whole file, so damage is found before we write, not spread. It costs
         # seconds on a library of a gigabyte, at every start: a big library is checked before a
         # migration only, and SQLite still refuses any damaged page it meets (a StoreError).
@@ -419,20 +422,21 @@ class Store:
                 f"The library {self.path} was written by a newer Kakikomi (schema {version}, this one knows "
                 f"{SCHEMA_VERSION}); update Kakikomi to open it."
             )
-        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise StoreError(f"{self.path} is an SQLite file of another program, not a Kakikomi library; it was left untouched.")
-        mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal" and not str(self.path).startswith(":"):
             raise sqlite3.DatabaseError(f"the journal cannot be switched to WAL ({mode})")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it, whether or not it is loaded yet
+        self.conn.execute("PRAGMA synchronous = NORMAL")
         # Sorting a post's highlights needs a scratch B-tree; on disk, that file costs milliseconds
         # each time once a big write (a re-import) has filled the page cache.
-        self.db.execute("PRAGMA temp_store = MEMORY")
+        self.conn.execute("PRAGMA temp_store = MEMORY")
         # Search reads many pages of the indexes; a bigger page cache and memory-mapped reads keep
         # them at hand (64 MB of cache at most, and mapping costs address space, not memory).
-        self.db.execute("PRAGMA cache_size = -65536")
-        self.db.execute("PRAGMA mmap_size = 268435456")
+        self.conn.execute("PRAGMA cache_size = -65536")
+        self.conn.execute("PRAGMA mmap_size = 268435456")
 
     def _size(self) -> int:
         try:
@@ -441,14 +445,23 @@ class Store:
             return 0  # ":memory:" and the like
 
     def _quick_check(self) -> None:
-        result = self.db.execute("PRAGMA quick_check").fetchone()
+        result = self.conn.execute("PRAGMA quick_check").fetchone()
         if result and result[0] != "ok":
             said = " ".join(str(result[0]).replace("*", " ").split())  # one line: it goes into one sentence
             raise sqlite3.DatabaseError(f"integrity check says {said[:200]}")
 
     @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection: the schema's migrations and the row writers."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    @property
     def version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
         current = self.version
@@ -458,7 +471,7 @@ class Store:
             self._backup(current)
         # A migration may rebuild a table others refer to (SQLite's way to reorder columns):
         # foreign keys are off meanwhile (only possible outside a transaction) and checked at the end.
-        self.db.execute("PRAGMA foreign_keys = OFF")
+        self.conn.execute("PRAGMA foreign_keys = OFF")
         try:
             for number in range(current + 1, SCHEMA_VERSION + 1):
                 with self.transaction():
@@ -469,18 +482,18 @@ class Store:
                         from app.core import claims_store  # builds on the store: imported when needed
 
                         claims_store.refresh_claims(self)  # the claims an older library's tags make
-                    broken = self.db.execute("PRAGMA foreign_key_check").fetchone()
+                    broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
                     if broken:
                         raise sqlite3.DatabaseError(f"migration {number} left a broken reference in {broken[0]}")
-                    self.db.execute(f"PRAGMA user_version = {number}")
+                    self.conn.execute(f"PRAGMA user_version = {number}")
         finally:
-            self.db.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def _index_existing(self) -> None:
         """Fill the search indexes (migration 2) with what an older library already holds."""
         from app.core import search  # search builds on the store: imported only when needed
 
-        for post_id, text in self.db.execute("SELECT id, text FROM posts").fetchall():
+        for post_id, text in self.conn.execute("SELECT id, text FROM posts").fetchall():
             search.index_post(self, post_id, text)
         for annotation in self.annotations():
             search.index_annotation(self, annotation)
@@ -497,7 +510,7 @@ class Store:
             partial.unlink(missing_ok=True)
             dest = sqlite3.connect(partial)
             with dest:
-                self.db.conn.backup(dest)
+                self.conn.backup(dest)
             dest.close()
             os.replace(partial, target)
         except (sqlite3.Error, OSError) as exc:
@@ -506,7 +519,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One user action: everything inside commits together or not at all."""
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             yield  # nested: the outer transaction decides
             return
@@ -520,7 +533,7 @@ class Store:
             conn.execute("COMMIT")
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -534,7 +547,7 @@ class Store:
         """Rows as dicts. Not sqlite-utils' query(): it wraps each read in a SAVEPOINT, and FTS5
         flushes its pending index data at every savepoint, so a read inside an import's
         transaction would pay for writing the search index."""
-        cursor = self.db.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         keys = [d[0] for d in cursor.description]
         for row in cursor:
             yield dict(zip(keys, row))
@@ -602,19 +615,19 @@ class Store:
 
     def set_reading_offset(self, post_id: int, offset: int) -> None:
         with self.transaction():
-            self.db.execute("UPDATE posts SET reading_offset = ? WHERE id = ?", [max(0, int(offset)), post_id])
+            self.conn.execute("UPDATE posts SET reading_offset = ? WHERE id = ?", [max(0, int(offset)), post_id])
 
     # --- annotations -------------------------------------------------------------------------
 
     _ANNOTATION_COLUMNS = 'id, post_id, exact, prefix, suffix, start, "end", color, note, created, updated, deleted, orphan'
 
     def _annotations(self, where: str, params: Sequence) -> list[Annotation]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f'SELECT {self._ANNOTATION_COLUMNS} FROM annotations WHERE {where} ORDER BY post_id, start, "end", created', params
         ).fetchall()
         # The tags of the same highlights in one query (the join finds them by primary key).
         tags: dict[str, list[str]] = {}
-        for annotation_id, tag in self.db.execute(
+        for annotation_id, tag in self.conn.execute(
             f"SELECT t.annotation_id, t.tag FROM annotation_tags t JOIN annotations a ON a.id = t.annotation_id "
             f"WHERE {where} ORDER BY t.annotation_id, t.tag",
             params,
@@ -646,13 +659,13 @@ class Store:
 
     def _ensure_tags(self, tags: Sequence[str]) -> None:
         for tag in tags:
-            self.db.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", [tag])
+            self.conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", [tag])
 
     def _write_tags(self, annotation_id: str, tags: Sequence[str]) -> None:
         self._ensure_tags(tags)
-        self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", [annotation_id])
+        self.conn.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", [annotation_id])
         for tag in dict.fromkeys(tags):
-            self.db.execute("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", [annotation_id, tag])
+            self.conn.execute("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", [annotation_id, tag])
 
     def put_annotation(self, annotation: Annotation, *, on_change: Callable[[Annotation], None] | None = None) -> Annotation:
         """Insert or replace one highlight with its tags (inside the caller's transaction or its own)."""
@@ -673,7 +686,7 @@ class Store:
     def move_annotation(self, annotation_id: str, start: int, end: int, prefix: str, suffix: str) -> None:
         """Record that a highlight's unchanged quote now stands at [start, end) (re-anchoring): a
         single row update, since its text, tags and search entries stay as they are."""
-        self.db.execute(
+        self.conn.execute(
             'UPDATE annotations SET start = ?, "end" = ?, prefix = ?, suffix = ?, orphan = 0 WHERE id = ?',
             [start, end, prefix, suffix, annotation_id],
         )
@@ -692,30 +705,30 @@ class Store:
 
     def tag_colors(self) -> dict[str, str]:
         """The tags that have a colour (the built-in ones at least), without counting their uses."""
-        return dict(self.db.execute("SELECT name, color FROM tags WHERE color IS NOT NULL").fetchall())
+        return dict(self.conn.execute("SELECT name, color FROM tags WHERE color IS NOT NULL").fetchall())
 
     def set_tag_color(self, name: str, color: str | None) -> None:
         with self.transaction():
             self._ensure_tags([name])
-            self.db.execute("UPDATE tags SET color = ? WHERE name = ?", [color, name])
+            self.conn.execute("UPDATE tags SET color = ? WHERE name = ?", [color, name])
 
     def add_correction(self, surface: str, reading: str, *, post_id: int | None = None, before: str = "", after: str = "") -> Correction:
         """Remember the reader's reading of `surface` (for one post, or everywhere when post_id is None)."""
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "DELETE FROM corrections WHERE post_id IS ? AND surface = ? AND before = ? AND after = ?",
                 [post_id, surface, before, after],
             )
-            self.db.execute(
+            self.conn.execute(
                 "INSERT INTO corrections (post_id, surface, before, after, reading, created) VALUES (?, ?, ?, ?, ?, ?)",
                 [post_id, surface, before, after, reading, now()],
             )
-            new_id = self.db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            new_id = self.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         return Correction(new_id, surface, reading, post_id, before, after)
 
     def corrections(self, post_id: int | None = None) -> list[Correction]:
         """Corrections that apply to a post: its own and the ones for everywhere."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT id, surface, reading, post_id, before, after FROM corrections WHERE post_id IS NULL OR post_id = ? "
             "ORDER BY post_id IS NULL, id",
             [post_id],
@@ -724,22 +737,24 @@ class Store:
 
     def reading_overrides(self, post_id: int | None = None) -> tuple[ReadingOverride, ...]:
         """The corrections that apply to a post, as the renderer and export take them."""
+        from app.core.furigana import ReadingOverride  # the tokenizer's module: not needed to open the window
+
         return tuple(ReadingOverride(c.surface, c.reading, c.before, c.after) for c in self.corrections(post_id))
 
     def remove_correction(self, correction_id: int) -> None:
         with self.transaction():
-            self.db.execute("DELETE FROM corrections WHERE id = ?", [correction_id])
+            self.conn.execute("DELETE FROM corrections WHERE id = ?", [correction_id])
 
     def known_words(self) -> frozenset[str]:
         """Lemmas whose furigana the reader hides."""
-        return frozenset(r[0] for r in self.db.execute("SELECT lemma FROM known_words"))
+        return frozenset(r[0] for r in self.conn.execute("SELECT lemma FROM known_words"))
 
     def set_known(self, lemma: str, known: bool = True) -> None:
         with self.transaction():
             if known:
-                self.db.execute("INSERT OR IGNORE INTO known_words (lemma, created) VALUES (?, ?)", [lemma, now()])
+                self.conn.execute("INSERT OR IGNORE INTO known_words (lemma, created) VALUES (?, ?)", [lemma, now()])
             else:
-                self.db.execute("DELETE FROM known_words WHERE lemma = ?", [lemma])
+                self.conn.execute("DELETE FROM known_words WHERE lemma = ?", [lemma])
 
 
 def _is_backup_of(path: Path, version: int) -> bool:
@@ -759,6 +774,8 @@ def _is_backup_of(path: Path, version: int) -> bool:
 
 
 def new_annotation_id() -> str:
+    import uuid
+
     return str(uuid.uuid4())
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.core.paths import sample_post_path
 from app.core.settings import load_settings, save_settings
 
 
@@ -22,6 +22,10 @@ def _prepare_environment() -> None:
 # UI fonts that draw Japanese: the first one found leads the font list, so list rows are sized
 # for Japanese lines (a Latin default measures them too short and Qt cuts them off).
 CJK_UI_FAMILIES = ("Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic UI", "Meiryo UI", "Source Han Sans JP")
+
+
+# The reader's size in the default layout (a 1280×820 window, see MainWindow).
+DEFAULT_READER_SIZE = (712, 758)
 
 
 def with_cjk_family(font):
@@ -63,33 +67,81 @@ def create_application(argv: Sequence[str] | None = None):
     return app
 
 
+def _import_window_modules() -> None:
+    import app.core.store  # noqa: F401
+    import app.ui.i18n  # noqa: F401
+    import app.ui.main_window  # noqa: F401
+
+
 def run(files: Sequence[str] = (), db: str | None = None) -> int:
     """Open the window on `files` (imported into the library), or on the sample on first run.
 
-    The settings are loaded first, so the window is built in the language they choose.
+    A file that is not a readable post stops it before any window opens (exit code 2). The
+    settings are loaded first, so the window is built in the language they choose.
+
+    Where it can (app.ui.prestart), a child process prepares the first page while Qt and
+    Chromium start, and the reader shows it as soon as it comes; otherwise the window prepares it.
     """
+    settings = load_settings()
+    from app.ui import prestart
+
+    early = prestart.start(list(files), db, settings)
+    _prepare_environment()
+    import PySide6.QtWebEngineWidgets  # noqa: F401 - Qt loads while the child reads the files
+
+    checked = early.receive_until("checked") if early is not None else None
+    if checked is None:
+        early = None  # it ended without a word: this process does everything itself
+        problems = prestart.check_files(files)
+    else:
+        problems = checked[1] if checked[0] == "checked" else []
+    if problems:
+        if early is not None:
+            early.close()
+        for problem in problems:
+            print(f"kakikomi: {problem}", file=sys.stderr)
+        return 2
     app = create_application()
+    from app.ui.reader_view import create_reader
+
+    reader = create_reader()
+    # The size it will have in the window: the page is laid out before the window is built.
+    reader.resize(*(settings.reader_size or DEFAULT_READER_SIZE))
+    reader.warm_up()  # Chromium starts its processes now, on an empty page
+    first = None
+    if early is not None:
+        from app.ui.first_page import FirstPage
+
+        first = FirstPage(early, reader)  # the page goes into the reader as soon as it comes
+    # The window's modules load on another thread meanwhile: Chromium's side of the page load
+    # runs on this thread's event loop, which keeps turning until they are in (and until the
+    # start-up process has the library ready: it may be making it).
+    loader = threading.Thread(target=_import_window_modules, name="kakikomi-imports", daemon=True)
+    loader.start()
+    while loader.is_alive() or (first is not None and first.waiting_for_store()):
+        app.processEvents()
+        loader.join(0.002)
     from PySide6.QtWidgets import QMessageBox
 
     from app.core.store import StoreError, open_store
     from app.ui.i18n import install_translators
     from app.ui.main_window import MainWindow
 
-    settings = load_settings()
     install_translators(app, settings.language)
     try:
         store = open_store(db)
     except StoreError as exc:
+        if first is not None:
+            first.stop()
         QMessageBox.critical(None, "Kakikomi", str(exc))
         return 2
-    window = MainWindow(store, settings)
+    window = MainWindow(store, settings, reader=reader)
     window.show()
-    if files:
-        window.import_and_open([str(Path(f)) for f in files])
-    elif store.posts():
-        window.open_post(store.posts()[0].id)
-    elif not settings.first_run_done:
-        window.import_and_open([str(sample_post_path())])
+    first_run = not settings.first_run_done
+    if first is not None:
+        window.take_startup(first, files, first_run=first_run)
+    else:
+        window.open_first(files, first_run=first_run)
     if settings.warnings:
         window.statusBar().showMessage(" ".join(settings.warnings), 15000)
     if not settings.first_run_done:
@@ -99,6 +151,7 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
         except OSError:
             pass  # the window says so when it next saves; the sample opening again is harmless
     code = app.exec()
+    window.stop_workers()  # QApplication.quit() ends the loop without closing the window
     window.deleteLater()  # the page goes before its profile, while Qt is still up
     from PySide6.QtCore import QCoreApplication, QEvent
 

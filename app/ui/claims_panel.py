@@ -9,6 +9,7 @@ post takes a fifth of a second); accepting and dismissing are single writes on t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction
@@ -26,9 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import claims_store
-from app.core.claims import Suggestion
 from app.core.store import Store, StoreError, open_store
+from app.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from app.core.claims import Suggestion
+
+claims_store = lazy_module("app.core.claims_store")  # its tables are built when first needed
 
 SUGGESTION = Qt.ItemDataRole.UserRole
 # About two lines of the panel's width: the whole sentence is in the tooltip.
@@ -91,6 +96,7 @@ class SuggestedClaims(QWidget):
         self._generation = 0  # results of an older request (another post, an older state) are dropped
         self._workers: set[SuggestionsWorker] = set()
         self._computing = False
+        self._held: int | None = None  # see hold()
 
         self.header = QToolButton()
         self.header.setCheckable(True)
@@ -197,12 +203,25 @@ class SuggestedClaims(QWidget):
         self._computing = True
         self._update_header()
         self._show_note()
+        if self._held == post_id:
+            return  # computed elsewhere (the start-up process): release() asks again
         worker = SuggestionsWorker(self.store.path, post_id, self._generation)
         worker.computed.connect(self._computed)
         worker.failed.connect(self._failed)
         worker.finished.connect(lambda w=worker: self._forget(w))
         self._workers.add(worker)
         worker.start()
+
+    def hold(self, post_id: int) -> None:
+        """Compute nothing for `post_id` until release(): its suggestions are on their way from
+        the process that prepared the first page (and will be in claims_store's cache)."""
+        self._held = post_id
+
+    def release(self) -> None:
+        """End hold(): show the held post's suggestions (from the cache when they came)."""
+        held, self._held = self._held, None
+        if held is not None and held == self.post_id:
+            self.refresh(held)
 
     def _forget(self, worker: SuggestionsWorker) -> None:
         worker.wait()

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import library
+from app.lazy import lazy_module
 from app.core.store import StoreError, open_store
+
+library = lazy_module("app.core.library")
 
 
 class ImportWorker(QThread):

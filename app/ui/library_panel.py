@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from app.core import search
 from app.core.store import PostRecord, Store
+from app.lazy import lazy_module
+
+search = lazy_module("app.core.search")
 
 POST_ID = Qt.ItemDataRole.UserRole
 OFFSET = Qt.ItemDataRole.UserRole + 1

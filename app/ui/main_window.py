@@ -7,8 +7,8 @@ Its actions are declared once, in `_build_actions()`, with their menu, shortcut 
 from __future__ import annotations
 
 import base64
-from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -25,10 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import furigana, library
-from app.core.furigana_mode import FuriganaMode
-from app.core.post import PostError, load_post
-from app.core.render import RenderOptions, render_post
+from app.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from app.core.furigana_mode import FuriganaMode
+    from app.core.render import RenderOptions
+
+# Imported on first use: the window opens on a page another process prepared (app.ui.prestart).
+furigana = lazy_module("app.core.furigana")
+library = lazy_module("app.core.library")
+opening = lazy_module("app.core.opening")
 from app.core.settings import Settings, load_settings, save_settings
 from app.core.store import COLORS, PostRecord, Store, StoreError
 from app.ui.app import with_cjk_family
@@ -37,29 +43,26 @@ from app.ui.find_bar import FindBar
 from app.ui.highlights_panel import HighlightsPanel, TagDialog, swatch
 from app.ui.importer import ImportErrors, ImportProgress, ImportWorker
 from app.ui.library_panel import LibraryPanel
-from app.ui.reader_view import ReaderView, make_profile
+from app.core.paths import sample_post_path
+from app.ui.reader_view import ReaderView, create_reader
 from app.ui.word_popup import connect_word_popup
 
 ZOOM_STEPS = (0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
-# Posts longer than this get their readings in two steps: the part around the reading position
-# at once, the rest from a worker thread (a 150k-character post has tens of thousands of ruby).
-LONG_POST_CHARS = 20_000
-RUBY_BEFORE_CHARS = 3_000
-RUBY_AFTER_CHARS = 12_000
 
 
 class RenderJob(QThread):
-    """Renders a post on a worker thread (MeCab's tagger is per thread); emits `rendered`."""
+    """Renders the readings a long post's first render left out, on a worker thread (MeCab's
+    tagger is per thread); emits `rendered` with (index, html) pairs."""
 
     rendered = Signal(object)
 
-    def __init__(self, post, options: RenderOptions, parent=None):
+    def __init__(self, post, options: RenderOptions, window: tuple[int, int], parent=None):
         super().__init__(parent)
-        self.post, self.options = post, options
+        self.post, self.options, self.window = post, options, window
 
     def run(self) -> None:
         try:
-            self.rendered.emit(render_post(self.post, self.options))
+            self.rendered.emit(opening.rest_of_readings(self.post, self.options, self.window))
         except Exception:  # noqa: BLE001 - the first render already shows the post; readings stay partial
             pass
 
@@ -71,7 +74,9 @@ class MainWindow(QMainWindow):
     postShown = Signal(int)
     importFinished = Signal(object)
 
-    def __init__(self, store: Store, settings: Settings | None = None, *, settings_path: Path | None = None):
+    def __init__(
+        self, store: Store, settings: Settings | None = None, *, settings_path: Path | None = None, reader: ReaderView | None = None
+    ):
         super().__init__()
         self.store = store
         self.settings_path = settings_path
@@ -83,15 +88,22 @@ class MainWindow(QMainWindow):
         self._imports: list[ImportWorker] = []
         self._render_job: RenderJob | None = None  # the one whose result is still wanted
         self._render_jobs: set[RenderJob] = set()  # all still running (a thread must finish before it goes)
+        self._first = None  # the start-up process's FirstPage, see take_startup()
+        self._first_files: tuple[list[str], bool] = ([], False)
+        self._startup_page: dict | None = None
+        self._startup_done = True
         self.setWindowTitle("Kakikomi 書き込み")
         self.setFont(with_cjk_family(self.font()))
         self.resize(1280, 820)
         self.setAcceptDrops(True)
 
-        profile, server, guard = make_profile(None)
+        # The reader may come made, already loading the first page (app.ui.app.run).
+        if reader is None:
+            reader = create_reader()
+            reader.warm_up()  # Chromium starts its processes while the first post is prepared
+        profile, server, guard = reader.parts
         self.network_guard = guard
-        self.reader = ReaderView(profile, server, guard, self)
-        self.reader.warm_up()  # Chromium starts its processes while the first post is prepared
+        self.reader = reader
         self.reader.setAcceptDrops(False)  # dropped files are imported by the window
         self.reader.ready.connect(self._on_ready)
         self.reader.bridge.selectionMade.connect(self._on_selection)
@@ -286,17 +298,25 @@ class MainWindow(QMainWindow):
                     pass
         self.reader.setZoomFactor(self.settings.font_scale)
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def stop_workers(self) -> None:
+        """Wait for the window's threads (and end the start-up process): before the window goes,
+        however the application ends."""
         self._render_job = None
+        if self._first is not None:
+            self._first.stop()  # what it still prepares is not needed any more
         for job in list(self._render_jobs):
             job.wait()
         for worker in list(self._imports):
             worker.cancel()
             worker.wait()
         self.suggested_claims.wait()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.stop_workers()
         self._save_position()
         self.settings.window_geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode()
         self.settings.splitter_state = base64.b64encode(bytes(self.splitter.saveState().data())).decode()
+        self.settings.reader_size = [self.reader.width(), self.reader.height()]
         self.save_settings()
         super().closeEvent(event)
 
@@ -421,75 +441,158 @@ class MainWindow(QMainWindow):
 
     def _mode(self) -> FuriganaMode:
         """The chosen mode; words the reader marked as known lose their furigana in every mode."""
-        value = self.furigana_box.currentData()
-        mode = FuriganaMode.parse(value or "all")
-        return FuriganaMode(mode.kind, mode.level, self.store.known_words())
+        return opening.reading_mode(self.store, self.furigana_box.currentData())
 
     def open_post(self, post_id: int, *, offset: int | None = None) -> None:
         """Show a post (re-importing it first if its file changed) at `offset` or where the
         reader left it."""
         self._save_position()
         try:
-            record = self.store.post(post_id)
-            post = load_post(record.source_path)
-            if post.content_hash != record.content_hash:
-                library.import_file(self.store, Path(record.source_path))  # changed on disk: re-anchor first
-                record = self.store.post(post_id)
-        except (PostError, StoreError, OSError) as exc:
+            opened = opening.open_post(
+                self.store, post_id, self._mode(), remote_allowed=self.settings.allow_remote_images, offset=offset
+            )
+        except (opening.PostError, StoreError, OSError) as exc:
             QMessageBox.warning(self, self.tr("Cannot open the post"), str(exc))
             return
-        overrides = self.store.reading_overrides(record.id)
-        allow_remote = record.source_path in self.settings.allow_remote_images
-        at = record.reading_offset if offset is None else offset
-        options = RenderOptions(mode=self._mode(), overrides=overrides, allow_remote_images=allow_remote)
-        if record.length > LONG_POST_CHARS and options.mode.enabled:
-            # A long post: readings first for the part on screen, the rest from a worker thread.
-            window = (max(0, at - RUBY_BEFORE_CHARS), at + RUBY_AFTER_CHARS)
-            rendered = render_post(post, replace(options, ruby_window=window))
-            self._render_rest(post, options, window)
-        else:
-            self._render_job = None
-            rendered = render_post(post, options)
-        self.current = record
-        self.selection = None
-        self.remote_action.setChecked(allow_remote)
-        self.setWindowTitle(f"{record.title} — Kakikomi")
-        annotations = self.store.annotations(record.id)
+        self._render_job = None
+        if opened.window is not None:
+            self._render_rest(opened.post, opened.options, opened.window)
+        self._show(opened.record)
         self.reader.show_post(
-            post,
-            rendered,
-            annotations,
+            opened.post,
+            opened.rendered,
+            opened.annotations,
             theme=self.theme_box.currentData(),
             vertical=self.vertical_action.isChecked(),
-            offset=at,
-            allow_remote_images=allow_remote,
+            offset=opened.offset,
+            allow_remote_images=opened.allow_remote_images,
         )
-        if post.warnings:
-            self.statusBar().showMessage(" ".join(post.warnings), 10000)
+        self._shown(opened.post.warnings, opened.annotations)
+
+    def _show(self, record: PostRecord) -> None:
+        """The window's side of showing `record`: the current post, its title, its remote-images switch."""
+        self.current = record
+        self.selection = None
+        self.remote_action.setChecked(record.source_path in self.settings.allow_remote_images)
+        self.setWindowTitle(f"{record.title} — Kakikomi")
+
+    def _shown(self, warnings, annotations) -> None:
+        if warnings:
+            self.statusBar().showMessage(" ".join(warnings), 10000)
         self.refresh_highlights(annotations)
+
+    def open_first(self, files, *, first_run: bool) -> None:
+        """The first post at start-up: `files` (imported), else the library's most recent post,
+        else on the first run the bundled sample."""
+        if files:
+            self.import_and_open([str(Path(f)) for f in files])
+        elif posts := self.store.posts():
+            self.open_post(posts[0].id)
+        elif first_run:
+            self.import_and_open([str(sample_post_path())])
+        else:
+            pass  # an empty library: the panels say what to do
+
+    def take_startup(self, first, files, *, first_run: bool) -> None:
+        """Take over from the start-up process (`first`, an app.ui.first_page.FirstPage): its
+        page is in the reader or on its way; the post becomes the open one once it is in the
+        library; then come a long post's other readings and the suggested claims. If it stops
+        short, open_first(files) does the rest here."""
+        self._first = first
+        self._first_files = (list(files), first_run)
+        self._render_job = first.early  # its readings are the ones wanted, until another post is opened
+        self._startup_page = None
+        self._startup_done = False  # the post is bound, or the window took over
+        first.hand_over(self)
+
+    def prestart_message(self, kind: str, value) -> None:
+        """One message of the start-up process (see app.ui.prestart)."""
+        if kind == "page":
+            self._startup_page = value
+            self.setWindowTitle(f"{value['title']} — Kakikomi")
+            if value["post_id"] is not None:
+                self._bind_startup_post(value["post_id"])
+        elif kind == "imported":
+            for path in value["paths"]:
+                self.settings.add_recent(str(Path(path).expanduser().resolve()))
+            if value["paths"]:
+                self.save_settings()
+            self._bind_startup_post(value["post_id"])
+        elif kind == "fallback":
+            self._startup_fallback()
+        elif kind == "rest":
+            self._rest_rendered(self._first.early, value)
+        elif kind == "suggestions":
+            post_id, found = value
+            # After the first screen: the claims' tables load on this thread.
+            self._after_ready(lambda: self._remember_suggestions(post_id, found))
+
+    def prestart_ended(self) -> None:
+        if not self._startup_done:  # it ended before the post was in the library
+            self._startup_fallback()
+        self._after_ready(self.suggested_claims.release)  # never sent: computed here
+
+    def _startup_fallback(self) -> None:
+        if not self._startup_done:
+            self._startup_done = True
+            self._render_job = None
+            files, first_run = self._first_files
+            self.open_first(files, first_run=first_run)
+
+    def _bind_startup_post(self, post_id: int) -> None:
+        """The start-up process's post becomes the open one (its page is already shown)."""
+        if self._startup_done:
+            return
+        self._startup_done = True
+        try:
+            record = self.store.post(post_id)
+        except StoreError:
+            self._first.stop()
+            files, first_run = self._first_files
+            self.open_first(files, first_run=first_run)
+            return
+        self._show(record)
+        self.refresh_posts()  # the process imported the post after the list was filled
+        self.suggested_claims.hold(record.id)
+        self._shown(self._startup_page["warnings"] if self._startup_page else [], self.store.annotations(record.id))
+        if self.reader.is_ready:
+            self._on_ready()  # painted before the post was bound
+
+    def _after_ready(self, action) -> None:
+        """`action` once the reader has painted its page (at once if it has)."""
+        if self.reader.is_ready:
+            action()
+        else:
+            self.reader.ready.connect(action, Qt.ConnectionType.SingleShotConnection)
+
+    def _remember_suggestions(self, post_id: int, found) -> None:
+        from app.core import claims_store
+
+        try:
+            claims_store.remember_suggestions(self.store, post_id, found)
+        except StoreError:
+            pass  # the post is gone meanwhile: nothing to suggest for it
+        self.suggested_claims.release()
 
     def _render_rest(self, post, options: RenderOptions, window: tuple[int, int]) -> None:
         """Render the whole post with readings on a worker thread; when done (and the post is
         still the one shown, painted), swap in the blocks the first render left without."""
-        job = RenderJob(post, options, self)
+        job = RenderJob(post, options, window, self)
         self._render_job = job
         self._render_jobs.add(job)
-        job.rendered.connect(lambda rendered, job=job: self._rest_rendered(job, rendered, window))
+        job.rendered.connect(lambda blocks, job=job: self._rest_rendered(job, blocks))
         job.finished.connect(lambda job=job: (self._render_jobs.discard(job), job.deleteLater()))
         job.start()
 
-    def _rest_rendered(self, job: RenderJob, rendered, window: tuple[int, int]) -> None:
+    def _rest_rendered(self, job, blocks: list[tuple[int, str]]) -> None:
         if job is not self._render_job:
             return  # another post (or mode) was opened meanwhile
-        outside = [
-            block for block, span in zip(rendered.blocks, rendered.plain.blocks) if not window[0] <= span.start < window[1]
-        ]
         if self.reader.is_ready:
-            self.reader.replace_blocks(outside)
+            self.reader.replace_blocks(blocks)
         else:
-            self.reader.ready.connect(lambda: self._replace_when_ready(job, outside), Qt.ConnectionType.SingleShotConnection)
+            self.reader.ready.connect(lambda: self._replace_when_ready(job, blocks), Qt.ConnectionType.SingleShotConnection)
 
-    def _replace_when_ready(self, job: RenderJob, blocks) -> None:
+    def _replace_when_ready(self, job, blocks) -> None:
         if job is self._render_job:
             self.reader.replace_blocks(blocks)
 

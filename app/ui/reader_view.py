@@ -10,10 +10,9 @@ browser only if the rendered post really contains it.
 from __future__ import annotations
 
 import functools
-import html as html_lib
 import itertools
 import json
-import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFile, QIODevice, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -28,21 +27,18 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from app.core.page import standalone_html
+from app.core.page import ReaderPage, highlight_json, reader_page
 from app.core.paths import resource
-from app.core.post import Post
-from app.core.render import RenderedPost
-from app.core.store import Annotation
+
+if TYPE_CHECKING:
+    from app.core.post import Post
+    from app.core.render import RenderedPost
+    from app.core.store import Annotation
 from app.ui.bridge import Bridge
 from app.ui.scheme import SCHEME, PageServer
 
 APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
-# Blocks in the first page load; the rest are appended once the first screen is painted, so a
-# very long post does not make Chromium lay out tens of thousands of <ruby> before showing anything.
-FIRST_BLOCKS = 60
-# Characters past the reading position that the first page load includes (a few screens).
-FIRST_SCREEN_CHARS = 6000
-_HREF = re.compile(r'<a href="([^"]*)"')
+_BLANK = "<!doctype html><html><head><meta charset='utf-8'></head><body></body></html>"
 
 
 @functools.cache
@@ -94,6 +90,15 @@ class ReaderPage(QWebEnginePage):
 
     def createWindow(self, kind):  # noqa: N802 - no pop-ups from a post
         return None
+
+
+def create_reader() -> ReaderView:
+    """A reader on its own off-the-record profile, not yet in a window (MainWindow takes it in,
+    and its profile, page server and guard as `parts`)."""
+    profile, server, guard = make_profile(None)
+    reader = ReaderView(profile, server, guard)
+    reader.parts = (profile, server, guard)
+    return reader
 
 
 def make_profile(parent) -> tuple[QWebEngineProfile, PageServer, NetworkGuard]:
@@ -161,43 +166,29 @@ class ReaderView(QWebEngineView):
         allow_remote_images: bool = False,
     ) -> None:
         """Load `rendered` (first screen first), paint `highlights`, scroll to `offset`."""
+        page = reader_page(
+            post, rendered, highlights, theme=theme, vertical=vertical, offset=offset, allow_remote_images=allow_remote_images
+        )
+        self.show_page(page, allow_remote_images=allow_remote_images)
+
+    def show_page(self, page: ReaderPage, *, allow_remote_images: bool = False) -> None:
+        """Load a prepared page (see app.core.page.reader_page)."""
         self.is_ready = False
-        # The first page holds the opening blocks, or all up to a little past where the reader
-        # left off; the rest follow once it is painted.
-        spans = rendered.plain.blocks
-        reach = next((i for i, span in enumerate(spans) if span.start > offset + FIRST_SCREEN_CHARS), len(spans))
-        cut = max(FIRST_BLOCKS, reach)
-        first = rendered.blocks[:cut]
-        self._rest = [b.html for b in rendered.blocks[cut:]]
-        self._links = {html_lib.unescape(h) for b in rendered.blocks for h in _HREF.findall(b.html)}
+        self._rest = list(page.rest)
+        self._links = set(page.links)
         self._guard.allow_remote = allow_remote_images
-        partial = RenderedPost(first, rendered.plain, rendered.title_html, rendered.lang)
-        page = standalone_html(post, partial, theme=theme, vertical=vertical, allow_remote_images=allow_remote_images)
         key = f"post-{next(self._keys)}"
         self._page_key = key
-        self.bridge.set_page_info(
-            {
-                "page": key,
-                "blockStarts": [b.start for b in rendered.plain.blocks],
-                "total": len(rendered.plain.text),
-                "highlights": [self._highlight_json(a) for a in highlights],
-                "offset": offset,
-            }
-        )
-        url = self._server.publish(key, page, remote_images=allow_remote_images)
+        self.bridge.set_page_info({"page": key, **page.info})
+        url = self._server.publish(key, page.html, remote_images=allow_remote_images)
         self.load(QUrl(url))
-
-    @staticmethod
-    def _highlight_json(a: Annotation) -> dict:
-        return {"id": a.id, "start": a.start, "end": a.end, "color": a.color, "orphan": a.orphan}
 
     def warm_up(self) -> None:
         """Load an empty page, so Chromium starts its processes while Python prepares the first
         post (its readiness is ignored: only the post's page counts)."""
         self._page_key = None
         self.bridge.set_page_info({"page": "warm-up", "blockStarts": [], "total": 0, "highlights": [], "offset": 0})
-        blank = "<!doctype html><html><head><meta charset='utf-8'></head><body></body></html>"
-        self.load(QUrl(self._server.publish("warm-up", blank)))
+        self.load(QUrl(self._server.publish("warm-up", _BLANK)))
 
     def _on_ready(self, page: str = "") -> None:
         if page != self._page_key:
@@ -218,16 +209,16 @@ class ReaderView(QWebEngineView):
         else:
             self.page().runJavaScript(script, APP_WORLD, callback)
 
-    def replace_blocks(self, blocks) -> None:
-        """Swap in new HTML for these rendered blocks (by index), keeping the reader's place:
-        how the readings of a long post arrive after its first screen."""
+    def replace_blocks(self, blocks: list[tuple[int, str]]) -> None:
+        """Swap in new HTML for rendered blocks, given as (index, html) pairs, keeping the
+        reader's place: how the readings of a long post arrive after its first screen."""
         # The newline after each block is already in the page, beside the element replaced.
-        pairs = [[b.index, b.html[:-1] if b.html.endswith("\n") else b.html] for b in blocks]
+        pairs = [[index, html[:-1] if html.endswith("\n") else html] for index, html in blocks]
         if pairs:
             self.call(f"kk.replaceBlocks({json.dumps(pairs, ensure_ascii=False)})")
 
     def set_highlights(self, highlights: list[Annotation]) -> None:
-        self.call(f"kk.setHighlights({json.dumps([self._highlight_json(a) for a in highlights])})")
+        self.call(f"kk.setHighlights({json.dumps([highlight_json(a) for a in highlights])})")
 
     def set_classes(self, theme: str, vertical: bool) -> None:
         classes = f"kk-theme-{theme}" + (" kk-vertical" if vertical else "")

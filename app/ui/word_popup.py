@@ -8,6 +8,8 @@ word up in the core and writes the choices to the store.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -24,8 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import words
-from app.core.words import WordInfo
+from app.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from app.core.words import WordInfo
+
+words = lazy_module("app.core.words")
 
 _GAP = 12  # pixels between the click and the popup, so the popup does not hide the word
 

@@ -165,6 +165,9 @@
 
   function scrollToOffset(offset) {
     if (!offset) {
+      // The very top, margin included; in vertical writing the start is the far right, where
+      // the header is.
+      if (!document.documentElement.classList.contains("kk-vertical")) { window.scrollTo(0, 0); return; }
       const header = document.querySelector(".kk-post-header");
       if (header) { header.scrollIntoView({ block: "start", inline: "start" }); return; }
     }

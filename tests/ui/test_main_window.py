@@ -10,7 +10,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.core import library
+from app.core import library, opening
 from app.core.paths import sample_post_path
 from app.core.settings import load_settings
 from tests.ui.conftest import open_and_wait, run_js
@@ -189,7 +189,7 @@ def test_a_long_post_gets_its_readings_in_two_steps_and_keeps_its_text(qtbot, wi
     post = tmp_path / "long.md"
     post.write_text("---\ntitle: 長い記事\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     post_id = open_and_wait(qtbot, window, post)
-    assert window.store.post(post_id).length > mw.LONG_POST_CHARS
+    assert window.store.post(post_id).length > opening.LONG_POST_CHARS
     last = "document.querySelector('#kk-post > [data-kb]:last-child').querySelectorAll('rt').length"
     qtbot.waitUntil(lambda: run_js(qtbot, window, last) > 0, timeout=60_000)
     assert run_js(qtbot, window, "kk.plainText()") == window.store.post(post_id).text

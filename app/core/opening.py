@@ -1,0 +1,107 @@
+"""Opening a post for reading: what the window shows, decided without Qt.
+
+The window (app.ui.main_window) and the process that prepares the first page at start-up
+(app.ui.prestart) both open posts through here, so they show the same thing: the post re-imported
+first if its file changed, the reader's own readings, the words they know without furigana, and
+for a long post readings first only around the reading position (the rest follow, see
+`rest_of_readings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from app.core import library
+from app.core.furigana_mode import FuriganaMode
+from app.core.post import Post, PostError, load_post  # noqa: F401 - PostError: what open_post raises
+from app.core.render import RenderedPost, RenderOptions, render_post
+from app.core.store import Annotation, PostRecord, Store
+
+# Posts longer than this get their readings in two steps: the part around the reading position
+# at once, the rest afterwards (a 150k-character post has tens of thousands of ruby).
+LONG_POST_CHARS = 20_000
+RUBY_BEFORE_CHARS = 3_000
+RUBY_AFTER_CHARS = 12_000
+
+
+@dataclass
+class Opened:
+    """A post ready to show. `window` is set when only that span of the text has its readings
+    yet: `rest_of_readings` renders the others."""
+
+    record: PostRecord | None  # None: a file not in the library yet (open_file)
+    post: Post
+    rendered: RenderedPost
+    options: RenderOptions
+    annotations: list[Annotation]
+    offset: int
+    window: tuple[int, int] | None = None
+
+    @property
+    def allow_remote_images(self) -> bool:
+        return self.options.allow_remote_images
+
+
+def reading_mode(store: Store, furigana: str) -> FuriganaMode:
+    """The furigana mode chosen in the settings; words the reader marked as known lose their
+    furigana in every mode."""
+    mode = FuriganaMode.parse(furigana or "all")
+    return FuriganaMode(mode.kind, mode.level, store.known_words())
+
+
+def open_post(
+    store: Store,
+    post_id: int,
+    mode: FuriganaMode,
+    *,
+    remote_allowed: Collection[str] = (),
+    offset: int | None = None,
+) -> Opened:
+    """Load and render a post of the library at `offset` (default: where the reader left it).
+
+    A file changed on disk is imported again first, so its highlights are re-anchored before
+    they are painted. Raises PostError, StoreError or OSError with a sentence for the reader.
+    """
+    record = store.post(post_id)
+    post = load_post(record.source_path)
+    if post.content_hash != record.content_hash:
+        library.import_file(store, Path(record.source_path))
+        record = store.post(post_id)
+    allow_remote = record.source_path in remote_allowed
+    at = record.reading_offset if offset is None else offset
+    options = RenderOptions(mode=mode, overrides=store.reading_overrides(record.id), allow_remote_images=allow_remote)
+    rendered, window = _render(post, options, record.length, at)
+    return Opened(record, post, rendered, options, store.annotations(record.id), at, window)
+
+
+def open_file(
+    path: str | Path, mode: FuriganaMode, *, store: Store | None = None, remote_allowed: Collection[str] = ()
+) -> Opened:
+    """A post file that is not in the library (yet), rendered as open_post would show it once
+    imported: from its start, with the reader's corrections for everywhere (`store`, if any)."""
+    post = load_post(path)
+    source = str(Path(path).expanduser().resolve())
+    overrides = store.reading_overrides(None) if store is not None else ()
+    options = RenderOptions(mode=mode, overrides=overrides, allow_remote_images=source in remote_allowed)
+    rendered, window = _render(post, options, len(post.body), 0)
+    return Opened(None, post, rendered, options, [], 0, window)
+
+
+def _render(post: Post, options: RenderOptions, length: int, at: int) -> tuple[RenderedPost, tuple[int, int] | None]:
+    """The first render: for a long post, readings only around the reading position `at`."""
+    if length > LONG_POST_CHARS and options.mode.enabled:
+        window = (max(0, at - RUBY_BEFORE_CHARS), at + RUBY_AFTER_CHARS)
+        return render_post(post, replace(options, ruby_window=window)), window
+    return render_post(post, options), None
+
+
+def rest_of_readings(post: Post, options: RenderOptions, window: tuple[int, int]) -> list[tuple[int, str]]:
+    """The blocks a windowed render left without readings, rendered with them: (index, html)."""
+    rendered = render_post(post, options)
+    return [
+        (block.index, block.html)
+        for block, span in zip(rendered.blocks, rendered.plain.blocks)
+        if not window[0] <= span.start < window[1]
+    ]
