@@ -96,7 +96,7 @@ _HREF = re.compile(r'<a href="([^"]*)"')
 
 
 @dataclass
-class ReaderPage:
+class PreparedPage:
     """What the reader loads for a post: the first page, the blocks appended after its first
     paint, the links the post really contains (the only ones a click may open), and what the
     reader's script is told (block offsets, length, highlights, where to scroll).
@@ -125,7 +125,7 @@ def reader_page(
     vertical: bool = False,
     offset: int = 0,
     allow_remote_images: bool = False,
-) -> ReaderPage:
+) -> PreparedPage:
     """The reader's page for `rendered`: the opening blocks, or all up to a little past where
     the reader left off (`offset`), with the rest to follow once it is painted."""
     from app.core.render import RenderedPost
@@ -142,4 +142,4 @@ def reader_page(
         "highlights": [highlight_json(a) for a in highlights],
         "offset": offset,
     }
-    return ReaderPage(page, [b.html for b in rendered.blocks[cut:]], links, info)
+    return PreparedPage(page, [b.html for b in rendered.blocks[cut:]], links, info)

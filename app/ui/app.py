@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
+import time
 from collections.abc import Sequence
-from pathlib import Path
 
 from app.core.settings import load_settings, save_settings
 
@@ -68,7 +67,6 @@ def create_application(argv: Sequence[str] | None = None):
 
 
 def _import_window_modules() -> None:
-    import app.core.store  # noqa: F401
     import app.ui.i18n  # noqa: F401
     import app.ui.main_window  # noqa: F401
 
@@ -101,42 +99,52 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
         for problem in problems:
             print(f"kakikomi: {problem}", file=sys.stderr)
         return 2
+    # The window's modules, while the child renders the page on the other core (before Qt's
+    # application exists: nothing else competes with them yet).
+    _import_window_modules()
     app = create_application()
+    from app.ui.i18n import install_translators
+    from app.ui.main_window import MainWindow
     from app.ui.reader_view import create_reader
 
     reader = create_reader()
     # The size it will have in the window: the page is laid out before the window is built.
     reader.resize(*(settings.reader_size or DEFAULT_READER_SIZE))
-    reader.warm_up()  # Chromium starts its processes now, on an empty page
     first = None
     if early is not None:
         from app.ui.first_page import FirstPage
 
         first = FirstPage(early, reader)  # the page goes into the reader as soon as it comes
-    # The window's modules load on another thread meanwhile: Chromium's side of the page load
-    # runs on this thread's event loop, which keeps turning until they are in (and until the
-    # start-up process has the library ready: it may be making it).
-    loader = threading.Thread(target=_import_window_modules, name="kakikomi-imports", daemon=True)
-    loader.start()
-    while loader.is_alive() or (first is not None and first.waiting_for_store()):
-        app.processEvents()
-        loader.join(0.002)
+    else:
+        reader.warm_up()  # Chromium starts its processes now, on an empty page
+    install_translators(app, settings.language)
+    window = MainWindow(None, settings, reader=reader)
+    window.show()
+    app.processEvents()
+    if first is not None and not first.page_shown:
+        reader.warm_up()  # an empty page (not a black one) until the post's comes
+    # The library: the start-up process may be making it, or bringing it up to date (a big
+    # library's upgrade takes a while): the window waits, without taking clicks meanwhile.
+    if first is not None and first.waiting_for_store():
+        window.setEnabled(False)
+        while first.waiting_for_store():
+            app.processEvents()
+            time.sleep(0.002)
+        window.setEnabled(True)
     from PySide6.QtWidgets import QMessageBox
 
     from app.core.store import StoreError, open_store
-    from app.ui.i18n import install_translators
-    from app.ui.main_window import MainWindow
 
-    install_translators(app, settings.language)
     try:
         store = open_store(db)
     except StoreError as exc:
         if first is not None:
             first.stop()
-        QMessageBox.critical(None, "Kakikomi", str(exc))
+        QMessageBox.critical(window, "Kakikomi", str(exc))
+        window.stop_workers()
+        window.deleteLater()
         return 2
-    window = MainWindow(store, settings, reader=reader)
-    window.show()
+    window.attach_store(store)
     first_run = not settings.first_run_done
     if first is not None:
         window.take_startup(first, files, first_run=first_run)

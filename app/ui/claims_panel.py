@@ -88,7 +88,7 @@ class SuggestedClaims(QWidget):
     dismissed = Signal(int)
     ready = Signal(int)
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
         self.post_id: int | None = None

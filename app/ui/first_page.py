@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from app.core.page import ReaderPage
+from app.core.page import PreparedPage
 
 
 class PrestartListener(QThread):
@@ -49,7 +49,7 @@ class FirstPage(QObject):
             return
         if kind == "page" and not self.page_shown:
             self.page_shown = True
-            self.reader.show_page(ReaderPage(**value["page"]), allow_remote_images=value["allow_remote"])
+            self.reader.show_page(PreparedPage(**value["page"]), allow_remote_images=value["allow_remote"])
         if self._window is not None:
             self._window.prestart_message(kind, value)
         else:

@@ -20,7 +20,7 @@ class LibraryPanel(QWidget):
 
     postActivated = Signal(int, int)
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
         self.search_field = QLineEdit(placeholderText=self.tr("Search posts, quotes, notes, tags…"))

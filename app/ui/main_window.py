@@ -75,7 +75,12 @@ class MainWindow(QMainWindow):
     importFinished = Signal(object)
 
     def __init__(
-        self, store: Store, settings: Settings | None = None, *, settings_path: Path | None = None, reader: ReaderView | None = None
+        self,
+        store: Store | None,
+        settings: Settings | None = None,
+        *,
+        settings_path: Path | None = None,
+        reader: ReaderView | None = None,
     ):
         super().__init__()
         self.store = store
@@ -145,8 +150,17 @@ class MainWindow(QMainWindow):
         self._pending_offset: int | None = None
         self._build_actions()
         self._restore_layout()
-        self.refresh_posts()
         connect_word_popup(self)
+        if store is not None:
+            self.refresh_posts()
+
+    def attach_store(self, store: Store) -> None:
+        """The library, for a window made without one (app.ui.app.run shows the window while the
+        start-up process may still be making the library)."""
+        self.store = store
+        self.library_panel.store = store
+        self.suggested_claims.store = store
+        self.refresh_posts()
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ app.core.page.reader_page): the post from the library, or the file asked for (on
 the bundled sample), and then imports it. It sends, each as soon as it has it:
 
     ("checked", ["why", ...])         the files asked for, read (or why they cannot be: then it stops)
-    ("page", {...})                   the first page: a ReaderPage's fields, the post's id if it
+    ("page", {...})                   the first page: a PreparedPage's fields, the post's id if it
                                       was in the library already (else None), ...
     ("store", None)                   the library exists and is up to date: the window may open it
     ("imported", {"post_id", ...})    the post is in the library (imported if it was not)
@@ -215,6 +215,11 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
         "post_id": post_id, "page": asdict(page), "allow_remote": opened.allow_remote_images,
         "title": opened.post.title, "warnings": list(opened.post.warnings),
     })
+    # What is left is background work: the window, starting on the other core, comes first.
+    try:
+        os.nice(10)
+    except OSError:
+        pass
     # 2. The library, made or brought up to date: the window may open it now.
     if store is None:
         try:

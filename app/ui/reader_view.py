@@ -27,7 +27,7 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from app.core.page import ReaderPage, highlight_json, reader_page
+from app.core.page import PreparedPage, highlight_json, reader_page
 from app.core.paths import resource
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ class ReaderView(QWebEngineView):
         )
         self.show_page(page, allow_remote_images=allow_remote_images)
 
-    def show_page(self, page: ReaderPage, *, allow_remote_images: bool = False) -> None:
+    def show_page(self, page: PreparedPage, *, allow_remote_images: bool = False) -> None:
         """Load a prepared page (see app.core.page.reader_page)."""
         self.is_ready = False
         self._rest = list(page.rest)

@@ -183,8 +183,6 @@ def test_the_reading_position_is_saved_after_scrolling(qtbot, window):
 def test_a_long_post_gets_its_readings_in_two_steps_and_keeps_its_text(qtbot, window, tmp_path):
     """A long post opens with readings around the reading position first; the rest arrive from a
     worker thread, and the page's text never changes."""
-    from app.ui import main_window as mw
-
     paragraphs = [f"第{n}段落では町の工場と新しい投資について書く。" for n in range(1, 1500)]
     post = tmp_path / "long.md"
     post.write_text("---\ntitle: 長い記事\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")

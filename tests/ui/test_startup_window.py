@@ -1,0 +1,72 @@
+"""The real start-up, `kakikomi FILE` in its own process: with the page prepared by the forked
+start-up process (app.ui.prestart) and without it (KAKIKOMI_NO_PRESTART), the window shows the
+same post, the page's text is the library's, and the post is the open one (it can be highlighted)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HELPER = REPO_ROOT / "tests" / "helpers" / "start_window.py"
+
+
+def start(tmp_path: Path, files: list[str], *, prestart: bool, wait_readings: bool = False) -> dict:
+    home = tmp_path / ("with" if prestart else "without")
+    env = dict(os.environ, KAKIKOMI_HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
+               PYTHONPATH=str(REPO_ROOT))
+    env.pop("KAKIKOMI_NO_PRESTART", None)
+    if not prestart:
+        env["KAKIKOMI_NO_PRESTART"] = "1"
+    args = [sys.executable, str(HELPER), *files] + (["--wait-readings"] if wait_readings else [])
+    result = subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=180, check=False)
+    reports = [line[7:] for line in result.stdout.splitlines() if line.startswith("REPORT ")]
+    assert result.returncode == 0 and reports, result.stdout[-2000:] + result.stderr[-3000:]
+    return json.loads(reports[-1])
+
+
+@pytest.fixture
+def post_file(tmp_path: Path) -> Path:
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: 起動の試験\n---\n\n新しい工場に720億ドルを投じる。\n\n二つ目の段落。\n", encoding="utf-8")
+    return path
+
+
+def test_the_prepared_start_shows_what_the_window_alone_shows(tmp_path, post_file):
+    prepared = start(tmp_path, [str(post_file)], prestart=True)
+    alone = start(tmp_path, [str(post_file)], prestart=False)
+    assert prepared["prepared"] is True and alone["prepared"] is False
+    for report in (prepared, alone):
+        assert report["title"] == "起動の試験 — Kakikomi"
+        assert report["current"] == report["post_id"]  # the open post: highlights go to it
+        assert report["posts"] == [report["post_id"]]
+        assert report["text_matches"] is True
+        assert report["rubies"] > 0
+    assert prepared["text_length"] == alone["text_length"]
+    assert prepared["rubies"] == alone["rubies"]
+
+
+def test_a_long_post_gets_all_its_readings_from_the_start_up_process(tmp_path):
+    long_post = tmp_path / "long.md"
+    paragraphs = [f"第{n}段落では工場と投資の計画について書く。" for n in range(1, 1200)]
+    long_post.write_text("---\ntitle: 長い記事\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    report = start(tmp_path, [str(long_post)], prestart=True, wait_readings=True)
+    assert report["prepared"] is True
+    assert report["text_matches"] is True
+    assert report["rubies"] >= 1199 * 4  # 段落, 工場, 投資, 計画 (and 第) in every paragraph
+
+
+def test_a_file_that_is_no_post_stops_before_any_window(tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"\x00binary")
+    env = dict(os.environ, KAKIKOMI_HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    result = subprocess.run([sys.executable, "-m", "app", str(bad)], cwd=REPO_ROOT, env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 2
+    assert "bad.md" in result.stderr and "NUL" in result.stderr
+    assert not (tmp_path / "home" / "library.sqlite3").exists()
