@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._first_files: tuple[list[str], bool] = ([], False)
         self._startup_page: dict | None = None
         self._startup_done = True
+        self._previewing: str | None = None  # the file shown while it is imported, see _preview()
         self.setWindowTitle("Kakikomi 書き込み")
         self.setFont(with_cjk_family(self.font()))
         self.resize(1280, 820)
@@ -379,25 +380,60 @@ class MainWindow(QMainWindow):
 
     def import_and_open(self, paths: list[str]) -> ImportWorker:
         """Import files and folders off the GUI thread (with a progress dialog that can be
-        cancelled), then open the first post and list the files that failed."""
+        cancelled), then open the first post and list the files that failed.
+
+        One file that is not in the library yet is shown at once, while it is imported: the
+        import (its search index reads every word) takes longer than showing it."""
+        progress = None
+        previewed = len(paths) == 1 and self._preview(paths[0])
         worker = ImportWorker(self.store.path, paths, self)
-        progress = ImportProgress(worker, self)
+        if not previewed:
+            progress = ImportProgress(worker, self)
         worker.done.connect(lambda report: self._import_done(worker, progress, report, paths))
         worker.failed.connect(lambda message: self._import_failed(worker, progress, message))
         self._imports.append(worker)
         worker.start()
         return worker
 
-    def _import_done(self, worker: ImportWorker, progress: ImportProgress, report: library.ImportReport, paths: list[str]) -> None:
-        progress.reset()
-        progress.deleteLater()
+    def _preview(self, name: str) -> bool:
+        """Show the post file `name` before it is in the library (see import_and_open)."""
+        path = Path(name).expanduser()
+        source = str(path.resolve())
+        if not path.is_file() or self.store.post_by_path(source) is not None:
+            return False
+        try:
+            opened = opening.open_file(path, self._mode(), store=self.store, remote_allowed=self.settings.allow_remote_images)
+        except (opening.PostError, StoreError, OSError):
+            return False  # the import says what is wrong with it
+        self._save_position()
+        self._previewing = source
+        self._render_job = None
+        if opened.window is not None:
+            self._render_rest(opened.post, opened.options, opened.window)
+        self.current = None
+        self.selection = None
+        self.setWindowTitle(f"{opened.post.title} — Kakikomi")
+        self.reader.show_post(
+            opened.post, opened.rendered, [], theme=self.theme_box.currentData(),
+            vertical=self.vertical_action.isChecked(), offset=0, allow_remote_images=opened.allow_remote_images,
+        )
+        self.refresh_highlights([])
+        return True
+
+    def _import_done(self, worker: ImportWorker, progress: ImportProgress | None, report: library.ImportReport, paths: list[str]) -> None:
+        if progress is not None:
+            progress.reset()
+            progress.deleteLater()
         self._forget(worker)
         for path in paths:
             self.settings.add_recent(str(Path(path).expanduser().resolve()))
         self.save_settings()
         self.refresh_posts()
         opened = (report.added + report.updated + report.unchanged)[:1]
-        if opened:
+        previewed, self._previewing = self._previewing, None
+        if opened and previewed is not None and self.store.post(opened[0]).source_path == previewed:
+            self._bind_previewed(opened[0])
+        elif opened:
             self.open_post(opened[0])
         if report.errors:
             ImportErrors(report.errors, self).open()
@@ -405,9 +441,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Import cancelled."), 5000)
         self.importFinished.emit(report)
 
-    def _import_failed(self, worker: ImportWorker, progress: ImportProgress, message: str) -> None:
-        progress.reset()
-        progress.deleteLater()
+    def _bind_previewed(self, post_id: int) -> None:
+        """The previewed post is in the library now: it becomes the open post, as shown."""
+        record = self.store.post(post_id)
+        self._show(record)
+        self._shown([], self.store.annotations(record.id))
+        if self.reader.is_ready:
+            self._on_ready()  # painted before it was in the library
+
+    def _import_failed(self, worker: ImportWorker, progress: ImportProgress | None, message: str) -> None:
+        self._previewing = None
+        if progress is not None:
+            progress.reset()
+            progress.deleteLater()
         self._forget(worker)
         QMessageBox.warning(self, self.tr("Import failed"), message)
         self.importFinished.emit(None)
@@ -461,6 +507,7 @@ class MainWindow(QMainWindow):
         """Show a post (re-importing it first if its file changed) at `offset` or where the
         reader left it."""
         self._save_position()
+        self._previewing = None
         try:
             opened = opening.open_post(
                 self.store, post_id, self._mode(), remote_allowed=self.settings.allow_remote_images, offset=offset
