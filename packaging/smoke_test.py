@@ -7,7 +7,9 @@ Checks, each with a line of output:
 2. `Kakikomi furigana` on the sample post gives readings (MeCab and the UniDic dictionary load);
 3. `Kakikomi screenshot` renders the sample post to a PNG under the offscreen platform, and the
    PNG is not blank;
-4. the same still work once the folder is moved somewhere else (a path with a space and
+4. `Kakikomi POST` opens the window (the start-up process forks and imports the post): the post
+   is in the library within the time limit (then it is stopped, with what it started);
+5. the same still work once the folder is moved somewhere else (a path with a space and
    Japanese in it), in Japanese, vertical and dark this time;
 then prints the unpacked and archive sizes against their targets (more is a failure).
 
@@ -20,6 +22,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -105,6 +109,8 @@ def check_folder(folder: Path, home: Path, label: str, shot_args: list[str]) -> 
     first = next(line for line in text.splitlines() if "《" in line)
     print(f"ok   {label}: furigana -> {first[:40]}…")
 
+    check_window(executable, sample, home / f"window-{label.replace(' ', '-')}", label)
+
     png = home / f"shot-{label.replace(' ', '-')}.png"
     started = time.monotonic()
     run(executable, ["screenshot", "-o", str(png), *shot_args], env)
@@ -112,6 +118,42 @@ def check_folder(folder: Path, home: Path, label: str, shot_args: list[str]) -> 
     if not painted:
         raise SmokeFailure(f"{label}: the screenshot {png} looks blank ({summary})")
     print(f"ok   {label}: screenshot {' '.join(shot_args) or '(defaults)'} -> {summary}, {time.monotonic() - started:.1f} s")
+
+
+def check_window(executable: Path, post: Path, home: Path, label: str) -> None:
+    """The window on `post`, as a user starts it: the post gets into a new library."""
+    home.mkdir()
+    env = frozen_env(home)
+    library = home / "library.sqlite3"
+    started = time.monotonic()
+    process = subprocess.Popen([str(executable), str(post)], env=env, cwd=home, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    found = ""
+    try:
+        while time.monotonic() - started < TIMEOUT_S and process.poll() is None and not found:
+            time.sleep(0.25)
+            if library.exists():
+                try:
+                    with sqlite3.connect(f"file:{library}?mode=ro", uri=True) as db:
+                        found = next(iter(db.execute("SELECT title FROM posts")), ("",))[0]
+                except sqlite3.Error:
+                    pass  # being made
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            _out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            _out, err = process.communicate()
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # Chromium's helpers and the start-up process
+        except ProcessLookupError:
+            pass
+    if not found:
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-15:]
+        raise SmokeFailure(f"{label}: `Kakikomi POST` did not import the post (exit {process.returncode}):\n    " + "\n    ".join(tail))
+    print(f"ok   {label}: the window imported {found[:30]}… in {time.monotonic() - started:.1f} s")
 
 
 def folder_size(folder: Path) -> int:
