@@ -127,10 +127,13 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
     # library's upgrade takes a while): the window waits, without taking clicks meanwhile.
     if first is not None and first.waiting_for_store():
         window.setEnabled(False)
-        while first.waiting_for_store():
+        while first.waiting_for_store() and window.isVisible():
             app.processEvents()
             time.sleep(0.002)
         window.setEnabled(True)
+        if not window.isVisible():  # closed meanwhile: closing ended the start-up process too
+            window.deleteLater()
+            return 0
     from PySide6.QtWidgets import QMessageBox
 
     from app.core.store import StoreError, open_store

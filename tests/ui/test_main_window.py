@@ -212,3 +212,28 @@ def test_a_new_highlight_updates_its_posts_row_only(qtbot, window, tmp_path):
     assert rows_after == rows_before
     row = rows_after.index(post_id)
     assert "1 highlight" in window.posts.item(row).text()
+
+
+def test_a_new_file_is_shown_while_it_is_imported(qtbot, window, tmp_path):
+    """One file not in the library yet is on screen at once (no progress dialog), and becomes the
+    open post, to highlight, when its import is done; the page is not loaded twice."""
+    from app.ui.importer import ImportProgress
+
+    post = tmp_path / "new.md"
+    post.write_text("---\ntitle: 新しい記事\n---\n\n工場に投資する計画がある。\n", encoding="utf-8")
+    loads = []
+    window.reader.loadStarted.connect(lambda: loads.append(1))
+    with qtbot.waitSignal(window.importFinished, timeout=60_000) as finished:
+        window.import_and_open([str(post)])
+        assert window.windowTitle() == "新しい記事 — Kakikomi"
+        assert window.current is None  # not in the library yet
+        assert window.findChildren(ImportProgress) == []
+    post_id = finished.args[0].added[0]
+    assert window.current is not None and window.current.id == post_id
+    qtbot.waitUntil(lambda: window.reader.is_ready, timeout=60_000)
+    assert run_js(qtbot, window, "kk.plainText()") == window.store.post(post_id).text
+    assert len(loads) == 1
+    window.selection = (0, 2)
+    made = window.highlight_selection("green")
+    assert made is not None and made.exact == "工場"
+    assert [a.id for a in window.store.annotations(post_id)] == [made.id]
