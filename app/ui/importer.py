@@ -41,6 +41,7 @@ class ImportWorker(QThread):
         self.db_path = db_path
         self.paths = [str(p) for p in paths]
         self._cancel = threading.Event()
+        self.previewed = False  # the window shows the (one) file already, while it is imported
 
     def cancel(self) -> None:
         self._cancel.set()

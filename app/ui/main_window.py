@@ -387,6 +387,7 @@ class MainWindow(QMainWindow):
         progress = None
         previewed = len(paths) == 1 and self._preview(paths[0])
         worker = ImportWorker(self.store.path, paths, self)
+        worker.previewed = previewed
         if not previewed:
             progress = ImportProgress(worker, self)
         worker.done.connect(lambda report: self._import_done(worker, progress, report, paths))
@@ -407,6 +408,7 @@ class MainWindow(QMainWindow):
             return False  # the import says what is wrong with it
         self._save_position()
         self._previewing = source
+        self._startup_done = True
         self._render_job = None
         if opened.window is not None:
             self._render_rest(opened.post, opened.options, opened.window)
@@ -430,9 +432,11 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.refresh_posts()
         opened = (report.added + report.updated + report.unchanged)[:1]
-        previewed, self._previewing = self._previewing, None
-        if opened and previewed is not None and self.store.post(opened[0]).source_path == previewed:
-            self._bind_previewed(opened[0])
+        previewing, self._previewing = self._previewing, None
+        if opened and worker.previewed:
+            # Shown already: it becomes the open post, unless the reader went to another meanwhile.
+            if previewing == self.store.post(opened[0]).source_path:
+                self._bind_previewed(opened[0])
         elif opened:
             self.open_post(opened[0])
         if report.errors:
@@ -508,6 +512,7 @@ class MainWindow(QMainWindow):
         reader left it."""
         self._save_position()
         self._previewing = None
+        self._startup_done = True  # the reader chose a post: the start-up one is not forced on them
         try:
             opened = opening.open_post(
                 self.store, post_id, self._mode(), remote_allowed=self.settings.allow_remote_images, offset=offset
@@ -551,8 +556,7 @@ class MainWindow(QMainWindow):
             self.open_post(posts[0].id)
         elif first_run:
             self.import_and_open([str(sample_post_path())])
-        else:
-            pass  # an empty library: the panels say what to do
+        # else an empty library: the panels say what to do
 
     def take_startup(self, first, files, *, first_run: bool) -> None:
         """Take over from the start-up process (`first`, an app.ui.first_page.FirstPage): its

@@ -237,3 +237,20 @@ def test_a_new_file_is_shown_while_it_is_imported(qtbot, window, tmp_path):
     made = window.highlight_selection("green")
     assert made is not None and made.exact == "工場"
     assert [a.id for a in window.store.annotations(post_id)] == [made.id]
+
+
+def test_a_post_chosen_while_another_is_imported_stays_open(qtbot, window, tmp_path):
+    """The reader opens a post of the library while a new file is shown and imported: when the
+    import is done, the window stays on the post they chose."""
+    chosen = tmp_path / "chosen.md"
+    chosen.write_text("---\ntitle: 選んだ記事\n---\n\n本文。\n", encoding="utf-8")
+    chosen_id = open_and_wait(qtbot, window, chosen)
+    new = tmp_path / "new.md"
+    new.write_text("---\ntitle: 新しい記事\n---\n\n工場の話。\n", encoding="utf-8")
+    with qtbot.waitSignal(window.importFinished, timeout=60_000):
+        window.import_and_open([str(new)])
+        assert window.windowTitle() == "新しい記事 — Kakikomi"
+        window.open_post(chosen_id)
+    assert window.current.id == chosen_id
+    assert window.windowTitle() == "選んだ記事 — Kakikomi"
+    assert len(window.store.posts()) == 2
