@@ -13,7 +13,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from app.core import library
 from app.core.furigana_mode import FuriganaMode
 from app.core.post import Post, PostError, load_post  # noqa: F401 - PostError: what open_post raises
 from app.core.render import RenderedPost, RenderOptions, render_post
@@ -67,6 +66,8 @@ def open_post(
     record = store.post(post_id)
     post = load_post(record.source_path)
     if post.content_hash != record.content_hash:
+        from app.core import library  # (it builds on this module's imports; loaded when needed)
+
         library.import_file(store, Path(record.source_path))
         record = store.post(post_id)
     allow_remote = record.source_path in remote_allowed

@@ -171,7 +171,7 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     if files and (len(files) > MAX_FILES or not all(os.path.isfile(f) for f in files)):
         _send(fd, "fallback", "a folder or many files: imported with progress")
         return
-    from app.core import claims_store, library, opening
+    from app.core import opening  # the page's modules only: the library's and the claims' come after it
     from app.core.furigana_mode import FuriganaMode
     from app.core.page import reader_page
     from app.core.paths import sample_post_path
@@ -192,7 +192,7 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
             if store.post_by_path(str(Path(wanted).expanduser().resolve())) is not None:
                 # Already in the library: imported again first if it changed (its highlights
                 # are re-anchored), then shown as the window shows it.
-                post_id = _import(fd, library, store, files)
+                post_id = _import(fd, store, files)
                 if post_id is None:
                     return
         elif posts := store.posts():
@@ -230,19 +230,23 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     _send(fd, "store", None)
     # 3. The files imported; the post's id.
     if post_id is None:
-        post_id = _import(fd, library, store, files or [wanted])
+        post_id = _import(fd, store, files or [wanted])
         if post_id is None:
             return
     _send(fd, "imported", {"post_id": post_id, "paths": list(files)})
     # 4. A long post's other readings, and the suggested claims.
     if opened.window is not None:
         _send(fd, "rest", opening.rest_of_readings(opened.post, opened.options, opened.window))
+    from app.core import claims_store
+
     _send(fd, "suggestions", (post_id, claims_store.raw_suggestions(store, post_id)))
     store.close()
 
 
-def _import(fd: int, library, store, files: list[str]) -> int | None:
+def _import(fd: int, store, files: list[str]) -> int | None:
     """Import `files`; the first one's post id, or None (the window is told to do it itself)."""
+    from app.core import library
+
     report = library.import_paths(store, files)
     found = report.added + report.updated + report.unchanged
     if report.errors or report.cancelled or not found:
