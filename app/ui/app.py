@@ -117,6 +117,7 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
         first = FirstPage(early, reader)  # the page goes into the reader as soon as it comes
     else:
         reader.warm_up()  # Chromium starts its processes now, on an empty page
+    app.processEvents()  # Chromium starts on the page while the window is built
     install_translators(app, settings.language)
     window = MainWindow(None, settings, reader=reader)
     window.show()

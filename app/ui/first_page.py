@@ -38,6 +38,10 @@ class FirstPage(QObject):
         self.page_shown = False
         self._kept: list[tuple[str, object]] = []
         self._window = None
+        # What has come already (the page, usually: the process is quicker than Qt) is taken now,
+        # so Chromium loads the page while the window is being built.
+        while early.waiting() and not self.page_shown and (message := early.receive()) is not None:
+            self._message(*message)
         self.listener = PrestartListener(early)
         self.listener.message.connect(self._message)
         self.listener.finished.connect(self._ended)

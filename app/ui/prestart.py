@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -64,6 +65,15 @@ class Prestart:
         except Exception:  # noqa: BLE001 - a garbled message ends the conversation, not the app
             self.close()
             return None
+
+    def waiting(self) -> bool:
+        """Whether a message (or the end) can be received without blocking."""
+        if self.ended:
+            return False
+        try:
+            return bool(select.select([self.fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return False
 
     def receive_until(self, *kinds: str) -> tuple[str, object] | None:
         """Skip to the first message of one of `kinds` or a fallback; None if the child ended."""
