@@ -1,11 +1,15 @@
 """The window's end of the start-up process (app.ui.prestart): its messages, as Qt signals.
 
 The reader exists before the window: `FirstPage` listens from then on, puts the first page in
-the reader the moment it comes (Chromium lays it out while the window is still being built),
-and keeps every other message for the window, which takes them over with `hand_over()`.
+the reader the moment it comes (Chromium lays it out while the window is still being built), and
+keeps every other message until the window exists (`hand_over()`). Then it makes the post the
+window's open post once it is in the library, passes on a long post's other readings and the
+suggested claims, and if the process stops short, has the window open the first post itself.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
@@ -28,7 +32,7 @@ class PrestartListener(QThread):
 
 
 class FirstPage(QObject):
-    """Follows the start-up process `early` for `reader`; see the module."""
+    """Follows the start-up process `early` for `reader`, then for the window; see the module."""
 
     def __init__(self, early, reader, parent: QObject | None = None):
         super().__init__(parent)
@@ -36,8 +40,12 @@ class FirstPage(QObject):
         self.store_ready = False
         self.ended = False
         self.page_shown = False
+        self.done = False  # the post is the window's open post, or the window went its own way
+        self._page: dict | None = None
         self._kept: list[tuple[str, object]] = []
         self._window = None
+        self._files: list[str] = []
+        self._first_run = False
         # What has come already (the page, usually: the process is quicker than Qt) is taken now,
         # so Chromium loads the page while the window is being built.
         while early.waiting() and not self.page_shown and (message := early.receive()) is not None:
@@ -47,6 +55,33 @@ class FirstPage(QObject):
         self.listener.finished.connect(self._ended)
         self.listener.start()
 
+    def waiting_for_store(self) -> bool:
+        """Whether the window must still wait before it opens the library (the process may be
+        making it, or bringing it up to date)."""
+        return not (self.store_ready or self.ended)
+
+    def hand_over(self, window, files, *, first_run: bool) -> None:
+        """From now on the messages go to `window` (first the ones kept until now). If the process
+        stops short, window.open_first(files) does the rest."""
+        self._window, self._files, self._first_run = window, list(files), first_run
+        kept, self._kept = self._kept, []
+        for kind, value in kept:
+            self._take(kind, value)
+        if self.ended:
+            self._ended()
+
+    def superseded(self) -> None:
+        """The reader opened another post: this one is not made the open post when it comes."""
+        self.done = True
+
+    def stop(self) -> None:
+        """End the start-up process and the listening (the window closes)."""
+        if self.listener.isRunning():
+            self.early.stop()
+            self.listener.wait()
+
+    # --- the messages (see app.ui.prestart) --------------------------------------------------
+
     def _message(self, kind: str, value) -> None:
         if kind == "store":
             self.store_ready = True
@@ -55,31 +90,52 @@ class FirstPage(QObject):
             self.page_shown = True
             self.reader.show_page(PreparedPage(**value["page"]), allow_remote_images=value["allow_remote"])
         if self._window is not None:
-            self._window.prestart_message(kind, value)
+            self._take(kind, value)
         else:
             self._kept.append((kind, value))
+
+    def _take(self, kind: str, value) -> None:
+        window = self._window
+        if kind == "page":
+            self._page = value
+            window.setWindowTitle(f"{value['title']} — Kakikomi")
+            if value["post_id"] is not None:
+                self._adopt(value["post_id"])
+        elif kind == "imported":
+            for path in value["paths"]:
+                window.settings.add_recent(str(Path(path).expanduser().resolve()))
+            if value["paths"]:
+                window.save_settings()
+            window.refresh_posts()  # the post came into the library after the list was filled
+            self._adopt(value["post_id"])
+        elif kind == "fallback":
+            self._fall_back()
+        elif kind == "rest":
+            window.rest_of_readings(self.early, value)
+        elif kind == "suggestions":
+            post_id, found = value
+            # After the first screen: the claims' tables load on the window's thread.
+            window.after_ready(lambda: window.remember_suggestions(post_id, found))
 
     def _ended(self) -> None:
         self.ended = True
         if self._window is not None:
-            self._window.prestart_ended()
+            self._fall_back()  # if it ended before its post was in the library
+            # Suggestions never sent are computed by the window.
+            self._window.after_ready(self._window.suggested_claims.release)
 
-    def waiting_for_store(self) -> bool:
-        """Whether the window must still wait before it opens the library (the process may be
-        making it, or bringing it up to date)."""
-        return not (self.store_ready or self.ended)
+    def _adopt(self, post_id: int) -> None:
+        if self.done:
+            return
+        self.done = True
+        window = self._window
+        window.suggested_claims.hold(post_id)  # they are on their way
+        if not window.adopt_shown_post(post_id, self._page["warnings"] if self._page else ()):
+            window.suggested_claims.release()
+            self.stop()
+            window.open_first(self._files, first_run=self._first_run)
 
-    def hand_over(self, window) -> None:
-        """From now on `window` gets the messages: first the ones kept until now."""
-        self._window = window
-        kept, self._kept = self._kept, []
-        for kind, value in kept:
-            window.prestart_message(kind, value)
-        if self.ended:
-            window.prestart_ended()
-
-    def stop(self) -> None:
-        """End the start-up process and the listening (the window closes)."""
-        if self.listener.isRunning():
-            self.early.stop()
-            self.listener.wait()
+    def _fall_back(self) -> None:
+        if not self.done:
+            self.done = True
+            self._window.open_first(self._files, first_run=self._first_run)

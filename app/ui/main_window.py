@@ -94,9 +94,6 @@ class MainWindow(QMainWindow):
         self._render_job: RenderJob | None = None  # the one whose result is still wanted
         self._render_jobs: set[RenderJob] = set()  # all still running (a thread must finish before it goes)
         self._first = None  # the start-up process's FirstPage, see take_startup()
-        self._first_files: tuple[list[str], bool] = ([], False)
-        self._startup_page: dict | None = None
-        self._startup_done = True
         self._previewing: str | None = None  # the file shown while it is imported, see _preview()
         self.setWindowTitle("Kakikomi 書き込み")
         self.setFont(with_cjk_family(self.font()))
@@ -408,7 +405,7 @@ class MainWindow(QMainWindow):
             return False  # the import says what is wrong with it
         self._save_position()
         self._previewing = source
-        self._startup_done = True
+        self._chose_post()
         self._render_job = None
         if opened.window is not None:
             self._render_rest(opened.post, opened.options, opened.window)
@@ -436,7 +433,7 @@ class MainWindow(QMainWindow):
         if opened and worker.previewed:
             # Shown already: it becomes the open post, unless the reader went to another meanwhile.
             if previewing == self.store.post(opened[0]).source_path:
-                self._bind_previewed(opened[0])
+                self.adopt_shown_post(opened[0])
         elif opened:
             self.open_post(opened[0])
         if report.errors:
@@ -444,14 +441,6 @@ class MainWindow(QMainWindow):
         if report.cancelled:
             self.statusBar().showMessage(self.tr("Import cancelled."), 5000)
         self.importFinished.emit(report)
-
-    def _bind_previewed(self, post_id: int) -> None:
-        """The previewed post is in the library now: it becomes the open post, as shown."""
-        record = self.store.post(post_id)
-        self._show(record)
-        self._shown([], self.store.annotations(record.id))
-        if self.reader.is_ready:
-            self._on_ready()  # painted before it was in the library
 
     def _import_failed(self, worker: ImportWorker, progress: ImportProgress | None, message: str) -> None:
         self._previewing = None
@@ -512,7 +501,7 @@ class MainWindow(QMainWindow):
         reader left it."""
         self._save_position()
         self._previewing = None
-        self._startup_done = True  # the reader chose a post: the start-up one is not forced on them
+        self._chose_post()
         try:
             opened = opening.open_post(
                 self.store, post_id, self._mode(), remote_allowed=self.settings.allow_remote_images, offset=offset
@@ -534,6 +523,11 @@ class MainWindow(QMainWindow):
             allow_remote_images=opened.allow_remote_images,
         )
         self._shown(opened.post.warnings, opened.annotations)
+
+    def _chose_post(self) -> None:
+        """Another post is being opened: the start-up process's is not forced on the reader."""
+        if self._first is not None:
+            self._first.superseded()
 
     def _show(self, record: PostRecord) -> None:
         """The window's side of showing `record`: the current post, its title, its remote-images switch."""
@@ -559,78 +553,35 @@ class MainWindow(QMainWindow):
         # else an empty library: the panels say what to do
 
     def take_startup(self, first, files, *, first_run: bool) -> None:
-        """Take over from the start-up process (`first`, an app.ui.first_page.FirstPage): its
-        page is in the reader or on its way; the post becomes the open one once it is in the
-        library; then come a long post's other readings and the suggested claims. If it stops
-        short, open_first(files) does the rest here."""
+        """Take over from the start-up process (`first`, an app.ui.first_page.FirstPage, which
+        follows its messages): its page is in the reader or on its way, and its post becomes
+        the open one once it is in the library. If it stops short, open_first() does the rest."""
         self._first = first
-        self._first_files = (list(files), first_run)
         self._render_job = first.early  # its readings are the ones wanted, until another post is opened
-        self._startup_page = None
-        self._startup_done = False  # the post is bound, or the window took over
-        first.hand_over(self)
+        first.hand_over(self, files, first_run=first_run)
 
-    def prestart_message(self, kind: str, value) -> None:
-        """One message of the start-up process (see app.ui.prestart)."""
-        if kind == "page":
-            self._startup_page = value
-            self.setWindowTitle(f"{value['title']} — Kakikomi")
-            if value["post_id"] is not None:
-                self._bind_startup_post(value["post_id"])
-        elif kind == "imported":
-            for path in value["paths"]:
-                self.settings.add_recent(str(Path(path).expanduser().resolve()))
-            if value["paths"]:
-                self.save_settings()
-            self._bind_startup_post(value["post_id"])
-        elif kind == "fallback":
-            self._startup_fallback()
-        elif kind == "rest":
-            self._rest_rendered(self._first.early, value)
-        elif kind == "suggestions":
-            post_id, found = value
-            # After the first screen: the claims' tables load on this thread.
-            self._after_ready(lambda: self._remember_suggestions(post_id, found))
-
-    def prestart_ended(self) -> None:
-        if not self._startup_done:  # it ended before the post was in the library
-            self._startup_fallback()
-        self._after_ready(self.suggested_claims.release)  # never sent: computed here
-
-    def _startup_fallback(self) -> None:
-        if not self._startup_done:
-            self._startup_done = True
-            self._render_job = None
-            files, first_run = self._first_files
-            self.open_first(files, first_run=first_run)
-
-    def _bind_startup_post(self, post_id: int) -> None:
-        """The start-up process's post becomes the open one (its page is already shown)."""
-        if self._startup_done:
-            return
-        self._startup_done = True
+    def adopt_shown_post(self, post_id: int, warnings=()) -> bool:
+        """The post the reader shows already (prepared at start-up, or shown while it was
+        imported) becomes the open post. False if it is not in the library."""
         try:
             record = self.store.post(post_id)
         except StoreError:
-            self._first.stop()
-            files, first_run = self._first_files
-            self.open_first(files, first_run=first_run)
-            return
+            return False
         self._show(record)
-        self.refresh_posts()  # the process imported the post after the list was filled
-        self.suggested_claims.hold(record.id)
-        self._shown(self._startup_page["warnings"] if self._startup_page else [], self.store.annotations(record.id))
+        self._shown(warnings, self.store.annotations(record.id))
         if self.reader.is_ready:
-            self._on_ready()  # painted before the post was bound
+            self._on_ready()  # painted before it was in the library
+        return True
 
-    def _after_ready(self, action) -> None:
+    def after_ready(self, action) -> None:
         """`action` once the reader has painted its page (at once if it has)."""
         if self.reader.is_ready:
             action()
         else:
             self.reader.ready.connect(action, Qt.ConnectionType.SingleShotConnection)
 
-    def _remember_suggestions(self, post_id: int, found) -> None:
+    def remember_suggestions(self, post_id: int, found) -> None:
+        """Suggestions computed elsewhere (the start-up process): kept, and shown."""
         from app.core import claims_store
 
         try:
@@ -638,6 +589,10 @@ class MainWindow(QMainWindow):
         except StoreError:
             pass  # the post is gone meanwhile: nothing to suggest for it
         self.suggested_claims.release()
+
+    def rest_of_readings(self, job, blocks: list[tuple[int, str]]) -> None:
+        """A long post's other readings, rendered by `job` (a RenderJob or the start-up process)."""
+        self._rest_rendered(job, blocks)
 
     def _render_rest(self, post, options: RenderOptions, window: tuple[int, int]) -> None:
         """Render the whole post with readings on a worker thread; when done (and the post is
