@@ -132,7 +132,8 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
             app.processEvents()
             time.sleep(0.002)
         window.setEnabled(True)
-        if not window.isVisible():  # closed meanwhile: closing ended the start-up process too
+        if not window.isVisible():  # closed meanwhile: what the start-up process does is not needed
+            first.stop()
             window.deleteLater()
             return 0
     from PySide6.QtWidgets import QMessageBox
