@@ -257,7 +257,7 @@ def run_floor(html_file: str, size: tuple[int, int], pss_after: float) -> int:
     return code
 
 
-def _after_import(name: str, callback) -> None:
+def after_import(name: str, callback) -> None:
     """Call `callback(module)` right after module `name` is first imported (by the app itself:
     importing it here would load Qt before the app starts, and change what is measured)."""
     import importlib.abc
@@ -316,9 +316,9 @@ def _instrument(on_window) -> None:
         for name in ("show_post", "show_page", "_on_ready"):
             timed(module.ReaderView, name, name)
 
-    _after_import("app.ui.app", lambda module: timed(module, "create_application", "create_application"))
-    _after_import("app.ui.reader_view", reader_module)
-    _after_import("app.ui.main_window", window_module)
+    after_import("app.ui.app", lambda module: timed(module, "create_application", "create_application"))
+    after_import("app.ui.reader_view", reader_module)
+    after_import("app.ui.main_window", window_module)
 
 
 def run_app(post: str, then: str | None, pss: bool, settle: float) -> int:

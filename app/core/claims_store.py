@@ -570,13 +570,16 @@ def raw_suggestions(store: Store, post_id: int, *, entities: EntityTable | None 
             _RAW_SUGGESTIONS.move_to_end(key)
             return found
     found = suggest_claims(post.text, blocks=_blocks(post), entities=table)
-    remember_suggestions(store, post_id, found, entities=table)
+    _remember(key, found)
     return found
 
 
 def remember_suggestions(store: Store, post_id: int, found: list[Suggestion], *, entities: EntityTable | None = None) -> None:
     """Keep `found` as the post's raw suggestions (another process may have computed them)."""
-    key = _raw_key(store, store.post(post_id), entities or load_entities())
+    _remember(_raw_key(store, store.post(post_id), entities or load_entities()), found)
+
+
+def _remember(key: tuple, found: list[Suggestion]) -> None:
     with _raw_lock:
         _RAW_SUGGESTIONS[key] = found
         _RAW_SUGGESTIONS.move_to_end(key)

@@ -590,21 +590,18 @@ class MainWindow(QMainWindow):
             pass  # the post is gone meanwhile: nothing to suggest for it
         self.suggested_claims.release()
 
-    def rest_of_readings(self, job, blocks: list[tuple[int, str]]) -> None:
-        """A long post's other readings, rendered by `job` (a RenderJob or the start-up process)."""
-        self._rest_rendered(job, blocks)
-
     def _render_rest(self, post, options: RenderOptions, window: tuple[int, int]) -> None:
         """Render the whole post with readings on a worker thread; when done (and the post is
         still the one shown, painted), swap in the blocks the first render left without."""
         job = RenderJob(post, options, window, self)
         self._render_job = job
         self._render_jobs.add(job)
-        job.rendered.connect(lambda blocks, job=job: self._rest_rendered(job, blocks))
+        job.rendered.connect(lambda blocks, job=job: self.rest_of_readings(job, blocks))
         job.finished.connect(lambda job=job: (self._render_jobs.discard(job), job.deleteLater()))
         job.start()
 
-    def _rest_rendered(self, job, blocks: list[tuple[int, str]]) -> None:
+    def rest_of_readings(self, job, blocks: list[tuple[int, str]]) -> None:
+        """A long post's other readings, rendered by `job` (a RenderJob or the start-up process)."""
         if job is not self._render_job:
             return  # another post (or mode) was opened meanwhile
         if self.reader.is_ready:

@@ -11,31 +11,12 @@ folders the caller sets. Nothing of the app is imported before it starts (it for
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
 import json
 import sys
 
+from benchmarks._startup_child import after_import  # the same hook the start-up benchmark uses
+
 REPORT: dict = {}
-
-
-def after_import(name: str, callback) -> None:
-    class Finder(importlib.abc.MetaPathFinder):
-        def find_spec(self, fullname, path, target=None):
-            if fullname != name:
-                return None
-            sys.meta_path.remove(self)
-            spec = importlib.util.find_spec(fullname)
-            exec_module = spec.loader.exec_module
-
-            def exec_then_call(module):
-                exec_module(module)
-                callback(module)
-
-            spec.loader.exec_module = exec_then_call
-            return spec
-
-    sys.meta_path.insert(0, Finder())
 
 
 def watch(module, wait_readings: bool) -> None:
