@@ -18,7 +18,6 @@ import hashlib
 import logging
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -120,6 +119,8 @@ def find_tool(name: str) -> Path:
 
 
 def _run(tool: str, args: Sequence[str]) -> None:
+    import subprocess  # here: only a source newer than its .qm needs it, and it is slow to import
+
     command = [str(find_tool(tool)), *args]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
