@@ -24,7 +24,7 @@ CJK_UI_FAMILIES = ("Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Goth
 
 
 # The reader's size in the default layout (a 1280×820 window, see MainWindow).
-DEFAULT_READER_SIZE = (712, 758)
+DEFAULT_READER_SIZE = (712, 763)
 
 
 def with_cjk_family(font):
@@ -71,6 +71,53 @@ def _import_window_modules() -> None:
     import app.ui.main_window  # noqa: F401
 
 
+# How long the window waits for the reader's first frame before it completes itself anyway.
+FIRST_FRAME_WAIT_MS = 3000
+# The page says it is ready (app.ui.reader_view) about when its first frame reaches the window:
+# just before or just after. After "ready", a Paint event of the reader's widgets is that frame;
+# if none comes within this time, it had come already.
+FRAME_AFTER_READY_MS = 50
+
+
+def _until_first_frame(window, first) -> None:
+    """Turn the event loop until the reader has painted the start-up process's page (or no page
+    is coming, or the window was closed): the rest of the window is made after that frame."""
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+
+    reader = window.reader
+    if reader.is_ready or not first.page_coming():
+        return
+    loop = QEventLoop()
+
+    class Painted(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            kind = event.type()
+            if kind == QEvent.Type.Paint and reader.is_ready:
+                loop.quit()
+            elif kind == QEvent.Type.ChildAdded and watched is reader and event.child().isWidgetType():
+                event.child().installEventFilter(self)  # Chromium's frames are painted by a child
+            return False
+
+    def check() -> None:
+        if not window.isVisible() or not first.page_coming():
+            loop.quit()
+
+    painted = Painted()
+    for widget in (reader, *(child for child in reader.children() if child.isWidgetType())):
+        widget.installEventFilter(painted)
+    waiting = QTimer(interval=20)
+    waiting.timeout.connect(check)
+    waiting.start()
+    after_ready = lambda: QTimer.singleShot(FRAME_AFTER_READY_MS, loop.quit)  # noqa: E731
+    reader.ready.connect(after_ready)
+    QTimer.singleShot(FIRST_FRAME_WAIT_MS, loop.quit)
+    loop.exec()
+    waiting.stop()
+    reader.ready.disconnect(after_ready)
+    for widget in (reader, *(child for child in reader.children() if child.isWidgetType())):
+        widget.removeEventFilter(painted)
+
+
 def run(files: Sequence[str] = (), db: str | None = None) -> int:
     """Open the window on `files` (imported into the library), or on the sample on first run.
 
@@ -79,6 +126,8 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
 
     Where it can (app.ui.prestart), a child process prepares the first page while Qt and
     Chromium start, and the reader shows it as soon as it comes; otherwise the window prepares it.
+    The window shows its frame with that page first, and completes itself after the page's first
+    frame (see app.ui.main_window).
     """
     settings = load_settings()
     from app.ui import prestart
@@ -99,8 +148,8 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
         for problem in problems:
             print(f"kakikomi: {problem}", file=sys.stderr)
         return 2
-    # The window's modules, while the child renders the page on the other core (before Qt's
-    # application exists: nothing else competes with them yet).
+    # The window's modules (those its frame needs), while the child renders the page on the
+    # other core (before Qt's application exists: nothing else competes with them yet).
     _import_window_modules()
     app = create_application()
     from app.ui.i18n import install_translators
@@ -119,23 +168,29 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
         reader.warm_up()  # Chromium starts its processes now, on an empty page
     app.processEvents()  # Chromium starts on the page while the window is built
     install_translators(app, settings.language)
-    window = MainWindow(None, settings, reader=reader)
+    window = MainWindow(None, settings, reader=reader, complete=False)
     window.show()
-    app.processEvents()
-    if first is not None and not first.page_shown:
-        reader.warm_up()  # an empty page (not a black one) until the post's comes
+    if first is not None:
+        if not first.page_shown:
+            reader.warm_up()  # an empty page (not a black one) until the post's comes
+        # Nothing else on this thread (Chromium's side of the page runs on it too) until the
+        # reader has painted the post: then the panels, the menus' actions, the library.
+        _until_first_frame(window, first)
+    if window.isVisible():
+        window.complete()
     # The library: the start-up process may be making it, or bringing it up to date (a big
     # library's upgrade takes a while): the window waits, without taking clicks meanwhile.
-    if first is not None and first.waiting_for_store():
+    if first is not None and first.waiting_for_store() and window.isVisible():
         window.setEnabled(False)
         while first.waiting_for_store() and window.isVisible():
             app.processEvents()
             time.sleep(0.002)
         window.setEnabled(True)
-        if not window.isVisible():  # closed meanwhile: what the start-up process does is not needed
+    if not window.isVisible():  # closed meanwhile: what the start-up process does is not needed
+        if first is not None:
             first.stop()
-            window.deleteLater()
-            return 0
+        window.deleteLater()
+        return 0
     from PySide6.QtWidgets import QMessageBox
 
     from app.core.store import StoreError, open_store

@@ -40,6 +40,7 @@ class FirstPage(QObject):
         self.store_ready = False
         self.ended = False
         self.page_shown = False
+        self.fell_back = False  # the process said it stops short (see page_coming())
         self.done = False  # the post is the window's open post, or the window went its own way
         self._page: dict | None = None
         self._kept: list[tuple[str, object]] = []
@@ -59,6 +60,10 @@ class FirstPage(QObject):
         """Whether the window must still wait before it opens the library (the process may be
         making it, or bringing it up to date)."""
         return not (self.store_ready or self.ended)
+
+    def page_coming(self) -> bool:
+        """Whether the reader shows the process's page, or may still: not once it stopped short."""
+        return self.page_shown or not (self.ended or self.fell_back)
 
     def hand_over(self, window, files, *, first_run: bool) -> None:
         """From now on the messages go to `window` (first the ones kept until now). If the process
@@ -86,6 +91,8 @@ class FirstPage(QObject):
         if kind == "store":
             self.store_ready = True
             return
+        if kind == "fallback":
+            self.fell_back = True
         if kind == "page" and not self.page_shown:
             self.page_shown = True
             self.reader.show_page(PreparedPage(**value["page"]), allow_remote_images=value["allow_remote"])

@@ -2,6 +2,14 @@
 
 Thin over the core: it asks app.core for posts, renders and highlights, and only arranges them.
 Its actions are declared once, in `_build_actions()`, with their menu, shortcut and handler.
+
+The window is made in two steps. `MainWindow(...)` makes its frame: the reader, the splitter
+with a place for each panel, the menu bar's menus and the toolbar's choosers, so the reader has
+its final size and place. `complete()` makes the rest: the panels, the actions, the word popup.
+The constructor does both unless asked not to; at start-up, app.ui.app.run() shows the frame and
+lets the reader paint its first page before it completes the window. So this module imports only
+what the frame needs: the panels' modules, the store's and PySide's `Qt` namespace (whose enums
+take PySide about 35 ms to make) are imported on first use.
 """
 
 from __future__ import annotations
@@ -10,7 +18,8 @@ import base64
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QThread, QTimer, Signal
+from PySide6 import QtCore  # QtCore.Qt when used: see the module's docstring
+from PySide6.QtCore import QByteArray, QSize, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,22 +39,21 @@ from app.lazy import lazy_module
 if TYPE_CHECKING:
     from app.core.furigana_mode import FuriganaMode
     from app.core.render import RenderOptions
+    from app.core.store import PostRecord, Store
+    from app.ui.importer import ImportProgress, ImportWorker
 
-# Imported on first use: the window opens on a page another process prepared (app.ui.prestart).
+# Imported on first use: the window opens on a page another process prepared (app.ui.prestart),
+# and shows it before it is complete (see the module's docstring).
 furigana = lazy_module("app.core.furigana")
 library = lazy_module("app.core.library")
 opening = lazy_module("app.core.opening")
-from app.core.settings import Settings, load_settings, save_settings
-from app.core.store import COLORS, PostRecord, Store, StoreError
-from app.ui.app import with_cjk_family
-from app.ui.claims_panel import SuggestedClaims
-from app.ui.find_bar import FindBar
-from app.ui.highlights_panel import HighlightsPanel, TagDialog, swatch
-from app.ui.importer import ImportErrors, ImportProgress, ImportWorker
-from app.ui.library_panel import LibraryPanel
+core_store = lazy_module("app.core.store")
+highlights_ui = lazy_module("app.ui.highlights_panel")
+importer = lazy_module("app.ui.importer")
 from app.core.paths import sample_post_path
+from app.core.settings import Settings, load_settings, save_settings
+from app.ui.app import with_cjk_family
 from app.ui.reader_view import ReaderView, create_reader
-from app.ui.word_popup import connect_word_popup
 
 ZOOM_STEPS = (0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 
@@ -81,6 +89,7 @@ class MainWindow(QMainWindow):
         *,
         settings_path: Path | None = None,
         reader: ReaderView | None = None,
+        complete: bool = True,
     ):
         super().__init__()
         self.store = store
@@ -95,10 +104,10 @@ class MainWindow(QMainWindow):
         self._render_jobs: set[RenderJob] = set()  # all still running (a thread must finish before it goes)
         self._first = None  # the start-up process's FirstPage, see take_startup()
         self._previewing: str | None = None  # the file shown while it is imported, see _preview()
+        self.completed = False  # see complete()
         self.setWindowTitle("Kakikomi 書き込み")
         self.setFont(with_cjk_family(self.font()))
         self.resize(1280, 820)
-        self.setAcceptDrops(True)
 
         # The reader may come made, already loading the first page (app.ui.app.run).
         if reader is None:
@@ -110,31 +119,19 @@ class MainWindow(QMainWindow):
         self.reader.setAcceptDrops(False)  # dropped files are imported by the window
         self.reader.ready.connect(self._on_ready)
         self.reader.bridge.selectionMade.connect(self._on_selection)
-        self.reader.bridge.highlightActivated.connect(self._select_highlight)
         self.reader.bridge.readingPositionChanged.connect(self._on_position)
-        self.find_bar = FindBar(self._current_text)
-        self.find_bar.matchChosen.connect(self._show_match)
         middle = QWidget()
-        middle_layout = QVBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
-        middle_layout.setSpacing(0)
-        middle_layout.addWidget(self.find_bar)
-        middle_layout.addWidget(self.reader)
+        self._middle_layout = QVBoxLayout(middle)
+        self._middle_layout.setContentsMargins(0, 0, 0, 0)
+        self._middle_layout.setSpacing(0)
+        self._middle_layout.addWidget(self.reader)
 
-        self.library_panel = LibraryPanel(store)
-        self.library_panel.postActivated.connect(lambda post_id, offset: self.open_post(post_id, offset=None if offset < 0 else offset))
-        self.search_field = self.library_panel.search_field
-        self.posts = self.library_panel.posts
-        self.highlights_panel = HighlightsPanel()
-        self.highlights_panel.activated.connect(self._highlight_clicked)
-        self.highlights = self.highlights_panel.list
-        self.empty_note = self.highlights_panel.empty_note
-        side = self._build_claims_side()
-
+        # The panels' places, until complete() puts the panels there (QSplitter.replaceWidget
+        # keeps a place's size): the reader has its final size from the first frame on.
         self.splitter = QSplitter()
-        self.splitter.addWidget(self.library_panel)
+        self.splitter.addWidget(QWidget())
         self.splitter.addWidget(middle)
-        self.splitter.addWidget(side)
+        self.splitter.addWidget(QWidget())
         self.splitter.setSizes([260, 760, 300])
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
@@ -146,15 +143,46 @@ class MainWindow(QMainWindow):
         self._position_timer = QTimer(self, singleShot=True, interval=800)
         self._position_timer.timeout.connect(self._save_position)
         self._pending_offset: int | None = None
-        self._build_actions()
+        self._build_frame()
         self._restore_layout()
+        if complete:
+            self.complete()
+
+    def complete(self) -> None:
+        """Make the rest of the window: the panels, the menus' and the toolbar's actions, the word
+        popup; then list the library if the window has one. Done once; see the module."""
+        if self.completed:
+            return
+        from app.ui.find_bar import FindBar
+        from app.ui.highlights_panel import HighlightsPanel
+        from app.ui.library_panel import LibraryPanel
+        from app.ui.word_popup import connect_word_popup
+
+        self.find_bar = FindBar(self._current_text)
+        self.find_bar.matchChosen.connect(self._show_match)
+        self._middle_layout.insertWidget(0, self.find_bar)  # hidden until Ctrl+F
+        self.library_panel = LibraryPanel(self.store)
+        self.library_panel.postActivated.connect(lambda post_id, offset: self.open_post(post_id, offset=None if offset < 0 else offset))
+        self.search_field = self.library_panel.search_field
+        self.posts = self.library_panel.posts
+        self.highlights_panel = HighlightsPanel()
+        self.highlights_panel.activated.connect(self._highlight_clicked)
+        self.highlights = self.highlights_panel.list
+        self.empty_note = self.highlights_panel.empty_note
+        for index, panel in ((0, self.library_panel), (2, self._build_claims_side())):
+            self.splitter.replaceWidget(index, panel).deleteLater()
+        self.reader.bridge.highlightActivated.connect(self._select_highlight)
+        self._build_actions()
         connect_word_popup(self)
-        if store is not None:
+        self.setAcceptDrops(True)
+        self.completed = True
+        if self.store is not None:
             self.refresh_posts()
 
     def attach_store(self, store: Store) -> None:
         """The library, for a window made without one (app.ui.app.run shows the window while the
         start-up process may still be making the library)."""
+        self.complete()
         self.store = store
         self.library_panel.store = store
         self.suggested_claims.store = store
@@ -175,9 +203,36 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         return action
 
-    def _build_actions(self) -> None:
+    def _build_frame(self) -> None:
+        """The menu bar's menus (empty until complete()) and the toolbar with its two choosers:
+        what sets the reader's place in the window."""
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
+        self.file_menu = bar.addMenu(self.tr("&File"))
+        self.edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.mark_menu = bar.addMenu(self.tr("&Highlight"))
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.furigana_box = QComboBox()
+        self.furigana_box.setToolTip(self.tr("Which words get furigana"))
+        for value, label in self._furigana_choices():
+            self.furigana_box.addItem(label, value)
+        self.furigana_box.setCurrentIndex(max(0, self.furigana_box.findData(self.settings.furigana)))
+        self.theme_box = QComboBox()
+        self.theme_box.setToolTip(self.tr("Colours of the page"))
+        for value, label in self._theme_choices():
+            self.theme_box.addItem(label, value)
+        self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(self.settings.theme)))
+        self.toolbar = QToolBar(self.tr("Reader"))
+        self.toolbar.setObjectName("reader-toolbar")
+        # Small icons (the colour swatches are 12 px) keep the actions' buttons, added by
+        # complete(), no taller than the choosers: the toolbar, and so the reader, do not move.
+        self.toolbar.setIconSize(QSize(16, 16))
+        self.addToolBar(self.toolbar)
+        self._choosers = self.toolbar.addWidget(self.furigana_box)  # the actions go before it
+        self.toolbar.addWidget(self.theme_box)
+
+    def _build_actions(self) -> None:
+        file_menu = self.file_menu
         self._action(self.tr("&Open…"), self.open_files, QKeySequence.StandardKey.Open, menu=file_menu)
         self._action(self.tr("Open &Folder…"), self.open_folder, "Ctrl+Shift+O", menu=file_menu)
         self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
@@ -187,21 +242,21 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit, menu=file_menu)
 
-        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu = self.edit_menu
         self._action(self.tr("&Undo"), self.undo, QKeySequence.StandardKey.Undo, menu=edit_menu)
         self._action(self.tr("Copy with &Readings"), self.copy_with_readings, "Ctrl+Shift+C", menu=edit_menu)
         self._action(self.tr("&Find in Post…"), self.find_bar.open, QKeySequence.StandardKey.Find, menu=edit_menu)
         self._action(self.tr("Search the &Library"), self._focus_search, "Ctrl+Shift+F", menu=edit_menu)
 
-        mark_menu = bar.addMenu(self.tr("&Highlight"))
+        mark_menu = self.mark_menu
         self.highlight_action = self._action(self.tr("&Highlight Selection"), lambda: self.highlight_selection(), "H", menu=mark_menu)
         colour_menu = mark_menu.addMenu(self.tr("Highlight in &Colour"))
         self.color_actions = []
-        for number, color in enumerate(COLORS, 1):
+        for number, color in enumerate(core_store.COLORS, 1):
             action = self._action(
                 self.highlights_panel.color_name(color), lambda _c=False, col=color: self.highlight_selection(col), str(number), menu=colour_menu
             )
-            action.setIcon(swatch(color))
+            action.setIcon(highlights_ui.swatch(color))
             self.color_actions.append(action)
         mark_menu.addSeparator()
         self._action(self.tr("&Tag…"), self.tag_current, "T", menu=mark_menu)
@@ -211,22 +266,12 @@ class MainWindow(QMainWindow):
         self._action(self.tr("Ne&xt Highlight"), lambda: self.step_highlight(1), "J", menu=mark_menu)
         self._action(self.tr("&Previous Highlight"), lambda: self.step_highlight(-1), "K", menu=mark_menu)
         self.reattach_action = self._action(self.tr("&Re-attach to Selection"), self.reattach_current, menu=mark_menu)
-        self.highlights.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.highlights.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (self.reattach_action,):
             self.highlights.addAction(action)
 
-        view_menu = bar.addMenu(self.tr("&View"))
-        self.furigana_box = QComboBox()
-        self.furigana_box.setToolTip(self.tr("Which words get furigana"))
-        for value, label in self._furigana_choices():
-            self.furigana_box.addItem(label, value)
-        self.furigana_box.setCurrentIndex(max(0, self.furigana_box.findData(self.settings.furigana)))
+        view_menu = self.view_menu
         self.furigana_box.currentIndexChanged.connect(self._furigana_changed)
-        self.theme_box = QComboBox()
-        self.theme_box.setToolTip(self.tr("Colours of the page"))
-        for value, label in self._theme_choices():
-            self.theme_box.addItem(label, value)
-        self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(self.settings.theme)))
         self.theme_box.currentIndexChanged.connect(self._theme_changed)
         self.vertical_action = self._action(
             self.tr("&Vertical Writing (縦書き)"), lambda _c: self._layout_changed(), "Ctrl+Shift+V", menu=view_menu, checkable=True
@@ -250,20 +295,12 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
 
-        help_menu = bar.addMenu(self.tr("&Help"))
-        self._action(self.tr("&About Kakikomi"), self.show_about, menu=help_menu)
+        self._action(self.tr("&About Kakikomi"), self.show_about, menu=self.help_menu)
 
-        bar_widget = QToolBar(self.tr("Reader"))
-        bar_widget.setObjectName("reader-toolbar")
-        bar_widget.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(bar_widget)
-        bar_widget.addAction(self.highlight_action)
-        for action in self.color_actions:
-            bar_widget.addAction(action)
-        bar_widget.addSeparator()
-        bar_widget.addWidget(self.furigana_box)
-        bar_widget.addWidget(self.theme_box)
-        bar_widget.addAction(self.vertical_action)
+        self.toolbar.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.insertActions(self._choosers, [self.highlight_action, *self.color_actions])
+        self.toolbar.insertSeparator(self._choosers)
+        self.toolbar.addAction(self.vertical_action)
 
     def _build_claims_actions(self, view_menu) -> None:
         view_menu.addSeparator()
@@ -321,7 +358,8 @@ class MainWindow(QMainWindow):
         for worker in list(self._imports):
             worker.cancel()
             worker.wait()
-        self.suggested_claims.wait()
+        if self.completed:
+            self.suggested_claims.wait()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.stop_workers()
@@ -383,10 +421,10 @@ class MainWindow(QMainWindow):
         import (its search index reads every word) takes longer than showing it."""
         progress = None
         previewed = len(paths) == 1 and self._preview(paths[0])
-        worker = ImportWorker(self.store.path, paths, self)
+        worker = importer.ImportWorker(self.store.path, paths, self)
         worker.previewed = previewed
         if not previewed:
-            progress = ImportProgress(worker, self)
+            progress = importer.ImportProgress(worker, self)
         worker.done.connect(lambda report: self._import_done(worker, progress, report, paths))
         worker.failed.connect(lambda message: self._import_failed(worker, progress, message))
         self._imports.append(worker)
@@ -401,7 +439,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             opened = opening.open_file(path, self._mode(), store=self.store, remote_allowed=self.settings.allow_remote_images)
-        except (opening.PostError, StoreError, OSError):
+        except (opening.PostError, core_store.StoreError, OSError):
             return False  # the import says what is wrong with it
         self._save_position()
         self._previewing = source
@@ -437,7 +475,7 @@ class MainWindow(QMainWindow):
         elif opened:
             self.open_post(opened[0])
         if report.errors:
-            ImportErrors(report.errors, self).open()
+            importer.ImportErrors(report.errors, self).open()
         if report.cancelled:
             self.statusBar().showMessage(self.tr("Import cancelled."), 5000)
         self.importFinished.emit(report)
@@ -506,7 +544,7 @@ class MainWindow(QMainWindow):
             opened = opening.open_post(
                 self.store, post_id, self._mode(), remote_allowed=self.settings.allow_remote_images, offset=offset
             )
-        except (opening.PostError, StoreError, OSError) as exc:
+        except (opening.PostError, core_store.StoreError, OSError) as exc:
             QMessageBox.warning(self, self.tr("Cannot open the post"), str(exc))
             return
         self._render_job = None
@@ -565,7 +603,7 @@ class MainWindow(QMainWindow):
         imported) becomes the open post. False if it is not in the library."""
         try:
             record = self.store.post(post_id)
-        except StoreError:
+        except core_store.StoreError:
             return False
         self._show(record)
         self._shown(warnings, self.store.annotations(record.id))
@@ -578,7 +616,7 @@ class MainWindow(QMainWindow):
         if self.reader.is_ready:
             action()
         else:
-            self.reader.ready.connect(action, Qt.ConnectionType.SingleShotConnection)
+            self.reader.ready.connect(action, QtCore.Qt.ConnectionType.SingleShotConnection)
 
     def remember_suggestions(self, post_id: int, found) -> None:
         """Suggestions computed elsewhere (the start-up process): kept, and shown."""
@@ -586,7 +624,7 @@ class MainWindow(QMainWindow):
 
         try:
             claims_store.remember_suggestions(self.store, post_id, found)
-        except StoreError:
+        except core_store.StoreError:
             pass  # the post is gone meanwhile: nothing to suggest for it
         self.suggested_claims.release()
 
@@ -607,7 +645,7 @@ class MainWindow(QMainWindow):
         if self.reader.is_ready:
             self.reader.replace_blocks(blocks)
         else:
-            self.reader.ready.connect(lambda: self._replace_when_ready(job, blocks), Qt.ConnectionType.SingleShotConnection)
+            self.reader.ready.connect(lambda: self._replace_when_ready(job, blocks), QtCore.Qt.ConnectionType.SingleShotConnection)
 
     def _replace_when_ready(self, job, blocks) -> None:
         if job is self._render_job:
@@ -650,7 +688,7 @@ class MainWindow(QMainWindow):
         if self.current is not None and self._pending_offset is not None:
             try:
                 self.store.set_reading_offset(self.current.id, self._pending_offset)
-            except StoreError:
+            except core_store.StoreError:
                 pass
         self._pending_offset = None
 
@@ -686,7 +724,7 @@ class MainWindow(QMainWindow):
         start, end = self.selection
         try:
             made = library.annotate_span(self.store, self.current, start, end, color=color, tags=tags, note=note)
-        except (StoreError, ValueError) as exc:
+        except (core_store.StoreError, ValueError) as exc:
             QMessageBox.warning(self, self.tr("Highlight"), str(exc))
             return None
         self.undo_stack.append(("create", made.id))
@@ -705,7 +743,7 @@ class MainWindow(QMainWindow):
             made = self.highlight_selection()
             return made.id if made else None
         rows = self.highlights_panel.rows()
-        return self.highlights.item(rows[-1]).data(Qt.ItemDataRole.UserRole) if rows else None
+        return self.highlights.item(rows[-1]).data(QtCore.Qt.ItemDataRole.UserRole) if rows else None
 
     def _select_highlight(self, annotation_id: str) -> None:
         self.highlights_panel.select(annotation_id)
@@ -715,11 +753,11 @@ class MainWindow(QMainWindow):
         if annotation_id is None:
             return
         current = self.store.annotation(annotation_id)
-        dialog = TagDialog(current.tags, [t["name"] for t in self.store.tags()], self)
+        dialog = highlights_ui.TagDialog(current.tags, [t["name"] for t in self.store.tags()], self)
         if dialog.exec():
             try:
                 library.update_annotation(self.store, annotation_id, tags=dialog.tags())
-            except StoreError as exc:
+            except core_store.StoreError as exc:
                 QMessageBox.warning(self, self.tr("Tags"), str(exc))
             self._repaint()
 
@@ -796,11 +834,13 @@ class MainWindow(QMainWindow):
 
     def _build_claims_side(self) -> QSplitter:
         """The right-hand side: the highlights above, the post's suggested claims below."""
+        from app.ui.claims_panel import SuggestedClaims
+
         self.suggested_claims = SuggestedClaims(self.store)
         self.suggested_claims.activated.connect(self.reader.scroll_to)
         self.suggested_claims.accepted.connect(self._claims_accepted)
         self.claims_window = None
-        self.side_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.side_splitter = QSplitter(QtCore.Qt.Orientation.Vertical)
         self.side_splitter.setChildrenCollapsible(False)
         self.side_splitter.addWidget(self.highlights_panel)
         self.side_splitter.addWidget(self.suggested_claims)

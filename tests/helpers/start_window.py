@@ -5,7 +5,9 @@
 Once the post is shown (MainWindow.postShown), and with --wait-readings once the last block of
 the page has its readings, it prints one JSON line: the window's title, the open post, the
 page's plain text next to the library's, the page's ruby count, and whether the start-up process
-prepared the page; then it quits. The library and settings live in $KAKIKOMI_HOME and the XDG
+prepared the page; also, for the window's two steps (app.ui.main_window), which of the panels'
+modules its frame imported, whether the reader had painted before complete(), and the reader's
+place then and once the post is shown. Then it quits. The library and settings live in $KAKIKOMI_HOME and the XDG
 folders the caller sets. Nothing of the app is imported before it starts (it forks before Qt).
 """
 
@@ -17,25 +19,41 @@ import sys
 from benchmarks._startup_child import after_import  # the same hook the start-up benchmark uses
 
 REPORT: dict = {}
+# What the window's frame should not need (app.ui.main_window imports them in complete()).
+PANEL_MODULES = ("app.core.store", "app.ui.claims_panel", "app.ui.highlights_panel", "app.ui.library_panel", "app.ui.word_popup")
+
+
+def reader_place(window) -> list[int]:
+    from PySide6.QtCore import QPoint
+
+    corner = window.reader.mapTo(window, QPoint(0, 0))
+    return [corner.x(), corner.y(), window.reader.width(), window.reader.height()]
 
 
 def watch(module, wait_readings: bool) -> None:
-    original = module.MainWindow.__init__
+    original_init, original_complete = module.MainWindow.__init__, module.MainWindow.complete
 
     def init(window, *args, **kwargs):
-        original(window, *args, **kwargs)
+        original_init(window, *args, **kwargs)
+        REPORT["frame_imports"] = [name for name in PANEL_MODULES if name in sys.modules]
         window.postShown.connect(lambda post_id: shown(window, post_id, wait_readings))
 
+    def complete(window):
+        if not window.completed:
+            REPORT.update(painted_before_complete=window.reader.is_ready, place_at_complete=reader_place(window))
+        original_complete(window)
+
     module.MainWindow.__init__ = init
+    module.MainWindow.complete = complete
 
 
 def shown(window, post_id: int, wait_readings: bool) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    if REPORT:
+    if "post_id" in REPORT:
         return
-    REPORT.update(post_id=post_id, title=window.windowTitle(), prepared=window._first is not None)
+    REPORT.update(post_id=post_id, title=window.windowTitle(), prepared=window._first is not None, place_when_shown=reader_place(window))
     last_ruby = "document.querySelector('#kk-post > [data-kb]:last-child').querySelectorAll('rt').length"
 
     def readings(count) -> None:

@@ -254,3 +254,57 @@ def test_a_post_chosen_while_another_is_imported_stays_open(qtbot, window, tmp_p
     assert window.current.id == chosen_id
     assert window.windowTitle() == "選んだ記事 — Kakikomi"
     assert len(window.store.posts()) == 2
+
+
+def _reader_place(win) -> tuple[int, int, int, int]:
+    corner = win.reader.mapTo(win, QPoint(0, 0))
+    return corner.x(), corner.y(), win.reader.width(), win.reader.height()
+
+
+def test_the_windows_frame_keeps_the_saved_layout_and_completing_it_moves_nothing(qtbot, tmp_path):
+    """A window made in two steps (app.ui.app.run shows the frame first): the frame already has
+    the saved geometry and splitter sizes, and the panels complete() adds leave the reader be."""
+    from app.core.store import open_store
+    from app.ui.main_window import MainWindow
+    from tests.ui.conftest import dispose
+
+    store = open_store(tmp_path / "library.sqlite3")
+    first = MainWindow(store, settings_path=tmp_path / "settings.json")
+    first.resize(780, 560)  # within the offscreen screen: a restored geometry is fitted to the screen
+    first.show()
+    first.splitter.setSizes([170, 420, 180])
+    qtbot.wait(50)
+    saved_sizes = first.splitter.sizes()
+    dispose(first)  # closing saves the layout
+
+    frame = MainWindow(store, settings_path=tmp_path / "settings.json", complete=False)
+    frame.show()
+    qtbot.waitExposed(frame)
+    assert not frame.completed and not hasattr(frame, "library_panel")
+    assert frame.size().width() == 780 and frame.splitter.sizes() == saved_sizes
+    before = _reader_place(frame)
+    frame.complete()
+    qtbot.wait(50)  # the layouts settle
+    assert _reader_place(frame) == before and frame.splitter.sizes() == saved_sizes
+    assert frame.splitter.widget(0) is frame.library_panel and frame.splitter.widget(2) is frame.side_splitter
+    assert frame.toolbar.actions()[0] is frame.highlight_action
+    assert frame.furigana_box.isVisible() and frame.find_bar.isHidden()
+    assert [a.text() for a in frame.file_menu.actions()][:2] == ["&Open…", "Open &Folder…"]
+    dispose(frame)
+    store.close()
+
+
+def test_a_frame_closed_before_it_is_complete_saves_its_layout(qtbot, tmp_path):
+    """Closed while the reader paints its first page (before complete()): no error, and the
+    window's size is kept for next time as usual."""
+    from app.ui.main_window import MainWindow
+    from tests.ui.conftest import dispose
+
+    frame = MainWindow(None, settings_path=tmp_path / "settings.json", complete=False)
+    frame.resize(760, 540)
+    frame.show()
+    qtbot.waitExposed(frame)
+    frame.close()
+    settings = load_settings(tmp_path / "settings.json")
+    assert settings.window_geometry and settings.reader_size == [frame.reader.width(), frame.reader.height()]
+    dispose(frame)

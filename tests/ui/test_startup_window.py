@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from app.ui.app import DEFAULT_READER_SIZE
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HELPER = REPO_ROOT / "tests" / "helpers" / "start_window.py"
 
@@ -49,6 +51,20 @@ def test_the_prepared_start_shows_what_the_window_alone_shows(tmp_path, post_fil
         assert report["rubies"] > 0
     assert prepared["text_length"] == alone["text_length"]
     assert prepared["rubies"] == alone["rubies"]
+
+
+def test_the_window_completes_itself_after_the_first_frame_without_moving_the_reader(tmp_path, post_file):
+    """At start-up the window shows its frame first: the reader paints the prepared page before
+    the panels exist (their modules are not even imported), and adding them moves nothing."""
+    prepared = start(tmp_path, [str(post_file)], prestart=True)
+    alone = start(tmp_path, [str(post_file)], prestart=False)
+    assert prepared["frame_imports"] == [] and alone["frame_imports"] == []
+    assert prepared["painted_before_complete"] is True
+    assert alone["painted_before_complete"] is False  # nothing to paint yet: it completes at once
+    for report in (prepared, alone):
+        assert report["place_at_complete"] == report["place_when_shown"]
+        # A first start has no saved reader size: the page was laid out for the default layout's.
+        assert report["place_when_shown"][2:] == list(DEFAULT_READER_SIZE)
 
 
 def test_a_long_post_gets_all_its_readings_from_the_start_up_process(tmp_path):
