@@ -296,13 +296,11 @@ EVENT_LABELS = {
     "cli_imported": "app.__main__ imported (the command table)",
     "create_application_start": "QApplication next (settings read, start-up process forked, files checked)",
     "create_application_end": "create_application() done (PySide6 imported, scheme, QApplication)",
-    "ui_imported": "app.ui.main_window imported (the window's modules, the core they need)",
+    "ui_imported": "app.ui.main_window imported (what the window's frame needs; the panels come later)",
     "window_created": "QApplication + QWebEngineView created",
-    "__init___start": "MainWindow() starts (the library is opened once it is shown)",
-    "__init___end": "MainWindow() done (profile, page, widgets)",
+    "__init___start": "MainWindow() starts (the frame around the reader; the library is opened later)",
+    "__init___end": "MainWindow() done (menus, toolbar, the panels' places)",
     "shown": "show() + load() returned",
-    "await_prepared_start": "window shown; waiting for the start-up process's page",
-    "_take_prepared_start": "  page received from the start-up process",
     "show_page_end": "  page published to the waiting load",
     "import_and_open_start": "window.import_and_open() starts",
     "open_post_start": "  import done (render, index); open_post() starts",
@@ -312,6 +310,9 @@ EVENT_LABELS = {
     "load_finished": "loadFinished",
     "_on_ready_start": "bridge 'ready' (page's double rAF)",
     "first_paint": "FIRST PAINTED FRAME with the post",
+    "complete_start": "window.complete() starts (after the first frame): panels, actions, word popup",
+    "complete_end": "window.complete() done",
+    "post_shown": "postShown: the post is the window's open post (library open, panels filled)",
 }
 
 
@@ -373,7 +374,10 @@ def main(argv: list[str] | None = None) -> int:
               f" Markdown, {long_page.stat().st_size / 1e6:.2f} MB as a whole page (made in {made['seconds']:.1f} s)")
 
         app_args = ["app", str(sample)]
-        floor_args = ["floor", str(sample_page)]
+        from app.ui.app import DEFAULT_READER_SIZE  # the reader's size in the window's default layout
+
+        floor_size = "%dx%d" % DEFAULT_READER_SIZE
+        floor_args = ["floor", str(sample_page), "--size", floor_size]
 
         def keep(run: Run) -> Run:
             if not run.ok:
@@ -493,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
                                   value <= FIRST_SCREEN_S, f"min {min(then_times):.2f} s; import + render + load"))
 
         print("\n4. For context: the floor for the long post (bare view, its whole page from a file URL; 1 run)", flush=True)
-        run = keep(run_child("long floor", ["floor", str(long_page), "--pss", "--settle", str(args.settle)], workdir))
+        run = keep(run_child("long floor", ["floor", str(long_page), "--size", floor_size, "--pss", "--settle", str(args.settle)], workdir))
         if run.ok:
             finished = run.at("load_finished")
             print(f"  first screen {run.first_screen():.2f} s after process start; loadFinished "
