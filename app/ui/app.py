@@ -98,9 +98,14 @@ def _until_first_frame(window, first) -> None:
                 event.child().installEventFilter(self)  # Chromium's frames are painted by a child
             return False
 
+    deadline = time.monotonic() + FIRST_FRAME_WAIT_MS / 1000
+
     def check() -> None:
-        if not window.isVisible() or not first.page_coming():
+        if not window.isVisible() or not first.page_coming() or time.monotonic() > deadline:
             loop.quit()
+
+    def ready() -> None:
+        QTimer.singleShot(FRAME_AFTER_READY_MS, loop.quit)
 
     painted = Painted()
     for widget in (reader, *(child for child in reader.children() if child.isWidgetType())):
@@ -108,12 +113,10 @@ def _until_first_frame(window, first) -> None:
     waiting = QTimer(interval=20)
     waiting.timeout.connect(check)
     waiting.start()
-    after_ready = lambda: QTimer.singleShot(FRAME_AFTER_READY_MS, loop.quit)  # noqa: E731
-    reader.ready.connect(after_ready)
-    QTimer.singleShot(FIRST_FRAME_WAIT_MS, loop.quit)
+    reader.ready.connect(ready)
     loop.exec()
     waiting.stop()
-    reader.ready.disconnect(after_ready)
+    reader.ready.disconnect(ready)
     for widget in (reader, *(child for child in reader.children() if child.isWidgetType())):
         widget.removeEventFilter(painted)
 

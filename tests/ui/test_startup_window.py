@@ -86,3 +86,17 @@ def test_a_file_that_is_no_post_stops_before_any_window(tmp_path):
     assert result.returncode == 2
     assert "bad.md" in result.stderr and "NUL" in result.stderr
     assert not (tmp_path / "home" / "library.sqlite3").exists()
+
+
+def test_many_files_go_to_the_window_which_completes_without_waiting_for_a_page(tmp_path):
+    """The start-up process leaves more than a few files to the window's import (with its
+    progress): no page is coming, so the window completes at once and opens the first post."""
+    files = []
+    for n in range(1, 10):
+        path = tmp_path / f"post{n}.md"
+        path.write_text(f"---\ntitle: 記事{n}\n---\n\n工場の話、その{n}。\n", encoding="utf-8")
+        files.append(str(path))
+    report = start(tmp_path, files, prestart=True)
+    assert report["painted_before_complete"] is False
+    assert report["current"] == report["post_id"] and len(report["posts"]) == 9
+    assert report["text_matches"] is True
