@@ -154,7 +154,6 @@ class MainWindow(QMainWindow):
         if self.completed:
             return
         from app.ui.find_bar import FindBar
-        from app.ui.highlights_panel import HighlightsPanel
         from app.ui.library_panel import LibraryPanel
         from app.ui.word_popup import connect_word_popup
 
@@ -165,7 +164,7 @@ class MainWindow(QMainWindow):
         self.library_panel.postActivated.connect(lambda post_id, offset: self.open_post(post_id, offset=None if offset < 0 else offset))
         self.search_field = self.library_panel.search_field
         self.posts = self.library_panel.posts
-        self.highlights_panel = HighlightsPanel()
+        self.highlights_panel = highlights_ui.HighlightsPanel()
         self.highlights_panel.activated.connect(self._highlight_clicked)
         self.highlights = self.highlights_panel.list
         self.empty_note = self.highlights_panel.empty_note
