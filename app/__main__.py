@@ -20,7 +20,7 @@ EXIT_USER_ERROR = 2  # as app.cli's; the window's path does not load the command
 def render_instead(path: Path) -> int:
     """Without a screen to show a window on, render `path` to a page and say where it is."""
     from app import cli
-    from app.core.paths import cache_dir
+    from app.core.common.paths import cache_dir
 
     out_dir = cache_dir() / "pages"
     try:
@@ -50,8 +50,8 @@ def open_window(files: list[str]) -> int:
         from app.ui.app import run
 
         return run(files)  # it checks the files while Qt loads
-    from app.core.paths import sample_post_path
-    from app.core.post import PostError, load_post
+    from app.core.common.paths import sample_post_path
+    from app.core.posts.post import PostError, load_post
 
     for name in files:
         try:

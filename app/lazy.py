@@ -1,6 +1,6 @@
 """Modules imported on first use, so the window can open before the parts it does not need yet.
 
-`library = lazy_module("app.core.library")` reads like the module and imports it at the first
+`library = lazy_module("app.core.library.actions")` reads like the module and imports it at the first
 attribute looked up. Unlike importlib.util.LazyLoader (not thread-safe before Python 3.12), each
 lookup goes through importlib.import_module, which takes the import lock: worker threads may use
 the same name.

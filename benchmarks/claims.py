@@ -26,12 +26,12 @@ import statistics
 import time
 from collections.abc import Callable
 
-from app.core.claims import suggest_claims
-from app.core.entities import load_entities
-from app.core.furigana_mode import FuriganaMode
-from app.core.paths import sample_post_path
-from app.core.post import load_post
-from app.core.render import RenderOptions, render_markdown
+from app.core.claims.sentences import suggest_claims
+from app.core.claims.entities import load_entities
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.common.paths import sample_post_path
+from app.core.posts.post import load_post
+from app.core.posts.render import RenderOptions, render_markdown
 
 TARGET_MS = 300.0
 TARGET_CHARS = 150_000
@@ -99,7 +99,7 @@ def claim_quote(rng: random.Random, n: int) -> str:
 
 def build_claims_library(path, claims: int = TABLE_CLAIMS, posts: int = TABLE_POSTS, seed: int = 11):
     """A library at `path` with `posts` posts and `claims` claim-tagged highlights; returns the open store."""
-    from app.core import claims_store
+    from app.core.claims import table as claims_store
     from app.core.store import Annotation, new_annotation_id, now, open_store
 
     rng = random.Random(seed)
@@ -156,7 +156,7 @@ def table_benchmark(claims: int, posts: int, repeat: int) -> bool:
     import tempfile
     from pathlib import Path
 
-    from app.core.claims_store import claims_table
+    from app.core.claims.table import claims_table
 
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
@@ -191,7 +191,7 @@ def table_benchmark(claims: int, posts: int, repeat: int) -> bool:
                 print(f"  {label:<42} {len(rows):>6,} rows  median {median:5.1f} ms  p95 {p95:5.1f} ms")
             print(f"target: median <= {TABLE_TARGET_MS:.0f} ms for sort + filter: {'met' if met else 'NOT met'}")
             # After a change (here a status) the rows are checked against their stamps once.
-            from app.core.claims_store import set_claim_status
+            from app.core.claims.table import set_claim_status
 
             ids = [r.annotation_id for r in claims_table(store)]
             after = []

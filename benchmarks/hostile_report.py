@@ -132,8 +132,8 @@ def kill_migrations(work: Path, tally: Tally) -> None:
 
 
 def kill_exports(work: Path, tally: Tally) -> None:
-    from app.core.export import export_csv, export_markdown
-    from app.core.webanno import export_json
+    from app.core.library.export import export_csv, export_markdown
+    from app.core.library.webanno import export_json
 
     for kind in ("json", "csv", "md"):
         folder = _fresh(work / f"export-{kind}")

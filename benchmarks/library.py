@@ -7,7 +7,7 @@ unique words and numbers), then measures:
 1. importing every post with library.import_paths into a fresh library; the file's size after;
 2. search.search latency for four kinds of query taken from the sample's vocabulary;
 3. with H highlights spread over the posts: listing one post's highlights, exporting all of them
-   to Markdown (app.core.export, when it exists), and re-anchoring 1,000 highlights after their
+   to Markdown (app.core.library.export, when it exists), and re-anchoring 1,000 highlights after their
    posts were edited (a sentence inserted at the start, a word changed in the middle).
 
 Latencies are given as medians and 95th percentiles (the machines are shared and noisy). Steps that
@@ -32,9 +32,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app.core import furigana, library, search
-from app.core.paths import sample_post_path
-from app.core.post import load_post
+from app.core.reading import furigana
+
+from app.core.library import actions as library
+
+from app.core.library import search
+from app.core.common.paths import sample_post_path
+from app.core.posts.post import load_post
 from app.core.store import BUILTIN_TAGS, COLORS, Annotation, Store, new_annotation_id, now
 
 # Targets (from the performance brief).
@@ -520,9 +524,9 @@ def step_listing(store: Store, per_post: Counter, seed: int, results: Results, s
 
 def step_export(store: Store, workdir: Path, results: Results, scale: float = 1.0) -> None:
     try:
-        from app.core import export  # noqa: F401  (being written in parallel)
+        from app.core.library import export  # noqa: F401  (being written in parallel)
     except ModuleNotFoundError as exc:
-        if exc.name not in ("app.core.export",):
+        if exc.name not in ("app.core.library.export",):
             raise
         print("  skipped (export module not present)")
         results.add("export all highlights to Markdown", None, "s", f"<= {EXPORT_S:.0f} s", None, "skipped (export module not present)")

@@ -6,7 +6,7 @@ Figures (each case a fresh process, timed from just before Popen):
    `kakikomi FILE` starts it (app.__main__.main -> app.ui.app.run), with a new library, settings
    and caches in a throw-away folder (KAKIKOMI_HOME, XDG_*_HOME): no user data is touched;
 2. the floor: a bare QApplication + QWebEngineView, the size of the app's reader pane, showing the
-   same page (app.core.page.standalone_html, as MainWindow.open_post renders it) from a file URL;
+   same page (app.core.posts.page.standalone_html, as MainWindow.open_post renders it) from a file URL;
    app and floor runs alternate, so both share the machine's noise; target app <= 1.3x the floor;
 3. a ~150,000-character post (the sample's body repeated with numbered variations): process start
    -> first screen in the real window, and the total PSS of the app's process and all the
@@ -175,10 +175,10 @@ def run_child(case: str, args: list[str], workdir: Path) -> Run:
 
 def page_as_the_app_renders_it(post_path: Path) -> str:
     """The whole page for `post_path` as MainWindow.open_post renders it (furigana: all)."""
-    from app.core.furigana_mode import FuriganaMode
-    from app.core.page import standalone_html
-    from app.core.post import load_post
-    from app.core.render import RenderOptions, render_post
+    from app.core.reading.furigana_mode import FuriganaMode
+    from app.core.posts.page import standalone_html
+    from app.core.posts.post import load_post
+    from app.core.posts.render import RenderOptions, render_post
 
     post = load_post(post_path)
     rendered = render_post(post, RenderOptions(mode=FuriganaMode.parse("all")))
@@ -190,10 +190,10 @@ def long_post(folder: Path, chars: int) -> tuple[Path, int, int]:
     """Write a post of about `chars` characters of text (readings excluded): the sample's body,
     part after part, each under its own numbered heading, its prose numbered and its footnote
     renamed. Returns (path, characters of text, top-level blocks)."""
-    from app.core.furigana_mode import FuriganaMode
-    from app.core.paths import sample_post_path
-    from app.core.post import load_post
-    from app.core.render import RenderOptions, render_post
+    from app.core.reading.furigana_mode import FuriganaMode
+    from app.core.common.paths import sample_post_path
+    from app.core.posts.post import load_post
+    from app.core.posts.render import RenderOptions, render_post
     from benchmarks.library import _blocks  # the same split as the library benchmark's posts
 
     sample = load_post(sample_post_path())
@@ -229,7 +229,7 @@ def long_post(folder: Path, chars: int) -> tuple[Path, int, int]:
 
 def prepare(workdir: Path, chars: int) -> dict:
     """Write sample.html, posts/long-post.md and long.html under `workdir`; say what was made."""
-    from app.core.paths import sample_post_path
+    from app.core.common.paths import sample_post_path
 
     t0 = time.perf_counter()
     (workdir / "sample.html").write_text(page_as_the_app_renders_it(sample_post_path()), encoding="utf-8")

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from app.core.fileio import write_atomic
-from app.core.furigana_mode import FuriganaMode
-from app.core.paths import config_dir
+from app.core.common.fileio import write_atomic
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.common.paths import config_dir
 
 SCHEMA_VERSION = 1
 SETTINGS_FILE = "settings.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from app.core.page import version
+from app.core.posts.page import version
 
 # What the app bundles and under which licence (the packaged app ships these components).
 COMPONENTS = (

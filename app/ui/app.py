@@ -18,25 +18,8 @@ def _prepare_environment() -> None:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
 
 
-# UI fonts that draw Japanese: the first one found leads the font list, so list rows are sized
-# for Japanese lines (a Latin default measures them too short and Qt cuts them off).
-CJK_UI_FAMILIES = ("Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic UI", "Meiryo UI", "Source Han Sans JP")
-
-
 # The reader's size in the default layout (a 1280×820 window, see MainWindow).
 DEFAULT_READER_SIZE = (712, 763)
-
-
-def with_cjk_family(font):
-    """`font` with the first installed Japanese UI family in front of its own families."""
-    from PySide6.QtGui import QFontDatabase
-
-    installed = set(QFontDatabase.families())
-    for family in CJK_UI_FAMILIES:
-        if family in installed:
-            font.setFamilies([family, *font.families()])
-            break
-    return font
 
 
 def create_application(argv: Sequence[str] | None = None):
@@ -55,7 +38,7 @@ def create_application(argv: Sequence[str] | None = None):
     app.setDesktopFileName("kakikomi")
     from PySide6.QtGui import QIcon
 
-    from app.core.paths import resource
+    from app.core.common.paths import resource
 
     icon = QIcon()
     for size in (16, 24, 32, 48, 64, 128, 256, 512):
@@ -181,10 +164,12 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
         return 0
     from PySide6.QtWidgets import QMessageBox
 
-    from app.core.store import StoreError, open_store
+    from app.core.store import StoreError
+
+    from app.core.library.derived import open_library
 
     try:
-        store = open_store(db)
+        store = open_library(db)
     except StoreError as exc:
         if first is not None:
             first.stop()

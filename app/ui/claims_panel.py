@@ -1,7 +1,7 @@
 """Suggested claims for the open post: the sentences that state an amount, or name a chip with a
 company, and are not highlighted or dismissed yet; accept one (a tagged highlight) or dismiss it.
 
-Thin over app.core.claims_store: `suggestions_for` runs in a worker thread with its own
+Thin over app.core.claims.table: `suggestions_for` runs in a worker thread with its own
 connection to the library (an SQLite connection belongs to the thread that made it, and a long
 post takes a fifth of a second); accepting and dismissing are single writes on the GUI thread.
 """
@@ -27,13 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.store import Store, StoreError, open_store
+from app.core.store import Store, StoreError
+
+from app.core.library.derived import open_library
 from app.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from app.core.claims import Suggestion
+    from app.core.claims.sentences import Suggestion
 
-claims_store = lazy_module("app.core.claims_store")  # its tables are built when first needed
+claims_store = lazy_module("app.core.claims.table")
+library = lazy_module("app.core.library.actions")
+claim_suggestions = lazy_module("app.core.claims.suggestions")  # its tables are built when first needed
 
 SUGGESTION = Qt.ItemDataRole.UserRole
 # About two lines of the panel's width: the whole sentence is in the tooltip.
@@ -63,12 +67,12 @@ class SuggestionsWorker(QThread):
 
     def run(self) -> None:
         try:
-            store = open_store(self.db_path, create=False)
+            store = open_library(self.db_path, create=False)
         except StoreError as exc:
             self.failed.emit(self.generation, str(exc))
             return
         try:
-            self.computed.emit(self.generation, claims_store.suggestions_for(store, self.post_id))
+            self.computed.emit(self.generation, claim_suggestions.suggestions_for(store, self.post_id))
         except Exception as exc:  # noqa: BLE001 - the panel must hear of it, not a dead thread
             self.failed.emit(self.generation, f"{type(exc).__name__}: {exc}")
         finally:
@@ -325,7 +329,7 @@ class SuggestedClaims(QWidget):
         done: list[Suggestion] = []
         for suggestion in self.selected():
             try:
-                annotation = claims_store.accept_suggestion(self.store, self.post_id, suggestion)
+                annotation = library.accept_suggestion(self.store, self.post_id, suggestion)
             except (StoreError, ValueError) as exc:
                 QMessageBox.warning(self, self.tr("Accept claim"), str(exc))
                 break
@@ -343,7 +347,7 @@ class SuggestedClaims(QWidget):
         done: list[Suggestion] = []
         for suggestion in self.selected():
             try:
-                claims_store.dismiss_suggestion(self.store, self.post_id, suggestion)
+                claim_suggestions.dismiss_suggestion(self.store, self.post_id, suggestion)
             except (StoreError, ValueError) as exc:
                 QMessageBox.warning(self, self.tr("Dismiss suggestion"), str(exc))
                 break

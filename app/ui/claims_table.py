@@ -1,7 +1,7 @@
 """The claims table: every highlight tagged as a claim across the library, with its post, names,
 amount and the status the reader gave it; sorted, filtered, exported.
 
-Thin over app.core.claims_store: filtering and sorting are `claims_table(...)` calls (amounts sort
+Thin over app.core.claims.table: filtering and sorting are `claims_table(...)` calls (amounts sort
 within a currency there, never across one), statuses go through `set_claim_status`, and the
 export is `export_claims` with the filters shown. The table holds ClaimRow values, read-only.
 """
@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import claims_store
-from app.core.claims_store import STATUSES, ClaimRow
-from app.core.export import ExportError
+from app.core.claims import table as claims_store
+
+from app.core.library import claims_export
+from app.core.claims.table import STATUSES, ClaimRow
+from app.core.library.export import ExportError
 from app.core.store import Store, StoreError
-from app.ui.app import with_cjk_family
+from app.ui.fonts import with_cjk_family
 
 COLUMNS = ("quote", "post", "date", "companies", "chips", "amount", "status")
 # Columns claims_table() sorts by; the others are sorted here, by their text.
@@ -414,7 +416,7 @@ class ClaimsWindow(QMainWindow):
         column, descending = self.sort_column()
         order = {"sort": SORT_KEYS[column], "descending": descending} if column in SORT_KEYS else {}
         try:
-            written = claims_store.export_claims(self.store, target, suffix[1:], **self.current_filters(), **order)
+            written = claims_export.export_claims(self.store, target, suffix[1:], **self.current_filters(), **order)
         except (ExportError, StoreError, ValueError) as exc:
             self._show_result(str(exc), error=True)
             return None

@@ -1,6 +1,6 @@
 """The export dialog: which posts, which format, where to; then where the files went.
 
-Thin over app.core.export and app.core.webanno: the dialog only gathers an ExportRequest and
+Thin over app.core.library.export and app.core.library.webanno: the dialog only gathers an ExportRequest and
 hands it to `run_export`, which calls the core exactly as `kakikomi export` does. The export runs
 in a worker thread with its own connection to the library (an SQLite connection belongs to the
 thread that made it): a whole library can be ten thousand files.
@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.export import FURIGANA_STYLES, GROUPINGS, ExportError, export_csv, export_markdown
-from app.core.store import Store, StoreError, open_store
-from app.core.webanno import export_json
+from app.core.library.export import FURIGANA_STYLES, GROUPINGS, ExportError, export_csv, export_markdown
+from app.core.store import Store, StoreError
+from app.core.library.derived import open_library
+from app.core.library.webanno import export_json
 
 FORMATS = ("md", "json", "csv")
 SUFFIXES = {"md": ".md", "json": ".json", "csv": ".csv"}
@@ -92,7 +93,7 @@ class ExportWorker(QThread):
 
     def run(self) -> None:  # runs in the worker thread: no widget is touched here
         try:
-            store = open_store(self.db_path, create=False)
+            store = open_library(self.db_path, create=False)
         except StoreError as exc:
             self.error = str(exc)
             return

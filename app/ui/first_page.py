@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from app.core.page import PreparedPage
+from app.core.posts.page import PreparedPage
 
 
 class PrestartListener(QThread):

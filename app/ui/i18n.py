@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
-from app.core.paths import cache_dir, resource
+from app.core.common.paths import cache_dir, resource
 
 SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "ja")

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.lazy import lazy_module
-from app.core.store import StoreError, open_store
+from app.core.store import StoreError
+from app.core.library.derived import open_library
 
-library = lazy_module("app.core.library")
+library = lazy_module("app.core.library.actions")
 
 
 class ImportWorker(QThread):
@@ -48,7 +49,7 @@ class ImportWorker(QThread):
 
     def run(self) -> None:  # runs in the worker thread
         try:
-            store = open_store(self.db_path, create=False)
+            store = open_library(self.db_path, create=False)
         except StoreError as exc:
             self.failed.emit(str(exc))
             return

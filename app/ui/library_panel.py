@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QListWidg
 from app.core.store import PostRecord, Store
 from app.lazy import lazy_module
 
-search = lazy_module("app.core.search")
+search = lazy_module("app.core.library.search")
 
 POST_ID = Qt.ItemDataRole.UserRole
 OFFSET = Qt.ItemDataRole.UserRole + 1

@@ -37,22 +37,22 @@ from PySide6.QtWidgets import (
 from app.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from app.core.furigana_mode import FuriganaMode
-    from app.core.render import RenderOptions
+    from app.core.reading.furigana_mode import FuriganaMode
+    from app.core.posts.render import RenderOptions
     from app.core.store import PostRecord, Store
     from app.ui.importer import ImportProgress, ImportWorker
 
 # Imported on first use: the window opens on a page another process prepared (app.ui.prestart),
 # and shows it before it is complete (see the module's docstring).
-furigana = lazy_module("app.core.furigana")
-library = lazy_module("app.core.library")
-opening = lazy_module("app.core.opening")
+furigana = lazy_module("app.core.reading.furigana")
+library = lazy_module("app.core.library.actions")
+opening = lazy_module("app.core.library.opening")
 core_store = lazy_module("app.core.store")
 highlights_ui = lazy_module("app.ui.highlights_panel")
 importer = lazy_module("app.ui.importer")
-from app.core.paths import sample_post_path
+from app.core.common.paths import sample_post_path
 from app.core.settings import Settings, load_settings, save_settings
-from app.ui.app import with_cjk_family
+from app.ui.fonts import with_cjk_family
 from app.ui.reader_view import ReaderView, create_reader
 
 ZOOM_STEPS = (0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
@@ -619,10 +619,11 @@ class MainWindow(QMainWindow):
 
     def remember_suggestions(self, post_id: int, found) -> None:
         """Suggestions computed elsewhere (the start-up process): kept, and shown."""
-        from app.core import claims_store
+        from app.core.claims import table as claims_store
+        from app.core.claims import suggestions as claim_suggestions
 
         try:
-            claims_store.remember_suggestions(self.store, post_id, found)
+            claim_suggestions.remember_suggestions(self.store, post_id, found)
         except core_store.StoreError:
             pass  # the post is gone meanwhile: nothing to suggest for it
         self.suggested_claims.release()

@@ -3,8 +3,8 @@
 Starting Qt WebEngine takes a few tenths of a second, and so does preparing a post (the core's
 modules, MeCab's dictionary, the readings). With two cores they need not wait for each other.
 `start()` runs before Qt is loaded, when the process has a single thread and forking is safe: the
-child renders the first page with the code the window uses (app.core.opening, and
-app.core.page.reader_page): the post from the library, or the file asked for (on the first run,
+child renders the first page with the code the window uses (app.core.library.opening, and
+app.core.posts.page.reader_page): the post from the library, or the file asked for (on the first run,
 the bundled sample), and then imports it. It sends, each as soon as it has it:
 
     ("checked", ["why", ...])         the files asked for, read (or why they cannot be: then it stops)
@@ -13,7 +13,7 @@ the bundled sample), and then imports it. It sends, each as soon as it has it:
     ("store", None)                   the library exists and is up to date: the window may open it
     ("imported", {"post_id", ...})    the post is in the library (imported if it was not)
     ("rest", [(index, html), ...])    a long post's remaining readings
-    ("suggestions", (post_id, [...]))   the post's suggested claims (claims_store.raw_suggestions)
+    ("suggestions", (post_id, [...]))   the post's suggested claims (claim_suggestions.raw_suggestions)
     ("fallback", "why")               nothing prepared: the window does the work the usual way
 
 and exits, taking MeCab's dictionary and the memory of the rendering with it. The window then
@@ -162,7 +162,7 @@ def _send(fd: int, kind: str, value) -> None:
 
 def check_files(files: Sequence[str]) -> list[str]:
     """Why each file that cannot be read as a post cannot (`kakikomi FILE` stops on them)."""
-    from app.core.post import PostError, load_post
+    from app.core.posts.post import PostError, load_post
 
     problems = []
     for name in files:
@@ -181,17 +181,18 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     if files and (len(files) > MAX_FILES or not all(os.path.isfile(f) for f in files)):
         _send(fd, "fallback", "a folder or many files: imported with progress")
         return
-    from app.core import opening  # the page's modules only: the library's and the claims' come after it
-    from app.core.furigana_mode import FuriganaMode
-    from app.core.page import reader_page
-    from app.core.paths import sample_post_path
-    from app.core.store import StoreError, default_db_path, open_store
+    from app.core.library import opening  # the page's modules only: the library's and the claims' come after it
+    from app.core.reading.furigana_mode import FuriganaMode
+    from app.core.posts.page import reader_page
+    from app.core.common.paths import sample_post_path
+    from app.core.store import StoreError, default_db_path
+    from app.core.library.derived import open_library
 
     # 1. The page, first: from the library if the post is there, else from its file (a new
     # library is made, and the file imported, only after the page is sent).
     path = Path(db) if db is not None else default_db_path()
     try:
-        store = open_store(path, create=False) if path.exists() else None
+        store = open_library(path, create=False) if path.exists() else None
     except StoreError as exc:
         _send(fd, "fallback", str(exc))  # the window opens it again and shows the message
         return
@@ -233,7 +234,7 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     # 2. The library, made or brought up to date: the window may open it now.
     if store is None:
         try:
-            store = open_store(path)
+            store = open_library(path)
         except StoreError as exc:
             _send(fd, "fallback", str(exc))
             return
@@ -247,15 +248,16 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     # 4. A long post's other readings, and the suggested claims.
     if opened.window is not None:
         _send(fd, "rest", opening.rest_of_readings(opened.post, opened.options, opened.window))
-    from app.core import claims_store
+    from app.core.claims import table as claims_store
+    from app.core.claims import suggestions as claim_suggestions
 
-    _send(fd, "suggestions", (post_id, claims_store.raw_suggestions(store, post_id)))
+    _send(fd, "suggestions", (post_id, claim_suggestions.raw_suggestions(store, post_id)))
     store.close()
 
 
 def _import(fd: int, store, files: list[str]) -> int | None:
     """Import `files`; the first one's post id, or None (the window is told to do it itself)."""
-    from app.core import library
+    from app.core.library import actions as library
 
     report = library.import_paths(store, files)
     found = report.added + report.updated + report.unchanged

@@ -27,12 +27,12 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from app.core.page import PreparedPage, highlight_json, reader_page
-from app.core.paths import resource
+from app.core.posts.page import PreparedPage, highlight_json, reader_page
+from app.core.common.paths import resource
 
 if TYPE_CHECKING:
-    from app.core.post import Post
-    from app.core.render import RenderedPost
+    from app.core.posts.post import Post
+    from app.core.posts.render import RenderedPost
     from app.core.store import Annotation
 from app.ui.bridge import Bridge
 from app.ui.scheme import SCHEME, PageServer
@@ -172,7 +172,7 @@ class ReaderView(QWebEngineView):
         self.show_page(page, allow_remote_images=allow_remote_images)
 
     def show_page(self, page: PreparedPage, *, allow_remote_images: bool = False) -> None:
-        """Load a prepared page (see app.core.page.reader_page)."""
+        """Load a prepared page (see app.core.posts.page.reader_page)."""
         self.is_ready = False
         self._rest = list(page.rest)
         self._links = set(page.links)

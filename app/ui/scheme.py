@@ -11,7 +11,7 @@ import collections
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler
 
-from app.core.page import reader_css
+from app.core.posts.page import reader_css
 
 SCHEME = b"kakikomi"
 HOST = "reader"

@@ -6,9 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from app.core.furigana_mode import FuriganaMode
-from app.core.paths import sample_post_path
-from app.core.store import open_store
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.common.paths import sample_post_path
+from app.core.library.derived import open_library
 
 # How long to wait for the page to paint before giving up (a long post on a busy machine).
 READY_TIMEOUT_MS = 60_000
@@ -31,7 +31,7 @@ def take_screenshot(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 
-    from app.core import library
+    from app.core.library import actions as library
     from app.ui.app import create_application
     from app.ui.main_window import MainWindow
 
@@ -40,7 +40,7 @@ def take_screenshot(
 
     install_translators(app, language)
     with tempfile.TemporaryDirectory(prefix="kakikomi-shot-") as scratch:
-        store = open_store(db or Path(scratch) / "library.sqlite3")
+        store = open_library(db or Path(scratch) / "library.sqlite3")
         window = MainWindow(store, settings_path=Path(scratch) / "settings.json")
         window.resize(*size)
         _choose(window.theme_box, theme)

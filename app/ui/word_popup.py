@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from app.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from app.core.words import WordInfo
+    from app.core.reading.words import WordInfo
 
-words = lazy_module("app.core.words")
+words = lazy_module("app.core.reading.words")
 
 _GAP = 12  # pixels between the click and the popup, so the popup does not hide the word
 

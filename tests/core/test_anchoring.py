@@ -1,10 +1,10 @@
-"""Tests for app.core.anchoring: selectors for a span of plain text, and finding them again after edits."""
+"""Tests for app.core.posts.anchoring: selectors for a span of plain text, and finding them again after edits."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.core.anchoring import (
+from app.core.posts.anchoring import (
     CONTEXT_CHARS,
     Selectors,
     TextPositionSelector,
@@ -12,8 +12,8 @@ from app.core.anchoring import (
     anchor,
     describe,
 )
-from app.core.furigana_mode import FuriganaMode
-from app.core.render import RenderOptions, render_markdown
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.posts.render import RenderOptions, render_markdown
 
 # A short article about a chip maker; every sentence is distinct so a long quote occurs once.
 ARTICLE = (

@@ -1,4 +1,4 @@
-"""Tests for app.core.amounts (money, percentages, years) and app.core.claims (suggested claims)."""
+"""Tests for app.core.claims.amounts (money, percentages, years) and app.core.claims.sentences (suggested claims)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.amounts import Amount, figure_value, find_amounts, find_figures, find_percentages, find_years
-from app.core.claims import sentence_spans, suggest_claims
-from app.core.entities import load_entities
-from app.core.furigana_mode import FuriganaMode
-from app.core.paths import sample_post_path
-from app.core.post import load_post
-from app.core.render import RenderOptions, render_post
+from app.core.claims.amounts import Amount, figure_value, find_amounts, find_figures, find_percentages, find_years
+from app.core.claims.sentences import sentence_spans, suggest_claims
+from app.core.claims.entities import load_entities
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.common.paths import sample_post_path
+from app.core.posts.post import load_post
+from app.core.posts.render import RenderOptions, render_post
 
 
 

@@ -1,4 +1,4 @@
-"""Tests for `kakikomi amounts` and `kakikomi claims` (app.cli_claims), run in-process through app.cli.run."""
+"""Tests for `kakikomi amounts` and `kakikomi claims` (app.cli.claims), run in-process through app.cli.run."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from app import cli
-from app.core.furigana_mode import FuriganaMode
-from app.core.paths import sample_post_path
-from app.core.post import load_post
-from app.core.render import RenderOptions, render_post
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.common.paths import sample_post_path
+from app.core.posts.post import load_post
+from app.core.posts.render import RenderOptions, render_post
 
 POST = """---
 title: 工場の話
@@ -294,11 +294,12 @@ def test_claims_all_without_a_library_is_a_user_error(capsys, tmp_path: Path):
 
 
 def test_cli_choices_match_the_core():
-    """The parser's statuses, sorts and formats are app.core.claims_store's."""
-    from app import cli_claims
-    from app.core import claims_store
+    """The parser's statuses, sorts and formats are app.core.claims.table's."""
+    from app.cli import claims as cli_claims
+    from app.core.claims import table as claims_store
+    from app.core.library import claims_export
 
     assert cli_claims.STATUSES == claims_store.STATUSES
     assert cli_claims.SORTS == claims_store.SORTS
-    assert cli_claims.EXPORT_FORMATS == claims_store.EXPORT_FORMATS
+    assert cli_claims.EXPORT_FORMATS == claims_export.EXPORT_FORMATS
     assert "claim-status" in cli.COMMANDS

@@ -1,4 +1,4 @@
-"""Tests for app.core.claims_store: claims kept with their highlights, the claims table, suggestions, export."""
+"""Tests for app.core.claims.table: claims kept with their highlights, the claims table, suggestions, export."""
 
 from __future__ import annotations
 
@@ -9,11 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from app.core import claims_store, library
-from app.core.claims_store import CLAIM_TAGS, STATUSES, ClaimRow, claims_table
-from app.core.export import ExportError
-from app.core.store import SCHEMA_VERSION, Store, StoreError, open_store
-from app.core.webanno import export_json, import_json
+from app.core.claims import table as claims_store
+
+from app.core.claims import suggestions as claim_suggestions
+
+from app.core.library import claims_export
+
+from app.core.library import actions as library
+from app.core.claims.table import CLAIM_TAGS, STATUSES, ClaimRow, claims_table
+from app.core.library.export import ExportError
+from app.core.store import SCHEMA_VERSION, Store, StoreError
+from app.core.library.derived import open_library
+from app.core.library.webanno import export_json, import_json
 
 INVEST = """---
 title: AI投資の年
@@ -44,7 +51,7 @@ It rained all week.
 
 @pytest.fixture
 def store(tmp_path: Path):
-    with open_store(tmp_path / "lib.sqlite3") as opened:
+    with open_library(tmp_path / "lib.sqlite3") as opened:
         yield opened
 
 
@@ -97,7 +104,7 @@ def test_untagged_and_other_tags_are_not_claims(store, tmp_path):
 
 def test_amount_text_reads_in_japanese_units():
     """amount_text writes 兆/億/万 exactly, with 約, open bounds and the period."""
-    describe = claims_store.describe
+    describe = claims_store.format_amount
     assert describe(1_500_000_000_000, 1_500_000_000_000, "JPY", approx=True) == "約1.5兆 JPY"
     assert describe(30_000_000_000, None, "JPY") == "≥ 300億 JPY"
     assert describe(None, 5_000, "USD") == "≤ 5,000 USD"
@@ -166,7 +173,7 @@ def test_imported_web_annotations_become_claims(store, tmp_path):
     post = add(store, tmp_path, "invest.md", INVEST)
     highlight(store, post, "Metaは2025年に660億–720億ドルを投じる", "investment")
     backup = export_json(store, tmp_path / "backup.json")
-    with open_store(tmp_path / "other.sqlite3") as other:
+    with open_library(tmp_path / "other.sqlite3") as other:
         summary = import_json(other, backup)
         assert len(summary.added) == 1
         assert only(claims_table(other)).companies == ("Meta",)
@@ -322,63 +329,63 @@ def test_status_cannot_be_set_on_a_highlight_that_is_not_a_claim(table):
 def test_suggestions_leave_out_highlighted_sentences(store, tmp_path):
     """A sentence under a live highlight is not suggested; deleting the highlight offers it again."""
     post = add(store, tmp_path, "invest.md", INVEST)
-    before = [s.sentence for s in claims_store.suggestions_for(store, post.id)]
+    before = [s.sentence for s in claim_suggestions.suggestions_for(store, post.id)]
     assert before == ["Metaは2025年に660億–720億ドルを投じる。", "ソフトバンクは約1.5兆円を投資すると発表した。", "NVIDIAのH100を千台買うという。"]
     made = highlight(store, post, "660億–720億ドル", "note")
-    assert [s.sentence for s in claims_store.suggestions_for(store, post.id)] == before[1:]
+    assert [s.sentence for s in claim_suggestions.suggestions_for(store, post.id)] == before[1:]
     library.delete_annotation(store, made.id)
-    assert [s.sentence for s in claims_store.suggestions_for(store, post.id)] == before
+    assert [s.sentence for s in claim_suggestions.suggestions_for(store, post.id)] == before
 
 
 def test_dismissed_suggestions_stay_dismissed_after_an_edit(store, tmp_path):
     """A dismissal is remembered, and survives a re-import of an edited post that keeps the sentence."""
     post = add(store, tmp_path, "invest.md", INVEST)
-    first = claims_store.suggestions_for(store, post.id)[0]
-    claims_store.dismiss_suggestion(store, post.id, first)
-    assert first.sentence not in [s.sentence for s in claims_store.suggestions_for(store, post.id)]
+    first = claim_suggestions.suggestions_for(store, post.id)[0]
+    claim_suggestions.dismiss_suggestion(store, post.id, first)
+    assert first.sentence not in [s.sentence for s in claim_suggestions.suggestions_for(store, post.id)]
     (tmp_path / "invest.md").write_text(INVEST.replace("---\n\n", "---\n\n# 新しい見出し\n\n", 1), encoding="utf-8")
     library.import_paths(store, [tmp_path / "invest.md"])
-    after = claims_store.suggestions_for(store, post.id)
+    after = claim_suggestions.suggestions_for(store, post.id)
     assert len(after) == 2 and first.sentence not in [s.sentence for s in after]
-    assert claims_store.dismissed_suggestions(store, post.id)[0]["sentence"] == first.sentence
-    claims_store.undismiss_suggestion(store, post.id, first)
-    assert first.sentence in [s.sentence for s in claims_store.suggestions_for(store, post.id)]
+    assert claim_suggestions.dismissed_suggestions(store, post.id)[0]["sentence"] == first.sentence
+    claim_suggestions.undismiss_suggestion(store, post.id, first)
+    assert first.sentence in [s.sentence for s in claim_suggestions.suggestions_for(store, post.id)]
 
 
 def test_dismissing_one_copy_of_a_repeated_sentence_keeps_the_other(store, tmp_path):
     """Two copies of one sentence: the offsets tell which one was dismissed."""
     text = "# 再掲\n\n投資額は三百億円だ。\n\n間の文。\n\n投資額は三百億円だ。\n"
     post = add(store, tmp_path, "twice.md", text)
-    first, second = claims_store.suggestions_for(store, post.id)
-    claims_store.dismiss_suggestion(store, post.id, second)
-    assert [s.start for s in claims_store.suggestions_for(store, post.id)] == [first.start]
+    first, second = claim_suggestions.suggestions_for(store, post.id)
+    claim_suggestions.dismiss_suggestion(store, post.id, second)
+    assert [s.start for s in claim_suggestions.suggestions_for(store, post.id)] == [first.start]
 
 
 def test_accept_makes_a_tagged_highlight_and_a_claim(store, tmp_path):
     """Accepting highlights the sentence tagged claim (+ investment, chip, company as found) with its claim row."""
     post = add(store, tmp_path, "invest.md", INVEST)
-    meta, _softbank, h100 = claims_store.suggestions_for(store, post.id)
-    made = claims_store.accept_suggestion(store, post.id, meta)
+    meta, _softbank, h100 = claim_suggestions.suggestions_for(store, post.id)
+    made = library.accept_suggestion(store, post.id, meta)
     assert set(made.tags) == {"claim", "investment", "company"} and made.exact == meta.sentence
     assert (made.start, made.end) == (meta.start, meta.end)
-    chip = claims_store.accept_suggestion(store, post.id, h100)
+    chip = library.accept_suggestion(store, post.id, h100)
     assert set(chip.tags) == {"claim", "chip", "company"}
     assert {r.annotation_id for r in claims_table(store)} == {made.id, chip.id}
-    assert [s.sentence for s in claims_store.suggestions_for(store, post.id)] == ["ソフトバンクは約1.5兆円を投資すると発表した。"]
+    assert [s.sentence for s in claim_suggestions.suggestions_for(store, post.id)] == ["ソフトバンクは約1.5兆円を投資すると発表した。"]
 
 
 def test_accept_finds_a_sentence_that_moved_and_refuses_one_that_is_gone(store, tmp_path):
     """An accepted suggestion whose offsets are stale is placed on its sentence; a vanished one is a StoreError."""
     post = add(store, tmp_path, "invest.md", INVEST)
-    _meta, softbank, h100 = claims_store.suggestions_for(store, post.id)
+    _meta, softbank, h100 = claim_suggestions.suggestions_for(store, post.id)
     (tmp_path / "invest.md").write_text(
         INVEST.replace("---\n\n", "---\n\n前置き。\n\n", 1).replace("NVIDIAのH100を千台買うという。", "消えた。"), encoding="utf-8"
     )
     library.import_paths(store, [tmp_path / "invest.md"])
-    made = claims_store.accept_suggestion(store, post.id, softbank)
+    made = library.accept_suggestion(store, post.id, softbank)
     assert made.exact == softbank.sentence and made.start != softbank.start
     with pytest.raises(StoreError, match="no longer in the post"):
-        claims_store.accept_suggestion(store, post.id, h100)
+        library.accept_suggestion(store, post.id, h100)
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -388,7 +395,7 @@ def test_export_csv(table, tmp_path):
     """CSV: a header, a row per claim in the table's order and filters, formula-like cells made text."""
     store, ids, *_ = table
     claims_store.set_claim_status(store, ids["meta"], "confirmed", "=HYPERLINK(\"x\")")
-    path = claims_store.export_claims(store, tmp_path / "claims.csv", "csv")
+    path = claims_export.export_claims(store, tmp_path / "claims.csv", "csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -396,15 +403,15 @@ def test_export_csv(table, tmp_path):
     meta = rows[2]
     assert (meta["currency"], meta["low"], meta["high"], meta["companies"], meta["years"]) == ("USD", "66000000000", "72000000000", "Meta", "2025")
     assert meta["amount"] == "660億–720億 USD" and meta["status"] == "confirmed" and meta["status_note"].startswith("'=")
-    assert list(rows[0]) == list(claims_store.CSV_COLUMNS)
-    filtered = claims_store.export_claims(store, tmp_path / "jpy.csv", "csv", currency="JPY")
+    assert list(rows[0]) == list(claims_export.CSV_COLUMNS)
+    filtered = claims_export.export_claims(store, tmp_path / "jpy.csv", "csv", currency="JPY")
     assert len(list(csv.DictReader(io.StringIO(filtered.read_text(encoding="utf-8-sig"))))) == 1
 
 
 def test_export_markdown(table, tmp_path):
     """Markdown: a table whose rows link each claim's post to its highlight's block (^kk-<id>)."""
     store, ids, *_ = table
-    path = claims_store.export_claims(store, tmp_path / "claims.md", "md", company="Meta")
+    path = claims_export.export_claims(store, tmp_path / "claims.md", "md", company="Meta")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Claims\n")
     assert "| Quote | Post | Date | Companies | Chips | Amount | Years | Status | Note |" in text
@@ -417,7 +424,7 @@ def test_export_markdown_escapes_pipes(store, tmp_path):
     """A quote with a pipe and a line break stays in its cell."""
     post = add(store, tmp_path, "pipe.md", "# A|B\n\n| 会社 | 額 |\n| --- | --- |\n| Meta | 100億ドル |\n")
     highlight(store, post, post.text[post.text.index("Meta") :].strip(), "claim")
-    text = claims_store.export_claims(store, tmp_path / "c.md", "md").read_text(encoding="utf-8")
+    text = claims_export.export_claims(store, tmp_path / "c.md", "md").read_text(encoding="utf-8")
     row = text.splitlines()[-1]
     assert row.count(" | ") == 8 and "\\|" in row
 
@@ -432,12 +439,12 @@ def test_export_is_atomic(table, tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("app.core.export.write_atomic", refuse)
+    monkeypatch.setattr("app.core.library.export.write_atomic", refuse)
     with pytest.raises(ExportError, match="Could not write"):
-        claims_store.export_claims(store, target, "csv")
+        claims_export.export_claims(store, target, "csv")
     assert target.read_text(encoding="utf-8") == "old" and sorted(p.name for p in tmp_path.iterdir()) == before
     with pytest.raises(ExportError, match="Unknown format"):
-        claims_store.export_claims(store, target, "xlsx")
+        claims_export.export_claims(store, target, "xlsx")
 
 
 # --- the schema --------------------------------------------------------------------------------
@@ -450,7 +457,7 @@ def test_migration_5_makes_claims_of_an_older_librarys_tags(tmp_path, version):
 
     path = tmp_path / "old.sqlite3"
     build_old_library(path, version)
-    with open_store(path) as migrated:
+    with open_library(path) as migrated:
         row = only(claims_table(migrated))
         assert (row.annotation_id, row.quote, row.status, row.years) == ("live-1", "新しい工場の建設", "unverified", ())
         assert claims_table(migrated, year=2024)[0].annotation_id == "live-1"  # the post's year
@@ -481,7 +488,7 @@ def test_rows_follow_changes_from_another_connection(table):
     """A status set through another connection to the same file shows in the table."""
     store, ids, *_ = table
     claims_table(store)
-    with open_store(store.path) as other:
+    with open_library(store.path) as other:
         claims_store.set_claim_status(other, ids["tsmc"], "outdated", "古い")
     assert only(claims_table(store, status="outdated")).status_note == "古い"
     assert [r.status for r in claims_table(store) if r.annotation_id == ids["tsmc"]] == ["outdated"]

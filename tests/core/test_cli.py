@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.paths import sample_post_path
-from app.core.post import load_post
-from app.core.render import render_post
+from app.core.common.paths import sample_post_path
+from app.core.posts.post import load_post
+from app.core.posts.render import render_post
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core import library
-from app.core.store import BUSY_TIMEOUT_MS, open_store
+from app.core.library import actions as library
+from app.core.store.database import BUSY_TIMEOUT_MS
+from app.core.library.derived import open_library
 from tests.helpers.library_faults import integrity
 from tests.helpers.processes import REPO_ROOT, Child, time_limit, wait_until
 
@@ -61,7 +62,7 @@ def one_post_library(tmp_path: Path) -> tuple[Path, int]:
     """A library holding one generated post; returns (db, post id)."""
     db = tmp_path / "lib.sqlite3"
     [path] = write_posts(tmp_path / "one", 1)
-    with open_store(db) as store:
+    with open_library(db) as store:
         report = library.import_paths(store, [path])
     return db, report.added[0]
 
@@ -72,7 +73,7 @@ def test_an_import_killed_midway_keeps_every_committed_post(tmp_path: Path) -> N
     folder = tmp_path / "posts"
     write_posts(folder, 300)
     db = tmp_path / "lib.sqlite3"
-    open_store(db).close()
+    open_library(db).close()
     with Child("import", str(db), str(folder)) as child:
         child.wait_for_lines(40, timeout=45)
         child.kill()
@@ -82,7 +83,7 @@ def test_an_import_killed_midway_keeps_every_committed_post(tmp_path: Path) -> N
     assert 40 <= len(reported) < 300
 
     assert integrity(db) == [("ok",)]
-    with open_store(db) as store:
+    with open_library(db) as store:
         stored = {p.source_path: p for p in store.posts(with_text=True)}
         assert set(reported) <= set(stored)
         for post in stored.values():
@@ -108,7 +109,7 @@ def test_highlights_killed_midway_keep_every_committed_one(one_post_library: tup
     assert code == -9
 
     assert integrity(db) == [("ok",)]
-    with open_store(db) as store:
+    with open_library(db) as store:
         stored = {a.id: a for a in store.annotations(post_id)}
         assert set(reported) <= set(stored)
         assert len(stored) - len(reported) <= 1  # at most the one committed just before the kill, unprinted
@@ -137,7 +138,7 @@ def test_two_writers_at_once_both_finish(one_post_library: tuple[Path, int], tmp
     assert len(written) == len(set(written)) == 400
 
     assert integrity(db) == [("ok",)]
-    with open_store(db) as store:
+    with open_library(db) as store:
         stored = store.annotations(post_id)
         assert {a.id for a in stored} == set(written)
         assert store.post(post_id).highlight_count == 400
@@ -148,7 +149,7 @@ def test_two_writers_at_once_both_finish(one_post_library: tuple[Path, int], tmp
 def test_a_reader_reads_while_another_process_writes(one_post_library: tuple[Path, int], tmp_path: Path) -> None:
     """While a writer holds an open transaction, another process reads at once and sees only committed highlights."""
     db, post_id = one_post_library
-    with open_store(db) as store:
+    with open_library(db) as store:
         committed = library.annotate_quote(store, store.post(post_id), store.post(post_id).text[:6])
     release = tmp_path / "release"
 

@@ -1,4 +1,4 @@
-"""Tests for app.core.entities: companies and chips by their aliases, as whole words, user file merged."""
+"""Tests for app.core.claims.entities: companies and chips by their aliases, as whole words, user file merged."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.entities import bundled_file, find_entities, load_entities, read_entities, user_file
+from app.core.claims.entities import bundled_file, find_entities, load_entities, read_entities, user_file
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for app.core.export: Markdown, JSON and CSV out of a real library, and JSON back in.
+"""Tests for app.core.library.export: Markdown, JSON and CSV out of a real library, and JSON back in.
 
 Markdown golden files live in tests/fixtures/export/; run with KAKIKOMI_UPDATE_GOLDEN=1 to rewrite
 them after a deliberate format change (and read the diff before committing).
@@ -16,9 +16,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.core import export, library, search, webanno
-from app.core.export import ExportError, export_csv, export_markdown
-from app.core.webanno import export_json, import_json
+from app.core.library import export
+
+from app.core.library import actions as library
+
+from app.core.library import search
+
+from app.core.library import webanno
+from app.core.library.export import ExportError, export_csv, export_markdown
+from app.core.library.webanno import export_json, import_json
 from app.core.store import Annotation, Store, open_store
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "export"

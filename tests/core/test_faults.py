@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core import library
-from app.core.store import SCHEMA_VERSION, open_store
+from app.core.library import actions as library
+from app.core.store import SCHEMA_VERSION
+from app.core.library.derived import open_library
 from tests.helpers.cli_runner import ONE_SENTENCE, run_cli
 from tests.helpers.library_faults import (
     BASE_HIGHLIGHTS, FAULT_CHILD, SEED, V1_POSTS, CannotMount, build_v1_library, digest, exported_count, fill,
@@ -65,7 +66,7 @@ def test_a_migration_killed_at_any_point_loses_nothing(kill_at: str, v1_library,
     backup = db.with_name(db.name + ".v1.bak")
     assert integrity(backup) == [("ok",)] and user_data(backup) == before
 
-    with open_store(db) as store:
+    with open_library(db) as store:
         assert store.version == SCHEMA_VERSION
         indexed = store.db.execute("SELECT count(*) FROM search_docs WHERE kind = 'text'").fetchone()[0]
         assert indexed == V1_POSTS  # the killed attempt left no duplicate index rows
@@ -87,7 +88,7 @@ def test_a_backup_killed_midway_is_made_again(v1_library, tmp_path: Path) -> Non
         child.finish(timeout=10)
     backup = db.with_name(db.name + ".v1.bak")
     assert backup.exists()  # the half-made copy
-    with open_store(db) as store:
+    with open_library(db) as store:
         assert store.version == SCHEMA_VERSION
     assert user_data(db) == before
     assert integrity(backup) == [("ok",)]
@@ -107,12 +108,12 @@ def export_library(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("kind", ["json", "csv", "md"])
 def test_an_export_killed_midway_leaves_the_old_file_or_the_new(kind: str, export_library: Path, tmp_path: Path) -> None:
     """SIGKILL with the temporary file half written, fully written, and just renamed: the export is the old one or the new one, whole."""
-    from app.core.export import export_csv, export_markdown
-    from app.core.webanno import export_json
+    from app.core.library.export import export_csv, export_markdown
+    from app.core.library.webanno import export_json
 
     target = tmp_path / "out" / f"highlights.{kind}"
     target.parent.mkdir()
-    with open_store(export_library) as store:  # the "old" file the first export replaces
+    with open_library(export_library) as store:  # the "old" file the first export replaces
         {"json": export_json, "csv": export_csv, "md": export_markdown}[kind](store, target)
     assert exported_count(target, kind) == 0
     chooser = random.Random(f"{SEED}-{kind}")
@@ -205,7 +206,7 @@ def test_a_full_disk_keeps_the_old_export_and_the_old_page(small_disk: Path, tmp
     assert run_cli("export", "--format", "json", "-o", str(export), "--db", str(db), env=env).code == 0
     assert run_cli("render", str(source), "-o", str(page), env=env).code == 0
     old_export, old_page = digest(export), digest(page)
-    with open_store(db) as store:
+    with open_library(db) as store:
         library.annotate_quote(store, store.post(1), "新しい工場", note="新しいメモ" * 5000)
     fill(small_disk, 0)
     for args in (("export", "--format", "json", "-o", str(export), "--db", str(db)), ("render", str(source), "-o", str(page))):
@@ -265,7 +266,7 @@ def test_a_read_only_library_is_not_reported_as_damaged(read_only_library) -> No
 ])
 def test_a_refused_write_is_one_sentence_not_an_internal_error(error: Exception, words: str, monkeypatch, capsys) -> None:
     """A write the disk refuses, raised anywhere in a command, is exit 2 with one sentence instead of an internal error."""
-    from app import cli
+    from app.cli import main as cli
 
     def refuse(_args):
         raise error

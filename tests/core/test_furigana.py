@@ -1,4 +1,4 @@
-"""Tests for app.core.furigana and app.core.reading_rules: readings in context, aligned to kanji."""
+"""Tests for app.core.reading.furigana and app.core.reading.reading_rules: readings in context, aligned to kanji."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import threading
 import pytest
 import unidic_lite
 
-from app.core import furigana, reading_rules
-from app.core.paths import resource
+from app.core.reading import furigana
+
+from app.core.reading import reading_rules
+from app.core.common.paths import resource
 
 
 def annotate(text: str) -> str:

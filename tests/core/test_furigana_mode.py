@@ -1,4 +1,4 @@
-"""Tests for app.core.furigana_mode: which readings are shown (off, all, by grade, by JLPT, known words)."""
+"""Tests for app.core.reading.furigana_mode: which readings are shown (off, all, by grade, by JLPT, known words)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from app.core.furigana_mode import MAX_GRADE, FuriganaMode, kanji_grade, kanji_jlpt
-from app.core.render import RenderOptions, render_markdown
+from app.core.reading.furigana_mode import MAX_GRADE, FuriganaMode, kanji_grade, kanji_jlpt
+from app.core.posts.render import RenderOptions, render_markdown
 
 _RUBY = re.compile(r"<ruby>(.*?)<rt>(.*?)</rt></ruby>")
 

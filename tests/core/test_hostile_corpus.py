@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core.anchoring import anchor, describe
-from app.core.furigana_mode import FuriganaMode
-from app.core.post import DEFAULT_MAX_BYTES, load_post, parse_post
-from app.core.render import RenderOptions, render_post
+from app.core.posts.anchoring import anchor, describe
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.posts.post import DEFAULT_MAX_BYTES, load_post, parse_post
+from app.core.posts.render import RenderOptions, render_post
 from tests.fixtures.hostile.corpus import BY_NAME, HERE, KINDS, LABELLED, REFUSES, RENDERS, STATIC, generate
 from tests.helpers.cli_runner import ForkServer, outcome_problems, run_both, run_cli
 from tests.helpers.html_safety import check
@@ -206,7 +206,7 @@ def test_thousands_of_nested_inline_tags_render_in_linear_time() -> None:
     """20,000 nested <sup> tags (160 KB) render in well under 5 CPU seconds; the tag bookkeeping was quadratic (18 s)."""
     import time
 
-    from app.core.render import render_markdown
+    from app.core.posts.render import render_markdown
 
     body = "前 " + "<sup>" * 20_000 + "上" + "</sup>" * 20_000 + " 後\n\n" + "<sub>" * 20_000 + "閉じない\n"
     started = time.process_time()

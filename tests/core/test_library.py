@@ -1,4 +1,4 @@
-"""Tests for app.core.library: importing posts, and highlighting, tagging, deleting and re-attaching."""
+"""Tests for app.core.library.actions: importing posts, and highlighting, tagging, deleting and re-attaching."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import library
+from app.core.library import actions as library
 from app.core.store import COLORS, Store, StoreError, open_store
 
 FACTORY = """---

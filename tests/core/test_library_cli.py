@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import library
+from app.core.library import actions as library
 from app.core.store import SCHEMA_VERSION, open_store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

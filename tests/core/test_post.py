@@ -1,4 +1,4 @@
-"""Tests for app.core.post: reading a post file into a Post."""
+"""Tests for app.core.posts.post: reading a post file into a Post."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import post as post_module
-from app.core.post import (
+from app.core.posts import post as post_module
+from app.core.posts.post import (
     DEFAULT_MAX_BYTES,
     POST_SUFFIXES,
     Post,
@@ -674,9 +674,9 @@ def test_post_is_frozen_hashable_and_copyable() -> None:
 
 
 def test_core_post_does_not_import_qt() -> None:
-    """Importing app.core.post loads neither PySide6 nor shiboken."""
+    """Importing app.core.posts.post loads neither PySide6 nor shiboken."""
     code = (
-        "import sys, app.core.post\n"
+        "import sys, app.core.posts.post\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'PyQt5', 'PyQt6')]\n"
         "assert not bad, bad\n"
     )

@@ -1,4 +1,4 @@
-"""Tests for app.core.render: Markdown to HTML blocks with furigana on prose only."""
+"""Tests for app.core.posts.render: Markdown to HTML blocks with furigana on prose only."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app.core import furigana
-from app.core.furigana_mode import FuriganaMode
-from app.core.post import parse_post
-from app.core.render import RenderOptions, render_markdown, render_post
+from app.core.reading import furigana
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.posts.post import parse_post
+from app.core.posts.render import RenderOptions, render_markdown, render_post
 
 _RUBY = re.compile(r"<ruby>(.*?)<rt>(.*?)</rt></ruby>")
 _VOID = frozenset({"hr", "br", "img", "input", "meta", "link", "wbr"})
@@ -380,7 +380,7 @@ def test_collecting_tokens_does_not_change_the_html() -> None:
 def test_a_ruby_window_gives_readings_only_to_the_blocks_inside_it_and_keeps_the_text() -> None:
     """With a ruby window, blocks starting outside it have no <rt>, and the plain text and block
     HTML inside the window are exactly those of a full render."""
-    from app.core.render import RenderOptions, render_markdown
+    from app.core.posts.render import RenderOptions, render_markdown
 
     body = "\n\n".join(f"第{n}段落では工場と投資の話をする。" for n in range(1, 21))
     full = render_markdown(body)
@@ -399,8 +399,8 @@ def test_a_post_too_long_to_render_is_refused_in_one_sentence(monkeypatch) -> No
 
     import pytest
 
-    from app.core import render
-    from app.core.post import PostError, parse_post
+    from app.core.posts import render
+    from app.core.posts.post import PostError, parse_post
 
     monkeypatch.setattr(render, "MAX_RENDER_CHARS", 1000)
     long = parse_post(("本" * 1001).encode(), source_path=Path("long.md"))

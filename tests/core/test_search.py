@@ -1,4 +1,4 @@
-"""Tests for app.core.search on a small real library: Japanese words of any length, readings, English, highlights."""
+"""Tests for app.core.library.search on a small real library: Japanese words of any length, readings, English, highlights."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from app.core import library, search
-from app.core.store import Store, open_store
+from app.core.library import actions as library
+
+from app.core.library import search
+from app.core.store import Store
+from app.core.library.derived import open_library
 
 MARKET = """---
 title: 市場のメモ
@@ -31,7 +34,7 @@ def build_library(folder: Path) -> tuple[Store, dict]:
     (posts / "market.md").write_text(MARKET, encoding="utf-8")
     (posts / "english.md").write_text(ENGLISH, encoding="utf-8")
     (posts / "weather.md").write_text(WEATHER, encoding="utf-8")
-    store = open_store(folder / "lib.sqlite3")
+    store = open_library(folder / "lib.sqlite3")
     report = library.import_paths(store, [posts])
     assert len(report.added) == 3 and report.errors == []
     market = store.post(str((posts / "market.md").resolve()))

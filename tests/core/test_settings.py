@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core import settings as settings_module
-from app.core.paths import config_dir
+from app.core.common.paths import config_dir
 from app.core.settings import (
     MAX_RECENT_FILES,
     SCHEMA_VERSION,

@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from app.core import claims, claims_store, library, opening
-from app.core.page import reader_page
+from app.core.claims import sentences as claims
+
+from app.core.claims import table as claims_store
+
+from app.core.claims import suggestions as claim_suggestions
+
+from app.core.library import actions as library
+
+from app.core.library import opening
+from app.core.posts.page import reader_page
 from app.core.store import open_store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +99,7 @@ def test_a_new_file_is_shown_first_and_imported_after(tmp_path, post_file):
         record = store.post(imported["post_id"])
         assert record.source_path == str(post_file.resolve())
         assert imported["paths"] == [str(post_file)]
-        # The window's own rendering of the imported post (app.core.opening) gives the same page.
+        # The window's own rendering of the imported post (app.core.library.opening) gives the same page.
         opened = opening.open_post(store, record.id, opening.reading_mode(store, "all"))
         window_page = reader_page(opened.post, opened.rendered, opened.annotations, offset=opened.offset)
     assert page["html"] == window_page.html
@@ -111,7 +119,7 @@ def test_a_post_already_in_the_library_comes_with_its_highlights(tmp_path, post_
     page = messages[1][1]
     assert page["post_id"] == post_id
     assert [h["id"] for h in page["info"]["highlights"]] == [made.id]
-    # The suggestions come unfiltered (claims_store.raw_suggestions): the window's cache takes
+    # The suggestions come unfiltered (claim_suggestions.raw_suggestions): the window's cache takes
     # them, and suggestions_for leaves out the highlighted sentence.
     assert any("720億ドル" in s for s in messages[4][1][1])
 
@@ -168,13 +176,13 @@ def test_opening_the_window_needs_neither_sqlite_utils_nor_rapidfuzz_nor_the_cla
     probe = (
         "import sys, tempfile, pathlib\n"
         "from app.core.store import open_store\n"
-        "import app.core.library, app.core.page, app.core.opening\n"
+        "import app.core.library.actions, app.core.posts.page, app.core.library.opening\n"
         "path = pathlib.Path(tempfile.mkdtemp()) / 'l.sqlite3'\n"
         "open_store(path).close()\n"  # made: the migrations use sqlite-utils
         "for name in list(sys.modules):\n"
         "    if name.startswith(('sqlite_utils', 'rapidfuzz')): del sys.modules[name]\n"
         "store = open_store(path); store.posts(); store.known_words()\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('sqlite_utils', 'rapidfuzz', 'app.core.claims', 'app.core.amounts'))))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sqlite_utils', 'rapidfuzz', 'app.core.claims.sentences', 'app.core.claims.amounts'))))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
@@ -187,14 +195,14 @@ def test_suggestions_are_read_once_per_post_and_filtered_by_highlights(tmp_path,
     with open_store(tmp_path / "library.sqlite3") as store:
         post_id = library.import_file(store, post_file)[1]
         calls = []
-        real = claims_store.suggest_claims
-        monkeypatch.setattr(claims_store, "suggest_claims", lambda *a, **k: calls.append(1) or real(*a, **k))
-        first = claims_store.suggestions_for(store, post_id)
+        real = claim_suggestions.suggest_claims
+        monkeypatch.setattr(claim_suggestions, "suggest_claims", lambda *a, **k: calls.append(1) or real(*a, **k))
+        first = claim_suggestions.suggestions_for(store, post_id)
         assert len(calls) == 1 and any("720億ドル" in s.sentence for s in first)
         library.annotate_quote(store, store.post(post_id), "720億ドル")
-        second = claims_store.suggestions_for(store, post_id)
+        second = claim_suggestions.suggestions_for(store, post_id)
         assert len(calls) == 1
         record = store.post(post_id)
         spans = [(a.start, a.end) for a in store.annotations(post_id)]
-        assert second == claims.suggest_claims(record.text, spans, blocks=claims_store._blocks(record))
+        assert second == claims.suggest_claims(record.text, spans, blocks=claim_suggestions._blocks(record))
         assert not any("720億ドル" in s.sentence for s in second)

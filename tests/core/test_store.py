@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from app.core import search
-from app.core.store import (
+from app.core.library import search
+from app.core.store.database import (
     BUILTIN_TAGS,
     BUSY_TIMEOUT_MS,
     DB_NAME,
@@ -22,15 +22,15 @@ from app.core.store import (
     StoreError,
     new_annotation_id,
     now,
-    open_store,
 )
+from app.core.library.derived import open_library
 
 POST_TEXT = "春の決算\n半導体の会社が新しい工場の建設を発表した。投資額は千億円を超える。\nThe chip maker expects strong demand.\n"
 
 
 @pytest.fixture
 def store(tmp_path: Path):
-    with open_store(tmp_path / "lib.sqlite3") as opened:
+    with open_library(tmp_path / "lib.sqlite3") as opened:
         yield opened
 
 
@@ -74,9 +74,9 @@ def schema(path: Path) -> list[tuple[str, str, str]]:
 
 
 def test_a_library_is_created_in_a_fresh_folder(tmp_path: Path) -> None:
-    """open_store() makes missing folders and a new file with the current schema and the built-in tags."""
+    """open_library() makes missing folders and a new file with the current schema and the built-in tags."""
     path = tmp_path / "not" / "yet" / "there" / "lib.sqlite3"
-    with open_store(path) as created:
+    with open_library(path) as created:
         assert created.version == SCHEMA_VERSION
         assert created.posts() == []
         assert {t["name"] for t in created.tags()} == set(BUILTIN_TAGS)
@@ -87,14 +87,14 @@ def test_without_create_a_missing_library_is_an_error(tmp_path: Path) -> None:
     """create=False never makes a file: a missing library is a StoreError sentence."""
     path = tmp_path / "missing.sqlite3"
     with pytest.raises(StoreError, match="There is no library"):
-        open_store(path, create=False)
+        open_library(path, create=False)
     assert not path.exists()
 
 
 def test_the_default_library_lives_in_kakikomi_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With no path, the library is $KAKIKOMI_HOME/library.sqlite3."""
     monkeypatch.setenv("KAKIKOMI_HOME", str(tmp_path / "home"))
-    with open_store() as opened:
+    with open_library() as opened:
         assert opened.path == tmp_path / "home" / DB_NAME
     assert (tmp_path / "home" / DB_NAME).is_file()
 
@@ -201,9 +201,9 @@ def test_an_older_library_is_migrated_to_the_current_schema(tmp_path: Path, vers
     """A library from any earlier schema opens with the current schema, identical to a fresh one's."""
     path = tmp_path / "old.sqlite3"
     build_old_library(path, version)
-    with open_store(path) as migrated:
+    with open_library(path) as migrated:
         assert migrated.version == SCHEMA_VERSION
-    with open_store(tmp_path / "fresh.sqlite3"):
+    with open_library(tmp_path / "fresh.sqlite3"):
         pass
     assert schema(path) == schema(tmp_path / "fresh.sqlite3")
 
@@ -213,7 +213,7 @@ def test_an_older_librarys_rows_survive_the_migration(tmp_path: Path, version: i
     """Posts, highlights (live, deleted, orphaned), tags, corrections and known words are all still there."""
     path = tmp_path / "old.sqlite3"
     build_old_library(path, version)
-    with open_store(path) as migrated:
+    with open_library(path) as migrated:
         post = migrated.post(1)
         assert (post.title, post.text, post.date, post.tags, post.reading_offset) == ("春の決算", POST_TEXT, "2024-04-01", ("決算",), 17)
         assert post.highlight_count == 2
@@ -238,7 +238,7 @@ def test_a_backup_is_made_before_migrating(tmp_path: Path, version: int) -> None
     """Before its schema changes, the file is copied to NAME.vN.bak, which still holds schema N and its rows."""
     path = tmp_path / "old.sqlite3"
     build_old_library(path, version)
-    open_store(path).close()
+    open_library(path).close()
     backup = tmp_path / f"old.sqlite3.v{version}.bak"
     assert backup.is_file()
     conn = sqlite3.connect(backup)
@@ -253,8 +253,8 @@ def test_a_backup_is_made_before_migrating(tmp_path: Path, version: int) -> None
 def test_a_current_library_is_not_backed_up_again(tmp_path: Path) -> None:
     """Opening an up-to-date library makes no backup file."""
     path = tmp_path / "lib.sqlite3"
-    open_store(path).close()
-    open_store(path).close()
+    open_library(path).close()
+    open_library(path).close()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".bak")) == []
 
 
@@ -262,7 +262,7 @@ def test_posts_from_before_the_search_index_are_found_after_the_upgrade(tmp_path
     """After upgrading a schema-1 library, search finds its posts' text and its highlights' notes."""
     path = tmp_path / "old.sqlite3"
     build_old_library(path, 1)
-    with open_store(path) as migrated:
+    with open_library(path) as migrated:
         assert {h.kind for h in search.search(migrated, "新しい工場")} >= {"text"}
         assert [h.kind for h in search.search(migrated, "大事")] == ["note"]
 
@@ -273,12 +273,12 @@ def test_posts_from_before_the_search_index_are_found_after_the_upgrade(tmp_path
 def test_a_library_from_a_newer_kakikomi_is_refused_untouched(tmp_path: Path) -> None:
     """A schema newer than this Kakikomi knows is a StoreError saying so; the file's bytes do not change."""
     path = tmp_path / "lib.sqlite3"
-    with open_store(path) as newer:
+    with open_library(path) as newer:
         add_post(newer)
         newer.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     before = digest(path)
     with pytest.raises(StoreError) as caught:
-        open_store(path)
+        open_library(path)
     message = str(caught.value)
     assert "newer Kakikomi" in message and str(path) in message
     assert "\n" not in message and message.endswith(".")
@@ -297,14 +297,14 @@ def test_a_newer_library_in_rollback_journal_mode_is_refused_untouched(tmp_path:
     db.conn.close()
     before = digest(path)
     with pytest.raises(StoreError, match="newer Kakikomi"):
-        open_store(path)
+        open_library(path)
     assert digest(path) == before
 
 
 def _sqlite_bytes(tmp_path: Path) -> bytes:
     """A real library of a few pages, as bytes."""
     source = tmp_path / "source.sqlite3"
-    with open_store(source) as made:
+    with open_library(source) as made:
         post_id = add_post(made)
         for n in range(200):
             made.set_known(f"単語{n}" * 10)
@@ -332,7 +332,7 @@ def test_a_damaged_file_is_refused_with_a_sentence_and_left_untouched(tmp_path: 
     path.write_bytes(CORRUPT[kind](_sqlite_bytes(tmp_path)))
     before = digest(path)
     with pytest.raises(StoreError) as caught:
-        with open_store(path) as opened:
+        with open_library(path) as opened:
             opened.posts()  # damage a quick check misses must still surface as StoreError
     message = str(caught.value)
     assert str(path) in message
@@ -351,7 +351,7 @@ def test_another_programs_sqlite_file_is_refused_untouched(tmp_path: Path, ddl: 
     conn.close()
     before = digest(path)
     try:
-        open_store(path).close()
+        open_library(path).close()
     except StoreError as exc:
         message = str(exc)
     else:
@@ -363,7 +363,7 @@ def test_another_programs_sqlite_file_is_refused_untouched(tmp_path: Path, ddl: 
 def test_a_folder_is_not_a_library(tmp_path: Path) -> None:
     """--db pointing at a folder is a StoreError naming it."""
     with pytest.raises(StoreError, match="is a folder"):
-        open_store(tmp_path)
+        open_library(tmp_path)
 
 
 # --- posts ----------------------------------------------------------------------------------

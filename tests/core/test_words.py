@@ -1,4 +1,4 @@
-"""Tests for app.core.words: the word at an offset of a post's text, read in its context."""
+"""Tests for app.core.reading.words: the word at an offset of a post's text, read in its context."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from app.core import furigana
-from app.core.furigana import ReadingOverride
-from app.core.words import correction_context, normalize_reading, part_of_speech, word_at
+from app.core.reading import furigana
+from app.core.reading.furigana import ReadingOverride
+from app.core.reading.words import correction_context, normalize_reading, part_of_speech, word_at
 
 TEXT = "今日は生物の授業で生物を見た。\n昨日、日本へ行った。これはPythonのテスト、ひらがなで書く。\n"
 

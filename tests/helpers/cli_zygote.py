@@ -23,7 +23,7 @@ import traceback
 from pathlib import Path
 
 import app.__main__  # noqa: F401 - warm every module `python -m app` imports
-import app.cli_library  # noqa: F401
+import app.cli.library  # noqa: F401
 from tests.helpers.peak_memory import peak_memory_kb
 
 

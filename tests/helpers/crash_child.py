@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from app.core import library
-from app.core.store import open_store
+from app.core.library import actions as library
+from app.core.library.derived import open_library
 
 
 def say(line: str) -> None:
@@ -35,7 +35,7 @@ def wait_for(path: Path) -> None:
 
 def import_folder(db: str, folder: str) -> None:
     files, _missing = library.collect_files([folder])
-    with open_store(db) as store:
+    with open_library(db) as store:
         for number, path in enumerate(files, 1):
             if number == len(files):
                 wait_for(Path(folder) / "never-created")
@@ -44,7 +44,7 @@ def import_folder(db: str, folder: str) -> None:
 
 
 def annotate(db: str, post_ref: str, count: str, go: str | None = None) -> None:
-    with open_store(db) as store:
+    with open_library(db) as store:
         post = store.post(post_ref)
         if go:
             say("ready")
@@ -57,7 +57,7 @@ def annotate(db: str, post_ref: str, count: str, go: str | None = None) -> None:
 
 
 def hold(db: str, post_ref: str, release: str) -> None:
-    with open_store(db) as store:
+    with open_library(db) as store:
         post = store.post(post_ref)
         with store.transaction():
             for n in range(5):

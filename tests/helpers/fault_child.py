@@ -25,8 +25,11 @@ import sys
 import time
 from pathlib import Path
 
-from app.core import library, search
-from app.core.store import Store, open_store
+from app.core.library import actions as library
+
+from app.core.library import search
+from app.core.store import Store
+from app.core.library.derived import open_library
 
 
 STOP: str | None = None
@@ -67,7 +70,7 @@ def migrate(db: str, stop: str | None = None) -> None:
         say("backed up")
 
     Store._backup = backup
-    with open_store(db):
+    with open_library(db):
         say("migrated")
 
 
@@ -86,12 +89,12 @@ def slow_backup(db: str, stop: str) -> None:
         say("backed up")
 
     Store._backup = backup
-    with open_store(db):
+    with open_library(db):
         say("migrated")
 
 
 class _TracedOs:
-    """The os module as app.core.fileio sees it, announcing each step of an atomic write."""
+    """The os module as app.core.common.fileio sees it, announcing each step of an atomic write."""
 
     def __init__(self, label):
         self._label = label
@@ -134,14 +137,14 @@ class _TracedFile:
 def export(db: str, target: str, kind: str, stop: str | None = None) -> None:
     global STOP
     STOP = stop
-    from app.core import fileio
-    from app.core.export import export_csv, export_markdown
-    from app.core.webanno import export_json
+    from app.core.common import fileio
+    from app.core.library.export import export_csv, export_markdown
+    from app.core.library.webanno import export_json
 
     n = 0
     fileio.os = _TracedOs(lambda: n)
 
-    with open_store(db) as store:
+    with open_library(db) as store:
         post = store.posts(with_text=True)[0]
         while True:
             n += 1

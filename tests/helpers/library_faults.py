@@ -20,8 +20,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from app.core import library
-from app.core.store import MIGRATIONS, Annotation, open_store
+from app.core.library import actions as library
+from app.core.store import MIGRATIONS, Annotation
+from app.core.library.derived import open_library
 
 FAULT_CHILD = Path(__file__).with_name("fault_child.py")
 SEED = 20261128  # kill points are random, but the same on every run
@@ -156,7 +157,7 @@ def make_library(folder: Path) -> tuple[Path, Path, dict]:
     source = folder.parent / "post.md"
     source.write_text("# 記事\n\n" + post_text(2), encoding="utf-8")
     db = folder / "library.sqlite3"
-    with open_store(db) as store:
+    with open_library(db) as store:
         post = store.post(library.import_paths(store, [source]).added[0])
         library.annotate_quote(store, post, "半導体の会社", tags=["chip"], note="最初のメモ")
         library.annotate_quote(store, post, "投資額", note="二つ目")
@@ -170,7 +171,7 @@ def make_export_library(folder: Path) -> Path:
     db = folder / "lib.sqlite3"
     source = folder / "post.md"
     source.write_text("# 書き出しの記事\n\n" + post_text(1) * 20, encoding="utf-8")
-    with open_store(db) as store:
+    with open_library(db) as store:
         post_id = library.import_paths(store, [source]).added[0]
         text = store.post(post_id).text
         with store.transaction():

@@ -18,10 +18,10 @@ register_scheme()  # before pytest-qt creates the QApplication
 @pytest.fixture
 def window(qtbot, tmp_path):
     """A main window on a fresh library in tmp_path, with settings kept in tmp_path too."""
-    from app.core.store import open_store
+    from app.core.library.derived import open_library
     from app.ui.main_window import MainWindow
 
-    store = open_store(tmp_path / "library.sqlite3")
+    store = open_library(tmp_path / "library.sqlite3")
     win = MainWindow(store, settings_path=tmp_path / "settings.json")
     qtbot.addWidget(win)
     win.resize(1100, 760)
@@ -43,7 +43,7 @@ def dispose(win) -> None:
 
 def open_and_wait(qtbot, win, path) -> int:
     """Import `path`, open it and wait until the page has painted; returns the post id."""
-    from app.core import library
+    from app.core.library import actions as library
 
     report = library.import_paths(win.store, [path])
     assert not report.errors, report.errors

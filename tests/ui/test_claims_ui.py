@@ -10,7 +10,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from app.core import claims_store
+from app.core.claims import table as claims_store
+
+from app.core.claims import suggestions as claim_suggestions
+
+from app.core.library import actions as library
 from app.ui.claims_table import COLUMNS
 from tests.ui.conftest import open_and_wait, run_js
 
@@ -51,8 +55,8 @@ def _choose(window, sentence: str) -> None:
 
 
 def _accept_all(window, post_id: int) -> None:
-    for suggestion in claims_store.suggestions_for(window.store, post_id):
-        claims_store.accept_suggestion(window.store, post_id, suggestion)
+    for suggestion in claim_suggestions.suggestions_for(window.store, post_id):
+        library.accept_suggestion(window.store, post_id, suggestion)
 
 
 def _column(claims_window, name: str) -> list[str]:

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
 
-from app.core import library
-from app.core.export import CSV_COLUMNS
-from app.core.store import open_store
+from app.core.library import actions as library
+from app.core.library.export import CSV_COLUMNS
+from app.core.library.derived import open_library
 from app.ui import export_dialog
 from app.ui.export_dialog import ExportDialog
 
@@ -47,7 +47,7 @@ def library_with_posts(tmp_path):
     posts.mkdir()
     (posts / "rainy-day.md").write_text(RAINY_DAY, encoding="utf-8")
     (posts / "night-train.md").write_text(NIGHT_TRAIN, encoding="utf-8")
-    store = open_store(tmp_path / "library.sqlite3")
+    store = open_library(tmp_path / "library.sqlite3")
     report = library.import_paths(store, [posts])
     assert not report.errors, report.errors
     by_title = {store.post(i).title: i for i in report.added}
@@ -250,7 +250,7 @@ def test_a_library_that_has_gone_shows_the_store_error(qtbot, library_with_posts
 def test_a_library_without_highlights_says_there_is_nothing_to_export(qtbot, tmp_path):
     """Per-post Markdown of a library with no highlights writes nothing and says so, with no "Open folder"."""
     (tmp_path / "quiet.md").write_text(NIGHT_TRAIN, encoding="utf-8")
-    store = open_store(tmp_path / "library.sqlite3")
+    store = open_library(tmp_path / "library.sqlite3")
     try:
         assert not library.import_paths(store, [tmp_path / "quiet.md"]).errors
         dialog = make_dialog(qtbot, store, None, tmp_path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWebEngineCore import QWebEngineScript
 
-from app.core import library
+from app.core.library import actions as library
 from tests.fixtures.hostile.corpus import KINDS, REFUSES
 from tests.ui.conftest import run_js
 

@@ -10,8 +10,10 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.core import library, opening
-from app.core.paths import sample_post_path
+from app.core.library import actions as library
+
+from app.core.library import opening
+from app.core.common.paths import sample_post_path
 from app.core.settings import load_settings
 from tests.ui.conftest import open_and_wait, run_js
 
@@ -264,11 +266,11 @@ def _reader_place(win) -> tuple[int, int, int, int]:
 def test_the_windows_frame_keeps_the_saved_layout_and_completing_it_moves_nothing(qtbot, tmp_path):
     """A window made in two steps (app.ui.app.run shows the frame first): the frame already has
     the saved geometry and splitter sizes, and the panels complete() adds leave the reader be."""
-    from app.core.store import open_store
+    from app.core.library.derived import open_library
     from app.ui.main_window import MainWindow
     from tests.ui.conftest import dispose
 
-    store = open_store(tmp_path / "library.sqlite3")
+    store = open_library(tmp_path / "library.sqlite3")
     first = MainWindow(store, settings_path=tmp_path / "settings.json")
     first.resize(780, 560)  # within the offscreen screen: a restored geometry is fitted to the screen
     first.show()

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWebEngineCore import QWebEngineScript
 
-from app.core.paths import sample_post_path
+from app.core.common.paths import sample_post_path
 from tests.ui.conftest import open_and_wait, run_js
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -25,7 +25,7 @@ def test_page_text_matches_the_core_plain_text_on_every_fixture(qtbot, window):
     files = [sample_post_path(), *sorted((FIXTURES / "posts").glob("*.md")), *sorted((FIXTURES / "hostile").glob("*.md"))]
     checked = 0
     for path in files:
-        from app.core import library
+        from app.core.library import actions as library
 
         report = library.import_paths(window.store, [path])
         if report.errors:
@@ -82,7 +82,7 @@ def test_switching_theme_and_furigana_keeps_highlights(qtbot, window):
     """Changing the furigana mode re-renders the post and its highlights are painted again."""
     post_id = open_and_wait(qtbot, window, sample_post_path())
     post = window.store.post(post_id)
-    from app.core import library
+    from app.core.library import actions as library
 
     library.annotate_quote(window.store, post, "町工場")
     with qtbot.waitSignal(window.postShown, timeout=60_000):
@@ -95,7 +95,7 @@ def test_switching_theme_and_furigana_keeps_highlights(qtbot, window):
 
 def test_delete_and_undo_and_reattach_an_orphan(qtbot, window, tmp_path):
     """Delete takes a highlight away, Ctrl+Z brings it back; an orphan re-attaches to a selection."""
-    from app.core import library
+    from app.core.library import actions as library
 
     post_file = tmp_path / "edited.md"
     post_file.write_text("---\ntitle: 編集される記事\n---\n\n最初の段落には工場の話がある。\n\n二つ目の段落は投資について書く。\n", encoding="utf-8")

@@ -151,7 +151,7 @@ def test_pressing_w_looks_up_the_selected_word(qtbot, window, post):
 
 def test_clicking_a_highlighted_word_still_selects_the_highlight(qtbot, window, post):
     """A click on a highlight keeps selecting it in the side panel (and looks the word up too)."""
-    from app.core import library
+    from app.core.library import actions as library
 
     post_id, text = post
     made = library.annotate_quote(window.store, window.store.post(post_id), "市場で株")

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from app.core.furigana import ReadingOverride
+    from app.core.reading.furigana import ReadingOverride
 
-from app.core.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
-from app.core.paths import data_dir
+from app.core.posts.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
+from app.core.common.paths import data_dir
 
 DB_NAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
@@ -272,7 +272,7 @@ def _migration_4(db: sqlite_utils.Database) -> None:
 
 
 def _migration_5(db: sqlite_utils.Database) -> None:
-    # Claims (app.core.claims_store): a highlight tagged chip, investment or claim, with the figures
+    # Claims (app.core.claims.table): a highlight tagged chip, investment or claim, with the figures
     # and names found in its quote. The main amount has its own columns so the table sorts and
     # filters in SQL; names, tags and years are rows of claim_terms, found through its primary key.
     # The reader's verdict lives apart in claim_status: a highlight that stops being a claim
@@ -341,6 +341,18 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# Migrations after which data derived from posts and highlights is rebuilt (for a library that had
+# some): the name of the `Derivations` field that rebuilds it.
+_DERIVED_BY = {3: "search", 5: "claims"}
+
+
+@dataclass(frozen=True)
+class Derivations:
+    """How to rebuild what is derived from posts and highlights, given to the store by the layer
+    that owns it (app.core.library.derived): the store knows nothing of search or claims."""
+
+    search: Callable[[Store], None]
+    claims: Callable[[Store], None]
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -354,8 +366,9 @@ _POST_COLUMNS_WITHOUT_TEXT = (
 class Store:
     """An open library file. Use as a context manager, or call close()."""
 
-    def __init__(self, path: str | Path | None = None, *, create: bool = True):
+    def __init__(self, path: str | Path | None = None, *, create: bool = True, derivations: Derivations | None = None):
         self.path = Path(path) if path is not None else default_db_path()
+        self._derivations = derivations
         self._check_file(create)
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -476,12 +489,9 @@ class Store:
             for number in range(current + 1, SCHEMA_VERSION + 1):
                 with self.transaction():
                     MIGRATIONS[number - 1](self.db)
-                    if number == 3 and current >= 1:
-                        self._index_existing()  # the indexes are (re)built with their row map
-                    if number == 5 and current >= 1:
-                        from app.core import claims_store  # builds on the store: imported when needed
-
-                        claims_store.refresh_claims(self)  # the claims an older library's tags make
+                    derived = _DERIVED_BY.get(number)
+                    if derived is not None and current >= 1:
+                        self._derive(derived)  # what an older library already holds, derived anew
                     broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
                     if broken:
                         raise sqlite3.DatabaseError(f"migration {number} left a broken reference in {broken[0]}")
@@ -489,14 +499,14 @@ class Store:
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
 
-    def _index_existing(self) -> None:
-        """Fill the search indexes (migration 2) with what an older library already holds."""
-        from app.core import search  # search builds on the store: imported only when needed
-
-        for post_id, text in self.conn.execute("SELECT id, text FROM posts").fetchall():
-            search.index_post(self, post_id, text)
-        for annotation in self.annotations():
-            search.index_annotation(self, annotation)
+    def _derive(self, name: str) -> None:
+        rebuild = getattr(self._derivations, name, None) if self._derivations is not None else None
+        if rebuild is None:
+            raise StoreError(
+                f"The library {self.path} needs an upgrade that rebuilds its {name}; open it with "
+                "app.core.library.derived.open_library (nothing was changed)."
+            )
+        rebuild(self)
 
     def _backup(self, version: int) -> None:
         """Copy the file before changing its schema, with SQLite's online backup (WAL included)."""
@@ -737,7 +747,7 @@ class Store:
 
     def reading_overrides(self, post_id: int | None = None) -> tuple[ReadingOverride, ...]:
         """The corrections that apply to a post, as the renderer and export take them."""
-        from app.core.furigana import ReadingOverride  # the tokenizer's module: not needed to open the window
+        from app.core.reading.furigana import ReadingOverride  # the tokenizer's module: not needed to open the window
 
         return tuple(ReadingOverride(c.surface, c.reading, c.before, c.after) for c in self.corrections(post_id))
 
@@ -779,12 +789,13 @@ def new_annotation_id() -> str:
     return str(uuid.uuid4())
 
 
-def open_store(path: str | Path | None = None, *, create: bool = True) -> Store:
-    """Open (creating if needed) the library at `path` or the default place."""
-    return Store(path, create=create)
+def open_store(path: str | Path | None = None, *, create: bool = True, derivations: Derivations | None = None) -> Store:
+    """Open (creating if needed) the library at `path` or the default place. An older library's
+    upgrade needs `derivations` (app.core.library.derived.open_library gives them)."""
+    return Store(path, create=create, derivations=derivations)
 
 
 __all__ = [
-    "Annotation", "BUILTIN_TAGS", "COLORS", "Correction", "DEFAULT_COLOR", "PostRecord", "SCHEMA_VERSION",
+    "Annotation", "BUILTIN_TAGS", "COLORS", "Correction", "DEFAULT_COLOR", "Derivations", "PostRecord", "SCHEMA_VERSION",
     "Store", "StoreError", "default_db_path", "new_annotation_id", "now", "open_store",
 ]

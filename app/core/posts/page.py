@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from app.core.paths import resource
+from app.core.common.paths import resource
 
 if TYPE_CHECKING:  # the window imports this module while it starts: the renderer comes later
-    from app.core.post import Post
-    from app.core.render import RenderedPost
+    from app.core.posts.post import Post
+    from app.core.posts.render import RenderedPost
 
 THEMES = ("auto", "light", "sepia", "dark")
 # No script at all; styles only from the page itself; images only when the reader allowed them.
@@ -131,7 +131,7 @@ def reader_page(
 ) -> PreparedPage:
     """The reader's page for `rendered`: the opening blocks, or all up to a little past where
     the reader left off (`offset`), with the rest to follow once it is painted."""
-    from app.core.render import RenderedPost
+    from app.core.posts.render import RenderedPost
 
     spans = rendered.plain.blocks
     reach = next((i for i, span in enumerate(spans) if span.start > offset + FIRST_SCREEN_CHARS), len(spans))

@@ -2,7 +2,7 @@
 
 Markdown is for Obsidian-style note takers: a front matter, then a generated part between two
 marker lines that a re-export replaces, leaving whatever the reader wrote around it alone. The JSON
-backup and exchange format (W3C Web Annotation) lives in app.core.webanno. Every file is written
+backup and exchange format (W3C Web Annotation) lives in app.core.library.webanno. Every file is written
 atomically.
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from app.core import furigana
-from app.core.fileio import write_atomic
+from app.core.reading import furigana
+from app.core.common.fileio import write_atomic
 from app.core.store import BUILTIN_TAGS, Annotation, PostRecord, Store, StoreError
 
 BEGIN_MARKER = "<!-- kakikomi:begin -->"

@@ -17,12 +17,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from app.core import claims_store, search
-from app.core.anchoring import Selectors, anchor, describe
-from app.core.export import ExportError, select_posts, export_timestamp, write_export
-from app.core.library import import_file
-from app.core.page import version
-from app.core.post import PostError
+
+from app.core.library import derived
+from app.core.posts.anchoring import Selectors, anchor, describe
+from app.core.library.export import ExportError, select_posts, export_timestamp, write_export
+from app.core.library.actions import import_file
+from app.core.posts.page import version
+from app.core.posts.post import PostError
 from app.core.store import COLORS, DEFAULT_COLOR, Annotation, PostRecord, Store, StoreError
 from app.core.store import now as store_now
 
@@ -103,7 +104,7 @@ def restore_post(store: Store, snapshot: PostSnapshot) -> PostRecord:
     }
     with store.transaction():
         post_id = store.save_post(values, None)
-        search.index_post(store, post_id, snapshot.text)
+        derived.post_text_changed(store, post_id, snapshot.text)
     return store.post(post_id)
 
 
@@ -385,12 +386,6 @@ def import_json(store: Store, source: Path) -> ImportSummary:
     return summary
 
 
-def _changed(store: Store, annotation: Annotation) -> None:
-    """The search index and the claim of a merged highlight, in the import's transaction."""
-    search.index_annotation(store, annotation)
-    claims_store.refresh_claims(store, [annotation.id])
-
-
 def _import_one(store: Store, posts: _Posts, number: int, item: object, summary: ImportSummary) -> None:
     try:
         incoming = _parse(item)
@@ -421,7 +416,7 @@ def _import_one(store: Store, posts: _Posts, number: int, item: object, summary:
         color=incoming.color, note=incoming.note, tags=incoming.tags, created=created,
         updated=incoming.modified or created, deleted=incoming.deleted, orphan=orphan,
     )
-    store.put_annotation(annotation, on_change=lambda a: _changed(store, a))
+    store.put_annotation(annotation, on_change=lambda a: derived.highlight_changed(store, a))
     (summary.updated if current is not None else summary.added).append(incoming.id)
 
 

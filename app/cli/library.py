@@ -10,14 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from app import cli
-from app.core import library, search
-from app.core.store import COLORS, Store, StoreError, open_store
+from app.cli import common as cli
+from app.core.library import actions as library
+from app.core.library import search
+from app.core.store import COLORS, Store, StoreError
+from app.core.library import derived
 
 
 def open_library(args: argparse.Namespace, *, create: bool = True) -> Store:
     try:
-        return open_store(getattr(args, "db", None), create=create)
+        return derived.open_library(getattr(args, "db", None), create=create)
     except StoreError as exc:
         raise cli.UserError(str(exc)) from None
 
@@ -120,8 +122,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.core.export import FURIGANA_STYLES, ExportError, export_csv, export_markdown
-    from app.core.webanno import export_json
+    from app.core.library.export import FURIGANA_STYLES, ExportError, export_csv, export_markdown
+    from app.core.library.webanno import export_json
 
     target = Path(args.output).expanduser()
     with open_library(args) as store:
@@ -145,8 +147,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
-    from app.core.export import ExportError
-    from app.core.webanno import import_json
+    from app.core.library.export import ExportError
+    from app.core.library.webanno import import_json
 
     with open_library(args) as store:
         try:

@@ -13,9 +13,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from app.core.furigana_mode import FuriganaMode
-from app.core.post import Post, PostError, load_post  # noqa: F401 - PostError: what open_post raises
-from app.core.render import RenderedPost, RenderOptions, render_post
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.posts.post import Post, PostError, load_post  # noqa: F401 - PostError: what open_post raises
+from app.core.posts.render import RenderedPost, RenderOptions, render_post
 from app.core.store import Annotation, PostRecord, Store
 
 # Posts longer than this get their readings in two steps: the part around the reading position
@@ -66,7 +66,7 @@ def open_post(
     record = store.post(post_id)
     post = load_post(record.source_path)
     if post.content_hash != record.content_hash:
-        from app.core import library  # (it builds on this module's imports; loaded when needed)
+        from app.core.library import actions as library  # (it builds on this module's imports; loaded when needed)
 
         library.import_file(store, Path(record.source_path))
         record = store.post(post_id)

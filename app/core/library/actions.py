@@ -10,13 +10,17 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.core import search
-from app.core.anchoring import anchor, describe
-from app.core.furigana_mode import FuriganaMode
-from app.core.post import POST_SUFFIXES, PostError, load_post
-from app.core.render import RenderOptions, render_post
+from app.core.library import derived
+from app.core.posts.anchoring import anchor, describe
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.posts.post import POST_SUFFIXES, PostError, load_post
+from app.core.posts.render import RenderOptions, render_post
 from app.core.store import COLORS, DEFAULT_COLOR, Annotation, PostRecord, Store, StoreError, new_annotation_id, now
+
+if TYPE_CHECKING:
+    from app.core.claims.sentences import Suggestion
 
 ProgressCallback = Callable[[int, int, Path], None]
 
@@ -103,16 +107,16 @@ def import_file(store: Store, path: Path) -> tuple[str, int, int, int]:
     moved = orphaned = 0
     with store.transaction():
         post_id = store.save_post(values, existing)
-        search.index_post(store, post_id, text)
+        requoted: list[Annotation] = []
         if existing is not None:
-            moved, orphaned = _reanchor(store, post_id, text)
-            # Quotes, positions, orphans and the post's date (the year filter) may all have changed.
-            _claims().refresh_post_claims(store, post_id)
+            moved, orphaned = _reanchor(store, post_id, text, requoted)
+        derived.post_text_changed(store, post_id, text, requoted)
     return ("updated" if existing else "added"), post_id, moved, orphaned
 
 
-def _reanchor(store: Store, post_id: int, text: str) -> tuple[int, int]:
-    """Place every live highlight of a post in its new text; returns (moved, newly orphaned).
+def _reanchor(store: Store, post_id: int, text: str, requoted: list[Annotation]) -> tuple[int, int]:
+    """Place every live highlight of a post in its new text; returns (moved, newly orphaned) and
+    adds to `requoted` the highlights whose quote changed.
 
     `updated` is left alone: it records the reader's edits, which merging compares.
     """
@@ -132,32 +136,19 @@ def _reanchor(store: Store, post_id: int, text: str) -> tuple[int, int]:
             store.move_annotation(annotation.id, found.start, found.end, selectors.quote.prefix, selectors.quote.suffix)
             moved += 1
             continue
-        store.put_annotation(
-            replace(
-                annotation, exact=selectors.quote.exact, prefix=selectors.quote.prefix, suffix=selectors.quote.suffix,
-                start=found.start, end=found.end, orphan=False,
-            ),
-            on_change=lambda a: search.index_annotation(store, a),  # its claim: refreshed by the caller
+        requoted.append(
+            store.put_annotation(
+                replace(
+                    annotation, exact=selectors.quote.exact, prefix=selectors.quote.prefix,
+                    suffix=selectors.quote.suffix, start=found.start, end=found.end, orphan=False,
+                )
+            )
         )
         moved += 1
     return moved, orphaned
 
 
-def _claims():
-    # The claims' amount and entity tables are built on first use, not while the window starts.
-    from app.core import claims_store
-
-    return claims_store
-
-
 # --- highlights ------------------------------------------------------------------------------
-
-
-def _changed(store: Store, annotation: Annotation) -> None:
-    """What follows every change to a highlight, in its transaction: the search index and its claim."""
-    search.index_annotation(store, annotation)
-    _claims().refresh_claims(store, [annotation.id])
-
 
 
 def _check_color(color: str) -> str:
@@ -193,7 +184,7 @@ def annotate_span(
         suffix=selectors.quote.suffix, start=start, end=end, color=_check_color(color), note=note,
         tags=_clean_tags(tags), created=stamp, updated=stamp,
     )
-    return store.put_annotation(annotation, on_change=lambda a: _changed(store, a))
+    return store.put_annotation(annotation, on_change=lambda a: derived.highlight_changed(store, a))
 
 
 def _with_text(store: Store, post: PostRecord) -> PostRecord:
@@ -236,20 +227,20 @@ def update_annotation(
         color=current.color if color is None else _check_color(color),
         updated=now(),
     )
-    return store.put_annotation(changed, on_change=lambda a: _changed(store, a))
+    return store.put_annotation(changed, on_change=lambda a: derived.highlight_changed(store, a))
 
 
 def delete_annotation(store: Store, annotation_id: str) -> Annotation:
     """Mark a highlight deleted (kept for undo and for merging with other copies)."""
     current = store.annotation(annotation_id)
     stamp = now()
-    return store.put_annotation(replace(current, deleted=stamp, updated=stamp), on_change=lambda a: _changed(store, a))
+    return store.put_annotation(replace(current, deleted=stamp, updated=stamp), on_change=lambda a: derived.highlight_changed(store, a))
 
 
 def restore_annotation(store: Store, annotation_id: str) -> Annotation:
     """Undo a deletion."""
     current = store.annotation(annotation_id)
-    return store.put_annotation(replace(current, deleted=None, updated=now()), on_change=lambda a: _changed(store, a))
+    return store.put_annotation(replace(current, deleted=None, updated=now()), on_change=lambda a: derived.highlight_changed(store, a))
 
 
 def reattach(store: Store, annotation_id: str, start: int, end: int) -> Annotation:
@@ -264,4 +255,14 @@ def reattach(store: Store, annotation_id: str, start: int, end: int) -> Annotati
         current, exact=selectors.quote.exact, prefix=selectors.quote.prefix, suffix=selectors.quote.suffix,
         start=start, end=end, orphan=False, updated=now(),
     )
-    return store.put_annotation(changed, on_change=lambda a: _changed(store, a))
+    return store.put_annotation(changed, on_change=lambda a: derived.highlight_changed(store, a))
+
+
+def accept_suggestion(store: Store, post_id: int, suggestion: Suggestion) -> Annotation:
+    """Highlight a suggested sentence (where it is now) with suggestion_tags(); its claim row is
+    stored with it. One transaction."""
+    from app.core.claims import suggestions  # the claims' tables load on first use, not at start-up
+
+    post = store.post(post_id)
+    start, end = suggestions.locate(post.text, suggestion)
+    return annotate_span(store, post, start, end, tags=suggestions.suggestion_tags(suggestion))

@@ -5,11 +5,11 @@ on stdout in UTF-8.
 
 - `amounts TEXT [--json]` (TEXT "-" reads standard input): the money amounts, percentages and
   years in TEXT. JSON: `{"amounts": [...], "percentages": [...], "years": [...]}`, each item as
-  app.core.amounts documents (amounts: text, currency, low, high, approx, period, start, end;
+  app.core.claims.amounts documents (amounts: text, currency, low, high, approx, period, start, end;
   percentages: text, value, direction, start, end; years: text, year, fiscal, bound, start, end).
   Without --json, one line per item.
 - `claims FILE [--json] [--entities TSV]`: the post's suggested claims, offsets into its plain text
-  (the text highlights point into). JSON: a list of app.core.claims.Suggestion.to_json() objects
+  (the text highlights point into). JSON: a list of app.core.claims.sentences.Suggestion.to_json() objects
   (sentence, start, end, companies, chips, mentions, amounts, percentages, years).
 - `claims POST [--json]`, POST a library post's id or source path (a FILE that was imported is
   that post): its stored claims and its suggestions (neither highlighted nor dismissed), offsets
@@ -31,11 +31,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from app import cli
-from app.core.amounts import Amount, Figures, find_figures
+from app.cli import common as cli
+from app.core.claims.amounts import Amount, Figures, find_figures
 
 
-# app.core.claims_store's names, spelled out here: building the parser for every command must not
+# app.core.claims.table's names, spelled out here: building the parser for every command must not
 # import the claims machinery (a test checks they agree).
 STATUSES = ("unverified", "confirmed", "disputed", "outdated")
 SORTS = ("amount", "date", "post", "status", "quote", "position")
@@ -80,7 +80,7 @@ def cmd_amounts(args: argparse.Namespace) -> int:
 
 
 def _entities(args: argparse.Namespace):
-    from app.core.entities import load_entities
+    from app.core.claims.entities import load_entities
 
     if args.entities is not None and not Path(args.entities).is_file():
         raise cli.UserError(f"{args.entities} is not a file of entities (kind, name, aliases, maker; tab-separated).")
@@ -112,7 +112,7 @@ def _claim_line(row) -> str:
 def _library_post(args: argparse.Namespace, ref: str):
     """The library and its post named by `ref` (id or source path), or (None, None) when no library
     holds it and `ref` is a file (read as a file, not as a post)."""
-    from app.cli_library import open_library
+    from app.cli.library import open_library
     from app.core.store import StoreError, default_db_path
 
     db = Path(args.db).expanduser() if args.db else default_db_path()
@@ -122,7 +122,7 @@ def _library_post(args: argparse.Namespace, ref: str):
             return None, None
         if ref.isdecimal():
             raise cli.UserError(f"There is no library at {db}, so there is no post {ref}.")
-        cli._load(ref)  # says in one sentence why the file cannot be read
+        cli.load(ref)  # says in one sentence why the file cannot be read
     try:
         store = open_library(args, create=False)
     except cli.UserError:
@@ -137,14 +137,14 @@ def _library_post(args: argparse.Namespace, ref: str):
             return None, None
         if ref.isdecimal():
             raise cli.UserError(str(exc)) from None
-        cli._load(ref)
+        cli.load(ref)
         raise cli.UserError(str(exc)) from None
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from app.core.claims import suggest_claims
-    from app.core.furigana_mode import FuriganaMode
-    from app.core.render import RenderOptions, render_post
+    from app.core.claims.sentences import suggest_claims
+    from app.core.reading.furigana_mode import FuriganaMode
+    from app.core.posts.render import RenderOptions, render_post
 
     if args.all:
         if args.file is not None:
@@ -158,9 +158,9 @@ def cmd_claims(args: argparse.Namespace) -> int:
     if store is not None:
         with store:
             return _claims_of_post(args, store, record)
-    post = cli._load(args.file)
+    post = cli.load(args.file)
     table = _entities(args)
-    # The same text the library snapshots and highlights point into (see app.core.library).
+    # The same text the library snapshots and highlights point into (see app.core.library.actions).
     plain = render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain
     suggestions = suggest_claims(plain.text, blocks=plain.blocks, entities=table)
     if args.json:
@@ -174,11 +174,13 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _claims_of_post(args: argparse.Namespace, store, record) -> int:
-    from app.core import claims_store
+    from app.core.claims import table as claims_store
+    from app.core.claims import suggestions as claim_suggestions
+    from app.core.library import claims_export
 
     table = _entities(args)
     claims = claims_store.claims_table(store, post_id=record.id, sort="position")
-    suggestions = claims_store.suggestions_for(store, record.id, entities=table)
+    suggestions = claim_suggestions.suggestions_for(store, record.id, entities=table)
     if args.json:
         cli.emit(cli.to_json({
             "post": record.to_json(), "claims": [c.to_json() for c in claims],
@@ -196,9 +198,11 @@ def _claims_of_post(args: argparse.Namespace, store, record) -> int:
 
 
 def _claims_table(args: argparse.Namespace) -> int:
-    from app.cli_library import open_library
-    from app.core import claims_store
-    from app.core.export import ExportError
+    from app.cli.library import open_library
+    from app.core.claims import table as claims_store
+    from app.core.claims import suggestions as claim_suggestions
+    from app.core.library import claims_export
+    from app.core.library.export import ExportError
     from app.core.store import StoreError
 
     filters = {
@@ -210,7 +214,7 @@ def _claims_table(args: argparse.Namespace) -> int:
             target = Path(args.output).expanduser()
             fmt = args.format or ("md" if target.suffix.lower() in (".md", ".markdown") else "csv")
             try:
-                written = claims_store.export_claims(store, target, fmt, **filters)
+                written = claims_export.export_claims(store, target, fmt, **filters)
             except ExportError as exc:
                 raise cli.UserError(str(exc)) from None
             print(written)
@@ -232,8 +236,10 @@ def _claims_table(args: argparse.Namespace) -> int:
 
 
 def cmd_claim_status(args: argparse.Namespace) -> int:
-    from app.cli_library import open_library
-    from app.core import claims_store
+    from app.cli.library import open_library
+    from app.core.claims import table as claims_store
+    from app.core.claims import suggestions as claim_suggestions
+    from app.core.library import claims_export
     from app.core.store import StoreError
 
     with open_library(args, create=False) as store:

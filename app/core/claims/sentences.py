@@ -1,14 +1,14 @@
 """Suggested claims: the sentences of a post that state an amount, or name a chip with a company.
 
-`suggest_claims` reads a post's plain text (app.core.plain_text, the text highlights point into)
-and offers each such sentence with what was found in it; the figures come from app.core.amounts,
-the names from app.core.entities. Offsets are exact indexes into the text given, so
+`suggest_claims` reads a post's plain text (app.core.posts.plain_text, the text highlights point into)
+and offers each such sentence with what was found in it; the figures come from app.core.claims.amounts,
+the names from app.core.claims.entities. Offsets are exact indexes into the text given, so
 `text[s.start:s.end] == s.sentence`; spans already highlighted or dismissed can be passed in
 `exclude`, and a sentence overlapping one of them is not offered.
 
 A suggestion's `to_json()` is `{sentence, start, end, companies, chips, mentions, amounts,
 percentages, years}`: companies and chips are the distinct names in order; mentions, amounts,
-percentages and years are as `Mention.to_json` and app.core.amounts describe, offsets into the
+percentages and years are as `Mention.to_json` and app.core.claims.amounts describe, offsets into the
 whole text.
 """
 
@@ -20,9 +20,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from app.core.amounts import Amount, Percentage, Year, find_figures
-from app.core.entities import EntityTable, Mention, find_entities, load_entities
-from app.core.plain_text import BlockSpan
+from app.core.claims.amounts import Amount, Percentage, Year, find_figures
+from app.core.claims.entities import EntityTable, Mention, find_entities, load_entities
+from app.core.posts.plain_text import BlockSpan
 
 # A sentence ends after 。！？!? (with any closing quotes or brackets), at a line break, or after
 # an English full stop followed by white space (so 1.5兆 and $1.2 stay whole) that does not end an

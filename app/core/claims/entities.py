@@ -22,7 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core import furigana, paths
+from app.core.reading import furigana
+
+from app.core.common import paths
 
 KINDS = ("company", "chip")
 USER_FILE_NAME = "entities.tsv"

@@ -1,12 +1,12 @@
 """Claims kept in the library: highlights tagged chip, investment or claim, with their figures.
 
-A live highlight carrying one of CLAIM_TAGS is a claim. `refresh_claims` (called by app.core.library
-and app.core.webanno inside the transaction of every change to a highlight) extracts the money
-amounts, years, companies and chips of its quote (app.core.amounts, app.core.entities) into the
+A live highlight carrying one of CLAIM_TAGS is a claim. `refresh_claims` (called by app.core.library.actions
+and app.core.library.webanno inside the transaction of every change to a highlight) extracts the money
+amounts, years, companies and chips of its quote (app.core.claims.amounts, app.core.claims.entities) into the
 `claims` table; a highlight that loses its claim tags, or is deleted, loses its row. The reader's
 verdict (STATUSES, with a note) lives in `claim_status` and is never dropped with the row, so an
 undo or a restore brings it back. `claims_table` lists claims across the library, filtered and
-sorted in SQL. Suggested claims (app.core.claims) are offered for a post's sentences that are not
+sorted in SQL. Suggested claims (app.core.claims.sentences) are offered for a post's sentences that are not
 highlighted and were not dismissed; dismissals are remembered by sentence (the offsets only tell
 two copies of one sentence apart), so an edit of the post that keeps the sentence keeps it dismissed.
 
@@ -17,34 +17,22 @@ approximate amount, "≥"/"≤" an open bound, "/year" or "/month" a period.
 
 from __future__ import annotations
 
-import bisect
-import csv
-import io
 import json
 import re
 import secrets
-import threading
-from collections import OrderedDict
 import weakref
-from operator import attrgetter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from operator import attrgetter
 
-from app.core.amounts import Amount, find_figures
-from app.core.claims import Suggestion, not_overlapping, suggest_claims
-from app.core.entities import EntityTable, find_entities, load_entities
-from app.core.store import Annotation, PostRecord, Store, StoreError, now
+from app.core.claims.amounts import Amount, find_figures
+from app.core.claims.entities import find_entities, load_entities
+from app.core.store import Annotation, Store, StoreError, now
 
 CLAIM_TAGS = frozenset({"chip", "investment", "claim"})
 STATUSES = ("unverified", "confirmed", "disputed", "outdated")
 SORTS = ("amount", "date", "post", "status", "quote", "position")
-EXPORT_FORMATS = ("csv", "md")
-CSV_COLUMNS = (
-    "id", "post", "title", "date", "quote", "companies", "chips", "amount", "currency", "low", "high", "period",
-    "approx", "years", "tags", "status", "status_note", "orphan",
-)
 # Lists of names kept in one text column: a separator no name or tag contains.
 _SEP = "\x1f"
 # SQLite integers are 64-bit: a larger figure is stored as a real (the exact one stays in `amounts`).
@@ -86,7 +74,7 @@ class ClaimRow:
         """The main amount for a person, "約660億–720億 USD/year"; "" without an amount."""
         if self.currency is None:
             return ""
-        return describe(self.low, self.high, self.currency, self.period, self.approx)
+        return format_amount(self.low, self.high, self.currency, self.period, self.approx)
 
     def to_json(self) -> dict:
         return {
@@ -135,7 +123,7 @@ def _japanese(value: int | float) -> str:
     return sign + "".join(parts)
 
 
-def describe(low, high, currency: str, period: str | None = None, approx: bool = False) -> str:
+def format_amount(low, high, currency: str, period: str | None = None, approx: bool = False) -> str:
     """"約660億–720億 USD/year": an amount in Japanese units (see the module's docstring)."""
     if low is not None and high is not None:
         figure = _japanese(low) if low == high else f"{_japanese(low)}–{_japanese(high)}"
@@ -151,7 +139,7 @@ def describe(low, high, currency: str, period: str | None = None, approx: bool =
 # --- keeping claims in step with highlights ----------------------------------------------------
 
 
-def _chunks(items: Sequence, size: int = 500) -> Iterable[Sequence]:
+def _batches(items: Sequence, size: int = 500) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -224,7 +212,7 @@ def refresh_claims(store: Store, annotation_ids: Iterable[str] | None = None) ->
         else:
             wanted = list(dict.fromkeys(annotation_ids))
             annotations = []
-            for chunk in _chunks(wanted):
+            for chunk in _batches(wanted):
                 marks = ", ".join("?" * len(chunk))
                 annotations.extend(store._annotations(f"id IN ({marks})", list(chunk)))
                 # Terms first: foreign keys are off during a migration, so the cascade may not run.
@@ -234,7 +222,7 @@ def refresh_claims(store: Store, annotation_ids: Iterable[str] | None = None) ->
         if not claims:
             return 0
         post_years = {}
-        for chunk in _chunks(sorted({a.post_id for a in claims})):
+        for chunk in _batches(sorted({a.post_id for a in claims})):
             post_years.update(
                 (post_id, _year_of(date))
                 for post_id, date in store.db.execute(
@@ -345,7 +333,7 @@ class _Rows:
                 if r[6] in wanted:
                     built[r[6]] = _Entry(r[:5], _build(r[6:]), r[5])
         else:
-            for chunk in _chunks(fresh):
+            for chunk in _batches(fresh):
                 for r in conn.execute(f"{select} WHERE c.annotation_id IN ({', '.join('?' * len(chunk))})", list(chunk)):
                     built[r[6]] = _Entry(r[:5], _build(r[6:]), r[5])
         # Only a status changed (the usual edit in the table): the amount ranks still hold.
@@ -494,244 +482,3 @@ def set_claim_status(store: Store, annotation_id: str, status: str, note: str | 
             [status, note, now(), _revision(), annotation_id],
         )
     return claim(store, annotation_id)
-
-
-# --- suggestions -------------------------------------------------------------------------------
-
-_blocks_cache: dict[tuple[str, str], tuple] = {}
-
-
-def _blocks(post: PostRecord):
-    """The post's blocks (table rows, code) when its file still renders to the stored text, else
-    None (suggestions then split the text into sentences only)."""
-    key = (post.source_path, post.content_hash)
-    if key not in _blocks_cache:
-        blocks = None
-        try:
-            from app.core.furigana_mode import FuriganaMode
-            from app.core.post import load_post
-            from app.core.render import RenderOptions, render_post
-
-            loaded = load_post(post.source_path)
-            if loaded.content_hash == post.content_hash:
-                plain = render_post(loaded, RenderOptions(mode=FuriganaMode("off"))).plain
-                blocks = tuple(plain.blocks) if plain.text == post.text else None
-        except Exception:  # noqa: BLE001 - a missing or changed file only costs the block hints
-            blocks = None
-        if len(_blocks_cache) > 32:
-            _blocks_cache.clear()
-        _blocks_cache[key] = blocks
-    return _blocks_cache[key]
-
-
-def _dismissed(store: Store, post_id: int) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
-    for sentence, start in store.db.execute(
-        "SELECT sentence, start FROM dismissed_suggestions WHERE post_id = ? ORDER BY start", [post_id]
-    ):
-        found.setdefault(sentence, []).append(start)
-    return found
-
-
-def _nearest(candidates: list[int], hints: list[int]) -> set[int]:
-    """The candidates (starts of one sentence's copies) each hint claims: the nearest one left."""
-    if len(hints) >= len(candidates):
-        return set(candidates)
-    left = sorted(candidates)
-    chosen = set()
-    for hint in hints:
-        i = bisect.bisect_left(left, hint)
-        options = [j for j in (i - 1, i) if 0 <= j < len(left)]
-        best = min(options, key=lambda j: abs(left[j] - hint))
-        chosen.add(left.pop(best))
-    return chosen
-
-
-# Each post's suggestions before highlights and dismissals take theirs out, for the last few posts
-# opened: a highlight made or removed filters them again instead of reading the post's every word
-# again (MeCab, the amounts, the names). Keyed by library, post, text and entity table.
-_RAW_SUGGESTIONS: OrderedDict[tuple, list[Suggestion]] = OrderedDict()
-_RAW_KEPT = 8
-_raw_lock = threading.Lock()
-
-
-def _raw_key(store: Store, post: PostRecord, entities: EntityTable) -> tuple:
-    return (str(store.path), post.id, post.content_hash, entities.entities)
-
-
-def raw_suggestions(store: Store, post_id: int, *, entities: EntityTable | None = None) -> list[Suggestion]:
-    """Every sentence of the post worth suggesting, highlighted or dismissed or not (cached)."""
-    post = store.post(post_id)
-    table = entities or load_entities()
-    key = _raw_key(store, post, table)
-    with _raw_lock:
-        found = _RAW_SUGGESTIONS.get(key)
-        if found is not None:
-            _RAW_SUGGESTIONS.move_to_end(key)
-            return found
-    found = suggest_claims(post.text, blocks=_blocks(post), entities=table)
-    _remember(key, found)
-    return found
-
-
-def remember_suggestions(store: Store, post_id: int, found: list[Suggestion], *, entities: EntityTable | None = None) -> None:
-    """Keep `found` as the post's raw suggestions (another process may have computed them)."""
-    _remember(_raw_key(store, store.post(post_id), entities or load_entities()), found)
-
-
-def _remember(key: tuple, found: list[Suggestion]) -> None:
-    with _raw_lock:
-        _RAW_SUGGESTIONS[key] = found
-        _RAW_SUGGESTIONS.move_to_end(key)
-        while len(_RAW_SUGGESTIONS) > _RAW_KEPT:
-            _RAW_SUGGESTIONS.popitem(last=False)
-
-
-def suggestions_for(store: Store, post_id: int, *, entities: EntityTable | None = None) -> list[Suggestion]:
-    """The post's suggested claims: sentences with an amount, or a chip with a company, that no
-    live highlight overlaps and the reader did not dismiss. Offsets are into the stored text."""
-    highlighted = [(a.start, a.end) for a in store.annotations(post_id) if not a.orphan]
-    found = not_overlapping(raw_suggestions(store, post_id, entities=entities), highlighted)
-    dismissed = _dismissed(store, post_id)
-    if not dismissed:
-        return found
-    by_sentence: dict[str, list[int]] = {}
-    for s in found:
-        if s.sentence in dismissed:
-            by_sentence.setdefault(s.sentence, []).append(s.start)
-    hidden = {(sentence, start) for sentence, starts in by_sentence.items() for start in _nearest(starts, dismissed[sentence])}
-    return [s for s in found if (s.sentence, s.start) not in hidden]
-
-
-def dismiss_suggestion(store: Store, post_id: int, suggestion: Suggestion) -> None:
-    """Remember that the reader does not want this sentence of the post offered again."""
-    with store.transaction():
-        store.db.execute(
-            'INSERT OR IGNORE INTO dismissed_suggestions (post_id, sentence, start, "end", created) VALUES (?, ?, ?, ?, ?)',
-            [post_id, suggestion.sentence, suggestion.start, suggestion.end, now()],
-        )
-
-
-def undismiss_suggestion(store: Store, post_id: int, suggestion: Suggestion) -> None:
-    """Offer a dismissed sentence again (the dismissal nearest its position is forgotten)."""
-    with store.transaction():
-        rows = store.db.execute(
-            "SELECT id, start FROM dismissed_suggestions WHERE post_id = ? AND sentence = ?", [post_id, suggestion.sentence]
-        ).fetchall()
-        if rows:
-            nearest = min(rows, key=lambda r: abs(r[1] - suggestion.start))
-            store.db.execute("DELETE FROM dismissed_suggestions WHERE id = ?", [nearest[0]])
-
-
-def dismissed_suggestions(store: Store, post_id: int) -> list[dict]:
-    """The post's dismissed sentences: {sentence, start, end, created}, in the order of the text."""
-    return list(store._rows(
-        'SELECT sentence, start, "end", created FROM dismissed_suggestions WHERE post_id = ? ORDER BY start', [post_id]
-    ))
-
-
-def _locate(text: str, suggestion: Suggestion) -> tuple[int, int]:
-    """Where the suggested sentence is now: its own offsets, else its copy nearest them."""
-    if text[suggestion.start : suggestion.end] == suggestion.sentence:
-        return suggestion.start, suggestion.end
-    starts = [m.start() for m in re.finditer(re.escape(suggestion.sentence), text)] if suggestion.sentence else []
-    if not starts:
-        raise StoreError("The suggested sentence is no longer in the post (it was edited); look at the suggestions again.")
-    start = min(starts, key=lambda s: abs(s - suggestion.start))
-    return start, start + len(suggestion.sentence)
-
-
-def suggestion_tags(suggestion: Suggestion) -> tuple[str, ...]:
-    """The tags an accepted suggestion gets: claim, plus investment (an amount), chip, company."""
-    return ("claim",) + tuple(
-        tag for tag, on in (("investment", suggestion.amounts), ("chip", suggestion.chips), ("company", suggestion.companies)) if on
-    )
-
-
-def accept_suggestion(store: Store, post_id: int, suggestion: Suggestion) -> Annotation:
-    """Highlight the suggested sentence with suggestion_tags(); its claim row is stored with it.
-    One transaction."""
-    from app.core import library  # library calls back into this module on every change
-
-    post = store.post(post_id)
-    start, end = _locate(post.text, suggestion)
-    with store.transaction():
-        return library.annotate_span(store, post, start, end, tags=suggestion_tags(suggestion))
-
-
-# --- export ------------------------------------------------------------------------------------
-
-
-def _md_cell(text: str) -> str:
-    # A table cell is one line; a pipe would end it (an escaped one stays text, also inside [[links]]).
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
-
-
-def _claims_markdown(store: Store, rows: Sequence[ClaimRow], filters: dict) -> str:
-    from app.core.export import export_file_names, select_posts
-
-    names = export_file_names(select_posts(store, None))
-    chosen = ", ".join(f"{k} {v}" for k, v in filters.items() if v not in (None, "") and k not in ("sort", "descending"))
-    lines = [
-        "# Claims", "",
-        f"{len(rows)} claim{'s' if len(rows) != 1 else ''}" + (f" ({chosen})" if chosen else "") + f", exported {now()[:19]}Z.",
-        "",
-        "| Quote | Post | Date | Companies | Chips | Amount | Years | Status | Note |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for r in rows:
-        stem = names.get(r.post_id, f"post-{r.post_id}.md")[:-3]
-        link = f"[[{stem}#^kk-{r.annotation_id}\\|{_md_cell(r.post_title)}]]"
-        cells = [
-            _md_cell(r.quote) + (" (orphan)" if r.orphan else ""), link, (r.post_date or "")[:10],
-            _md_cell(", ".join(r.companies)), _md_cell(", ".join(r.chips)), _md_cell(r.amount_text),
-            ", ".join(map(str, r.years)), r.status, _md_cell(r.status_note),
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def _claims_csv(rows: Sequence[ClaimRow]) -> str:
-    from app.core.export import csv_cell
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow([
-            r.annotation_id, r.post_id, csv_cell(r.post_title), r.post_date or "", csv_cell(r.quote),
-            csv_cell("; ".join(r.companies)), csv_cell("; ".join(r.chips)), r.amount_text, r.currency or "",
-            "" if r.low is None else r.low, "" if r.high is None else r.high, r.period or "",
-            "yes" if r.approx else "no", " ".join(map(str, r.years)), " ".join(r.tags), r.status,
-            csv_cell(r.status_note), "yes" if r.orphan else "no",
-        ])
-    return buffer.getvalue()
-
-
-def export_claims(store: Store, target: Path, fmt: str = "csv", **filters) -> Path:
-    """Write the claims table (claims_table's filters and sort) to `target`, atomically.
-
-    CSV: CSV_COLUMNS, UTF-8 with a BOM (Excel reads Japanese), formula-like cells made text.
-    Markdown ("md"): a table with each claim's post linked to its highlight's block in the
-    highlights export (`[[file#^kk-<id>|title]]`). Raises ExportError when it cannot be written.
-    """
-    from app.core.export import ExportError, write_export
-
-    if fmt not in EXPORT_FORMATS:
-        raise ExportError(f"Unknown format {fmt!r}: use csv or md.")
-    try:
-        rows = claims_table(store, **filters)
-    except StoreError as exc:
-        raise ExportError(str(exc)) from None
-    target = Path(target).expanduser()
-    if fmt == "csv":
-        return write_export(target, _claims_csv(rows), encoding="utf-8-sig")
-    return write_export(target, _claims_markdown(store, rows, filters))
-
-
-__all__ = [
-    "CLAIM_TAGS", "CSV_COLUMNS", "ClaimRow", "EXPORT_FORMATS", "SORTS", "STATUSES", "accept_suggestion", "claim",
-    "claim_facets", "claims_table", "describe", "dismiss_suggestion", "dismissed_suggestions", "export_claims",
-    "refresh_claims", "refresh_post_claims", "set_claim_status", "suggestion_tags", "suggestions_for",
-    "undismiss_suggestion",
-]

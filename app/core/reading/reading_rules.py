@@ -11,13 +11,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from app.core.kana import is_kana
-from app.core.paths import resource
-
-if TYPE_CHECKING:
-    from app.core.furigana import Token
+from app.core.common.kana import is_kana
+from app.core.common.paths import resource
+from app.core.reading.tokens import Token
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -1,0 +1,70 @@
+"""What is derived from posts and highlights, and the one place that keeps it in step.
+
+The store keeps what the reader made: posts and highlights. Two things are derived from them: the
+search index (app.core.library.search) and the claims table (app.core.claims.table). Every write
+of the library (app.core.library.actions, the JSON import in app.core.library.webanno) calls the
+hooks below inside its own transaction, so derived data is never a step behind, and no caller
+repeats the rule. The store's migrations get the same rebuilds as `DERIVATIONS` when an older
+library must be brought up to date: open libraries with `open_library`.
+
+The search and claims modules are imported when first needed: the window opens before it writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from app.core.store import Annotation, Derivations, Store, open_store
+
+
+def _search():
+    from app.core.library import search
+
+    return search
+
+
+def _claims():
+    from app.core.claims import table
+
+    return table
+
+
+def post_text_changed(store: Store, post_id: int, text: str, moved: Iterable[Annotation] = ()) -> None:
+    """A post was added or its text changed: index the new text; `moved` are the highlights whose
+    quote changed with it. Every claim of the post is refreshed (quotes, positions, orphans and
+    the post's date, which the year filter reads, may all have changed)."""
+    search = _search()
+    search.index_post(store, post_id, text)
+    for annotation in moved:
+        search.index_annotation(store, annotation)
+    _claims().refresh_post_claims(store, post_id)
+
+
+def highlight_changed(store: Store, annotation: Annotation) -> None:
+    """A highlight was made, edited, deleted, restored or merged in: its search entries and its claim."""
+    _search().index_annotation(store, annotation)
+    _claims().refresh_claims(store, [annotation.id])
+
+
+def rebuild_search(store: Store) -> None:
+    """Index every post and highlight again (a migration that made the indexes anew)."""
+    search = _search()
+    for post_id, text in store.conn.execute("SELECT id, text FROM posts").fetchall():
+        search.index_post(store, post_id, text)
+    for annotation in store.annotations():
+        search.index_annotation(store, annotation)
+
+
+def rebuild_claims(store: Store) -> None:
+    """Extract every claim again (a migration that made the claims table)."""
+    _claims().refresh_claims(store)
+
+
+DERIVATIONS = Derivations(search=rebuild_search, claims=rebuild_claims)
+
+
+def open_library(path: str | Path | None = None, *, create: bool = True) -> Store:
+    """Open (creating if needed) the library at `path` or the default place, with the rebuilds an
+    older library's upgrade needs."""
+    return open_store(path, create=create, derivations=DERIVATIONS)
