@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.core.reading.words import WordInfo
 
 words = lazy_module("app.core.reading.words")
+library = lazy_module("app.core.library.actions")
 
 _GAP = 12  # pixels between the click and the popup, so the popup does not hide the word
 
@@ -197,20 +198,6 @@ def _placed(size: QSize, at: QPoint) -> QPoint:
     return QPoint(x, y)
 
 
-def _drop_shadowing(store, text: str, word: WordInfo, post_id: int, made) -> None:
-    """Remove the corrections of the same word that apply here and come before `made` (the
-    renderer takes the first that applies), so the reading just chosen is the one shown."""
-    for correction in store.corrections(post_id):
-        if correction.id == made.id:
-            break
-        if (
-            correction.surface == word.surface
-            and text.endswith(correction.before, 0, word.start)
-            and text.startswith(correction.after, word.end)
-        ):
-            store.remove_correction(correction.id)
-
-
 def connect_word_popup(window) -> WordPopup:
     """Show the word popup when a word of the window's post is clicked; returns the popup.
 
@@ -245,13 +232,7 @@ def connect_word_popup(window) -> WordPopup:
         word = popup.word
         if word is None or popup.post_id is None:
             return
-        # A correction for this post holds the word's context, so it changes this occurrence
-        # (and the same phrase), not every other use of the word; one for everywhere is the word.
-        if everywhere:
-            made = window.store.add_correction(word.surface, reading)
-        else:
-            made = window.store.add_correction(word.surface, reading, post_id=popup.post_id, before=word.before, after=word.after)
-        _drop_shadowing(window.store, post_text(), word, popup.post_id, made)
+        library.choose_reading(window.store, popup.post_id, word, reading, everywhere=everywhere)
         window.reload()
 
     def save_known(lemma: str, known: bool) -> None:

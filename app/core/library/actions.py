@@ -17,10 +17,21 @@ from app.core.posts.anchoring import anchor, describe
 from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.post import POST_SUFFIXES, PostError, load_post
 from app.core.posts.render import RenderOptions, render_post
-from app.core.store import COLORS, DEFAULT_COLOR, Annotation, PostRecord, Store, StoreError, new_annotation_id, now
+from app.core.store import (
+    COLORS,
+    DEFAULT_COLOR,
+    Annotation,
+    Correction,
+    PostRecord,
+    Store,
+    StoreError,
+    new_annotation_id,
+    now,
+)
 
 if TYPE_CHECKING:
     from app.core.claims.sentences import Suggestion
+    from app.core.reading.words import WordInfo
 
 ProgressCallback = Callable[[int, int, Path], None]
 
@@ -266,3 +277,36 @@ def accept_suggestion(store: Store, post_id: int, suggestion: Suggestion) -> Ann
     post = store.post(post_id)
     start, end = suggestions.locate(post.text, suggestion)
     return annotate_span(store, post, start, end, tags=suggestions.suggestion_tags(suggestion))
+
+
+# --- readings --------------------------------------------------------------------------------
+
+
+def choose_reading(
+    store: Store, post_id: int, word: WordInfo, reading: str, *, everywhere: bool = False
+) -> Correction:
+    """The reader chose `reading` for `word` of post `post_id` (one transaction).
+
+    A correction for this post keeps the word's context (`before`/`after`), so it changes this
+    occurrence and the same phrase, not every other use of the word; one for everywhere is the
+    word alone. The renderer takes the first correction that applies, in the order
+    `Store.corrections` gives (the post's own, then everywhere's, oldest first): corrections of
+    the same word that apply here and come before the new one are removed, so the reading just
+    chosen is the one shown.
+    """
+    with store.transaction():
+        if everywhere:
+            made = store.add_correction(word.surface, reading)
+        else:
+            made = store.add_correction(word.surface, reading, post_id=post_id, before=word.before, after=word.after)
+        text = store.post(post_id).text
+        for correction in store.corrections(post_id):
+            if correction.id == made.id:
+                break
+            if (
+                correction.surface == word.surface
+                and text.endswith(correction.before, 0, word.start)
+                and text.startswith(correction.after, word.end)
+            ):
+                store.remove_correction(correction.id)
+    return made
