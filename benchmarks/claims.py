@@ -31,6 +31,7 @@ from app.core.claims.entities import load_entities
 from app.core.reading.furigana_mode import FuriganaMode
 from app.core.common.paths import sample_post_path
 from app.core.posts.post import load_post
+from app.core.posts.meta import PostMeta
 from app.core.posts.render import RenderOptions, render_markdown
 
 TARGET_MS = 300.0
@@ -111,14 +112,8 @@ def build_claims_library(path, claims: int = TABLE_CLAIMS, posts: int = TABLE_PO
         for p in range(posts):
             quotes = [claim_quote(rng, made + i) for i in range(min(per_post, claims - made))]
             text = "\n".join(quotes) + "\n"
-            post_id = store.save_post(
-                {
-                    "source_path": f"/bench/post-{p}.md", "title": f"投資メモ {p}", "date": f"{2019 + p % 7}-{1 + p % 12:02d}-01",
-                    "author": None, "tags": [], "categories": [], "excerpt": None, "encoding": "utf-8",
-                    "content_hash": f"hash-{p}", "warnings": [], "front_matter": {}, "text": text,
-                },
-                None,
-            )
+            meta = PostMeta(title=f"投資メモ {p}", date=f"{2019 + p % 7}-{1 + p % 12:02d}-01", content_hash=f"hash-{p}")
+            post_id = store.save_post(meta, source_path=f"/bench/post-{p}.md", text=text)
             cursor = 0
             for quote in quotes:
                 stamp = now()

@@ -160,21 +160,29 @@ def _send(fd: int, kind: str, value) -> None:
         data = data[written:]
 
 
-def check_files(files: Sequence[str]) -> list[str]:
-    """Why each file that cannot be read as a post cannot (`kakikomi FILE` stops on them)."""
+def read_files(files: Sequence[str]) -> tuple[dict[str, object], list[str]]:
+    """The posts read from `files` (by name), and why each one that cannot be read as a post
+    cannot (`kakikomi FILE` stops on them)."""
     from app.core.posts.post import PostError, load_post
 
-    problems = []
+    posts, problems = {}, []
     for name in files:
         try:
-            load_post(name)
+            posts[name] = load_post(name)
         except PostError as exc:
             problems.append(str(exc))
-    return problems
+    return posts, problems
+
+
+def check_files(files: Sequence[str]) -> list[str]:
+    """Why each file that cannot be read as a post cannot (see read_files)."""
+    return read_files(files)[1]
 
 
 def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
-    problems = check_files(files)
+    # Each file is read once: the page, the import and the suggested claims all use what is read
+    # here (and the page's render gives the import its plain text).
+    posts, problems = read_files(files)
     _send(fd, "checked", problems)
     if problems:
         return
@@ -200,14 +208,12 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     post_id = None
     if store is not None:
         if wanted is not None:
-            if store.post_by_path(str(Path(wanted).expanduser().resolve())) is not None:
-                # Already in the library: imported again first if it changed (its highlights
-                # are re-anchored), then shown as the window shows it.
-                post_id = _import(fd, store, files)
-                if post_id is None:
-                    return
-        elif posts := store.posts():
-            post_id = posts[0].id
+            if (record := store.post_by_path(str(Path(wanted).expanduser().resolve()))) is not None:
+                # Already in the library: open_post imports it again first if it changed (its
+                # highlights are re-anchored), then shows it as the window shows it.
+                post_id = record.id
+        elif listed := store.posts():
+            post_id = listed[0].id
     if wanted is None and post_id is None:
         if settings.first_run_done:
             _send(fd, "fallback", "nothing to open")
@@ -215,9 +221,11 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
         wanted = str(sample_post_path())
     mode = opening.reading_mode(store, settings.furigana) if store is not None else FuriganaMode.parse(settings.furigana)
     if post_id is not None:
-        opened = opening.open_post(store, post_id, mode, remote_allowed=settings.allow_remote_images)
+        opened = opening.open_post(
+            store, post_id, mode, remote_allowed=settings.allow_remote_images, post=posts.get(wanted) if wanted else None
+        )
     else:
-        opened = opening.open_file(wanted, mode, store=store, remote_allowed=settings.allow_remote_images)
+        opened = opening.open_file(wanted, mode, store=store, remote_allowed=settings.allow_remote_images, post=posts.get(wanted))
     page = reader_page(
         opened.post, opened.rendered, opened.annotations, theme=settings.theme, vertical=settings.vertical,
         offset=opened.offset, allow_remote_images=opened.allow_remote_images,
@@ -239,27 +247,30 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
             _send(fd, "fallback", str(exc))
             return
     _send(fd, "store", None)
-    # 3. The files imported; the post's id.
-    if post_id is None:
-        post_id = _import(fd, store, files or [wanted])
-        if post_id is None:
+    # 3. The files imported (the shown one with the plain text of its render); the post's id.
+    known = {Path(name).expanduser().resolve(): (post, None) for name, post in posts.items()}
+    known[Path(wanted if post_id is None else opened.record.source_path).expanduser().resolve()] = (opened.post, opened.rendered.plain)
+    if files or post_id is None:
+        imported = _import(fd, store, files or [wanted], known)
+        if imported is None:
             return
+        post_id = post_id if post_id is not None else imported
     _send(fd, "imported", {"post_id": post_id, "paths": list(files)})
     # 4. A long post's other readings, and the suggested claims.
     if opened.window is not None:
         _send(fd, "rest", opening.rest_of_readings(opened.post, opened.options, opened.window))
-    from app.core.claims import table as claims_store
     from app.core.claims import suggestions as claim_suggestions
 
     _send(fd, "suggestions", (post_id, claim_suggestions.raw_suggestions(store, post_id)))
     store.close()
 
 
-def _import(fd: int, store, files: list[str]) -> int | None:
-    """Import `files`; the first one's post id, or None (the window is told to do it itself)."""
+def _import(fd: int, store, files: list[str], known) -> int | None:
+    """Import `files` (those in `known` without reading them again); the first one's post id, or
+    None (the window is told to do it itself)."""
     from app.core.library import actions as library
 
-    report = library.import_paths(store, files)
+    report = library.import_paths(store, files, known=known)
     found = report.added + report.updated + report.unchanged
     if report.errors or report.cancelled or not found:
         _send(fd, "fallback", "some files could not be imported")  # the window's import says why

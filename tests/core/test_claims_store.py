@@ -450,7 +450,8 @@ def test_export_is_atomic(table, tmp_path, monkeypatch):
 # --- the schema --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+# (schema 5 made the claims table: libraries from before it have their tags turned into claims)
+@pytest.mark.parametrize("version", range(1, 5))
 def test_migration_5_makes_claims_of_an_older_librarys_tags(tmp_path, version):
     """From every earlier schema, a highlight already tagged investment becomes a claim, unverified."""
     from tests.core.test_store import build_old_library

@@ -204,5 +204,5 @@ def test_suggestions_are_read_once_per_post_and_filtered_by_highlights(tmp_path,
         assert len(calls) == 1
         record = store.post(post_id)
         spans = [(a.start, a.end) for a in store.annotations(post_id)]
-        assert second == claims.suggest_claims(record.text, spans, blocks=claim_suggestions._blocks(record))
+        assert second == claims.suggest_claims(record.text, spans, blocks=store.post_blocks(record.id))
         assert not any("720億ドル" in s.sentence for s in second)

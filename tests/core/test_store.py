@@ -24,6 +24,7 @@ from app.core.store.database import (
     now,
 )
 from app.core.library.derived import open_library
+from app.core.posts.meta import PostMeta
 
 POST_TEXT = "春の決算\n半導体の会社が新しい工場の建設を発表した。投資額は千億円を超える。\nThe chip maker expects strong demand.\n"
 
@@ -39,13 +40,9 @@ def digest(path: Path) -> str:
 
 
 def add_post(store: Store, source_path: str = "/posts/spring.md", *, title: str = "春の決算", date: str | None = None, text: str = POST_TEXT) -> int:
-    values = {
-        "source_path": source_path, "title": title, "date": date, "author": None, "tags": ["決算"], "categories": [],
-        "excerpt": None, "encoding": "utf-8", "content_hash": hashlib.sha256(text.encode()).hexdigest(),
-        "warnings": [], "front_matter": {"title": title}, "text": text,
-    }
+    meta = PostMeta(title=title, date=date, tags=("決算",), content_hash=hashlib.sha256(text.encode()).hexdigest())
     with store.transaction():
-        return store.save_post(values, None)
+        return store.save_post(meta, source_path=source_path, text=text, front_matter={"title": title})
 
 
 def make_annotation(post_id: int, quote: str, *, text: str = POST_TEXT, **fields) -> Annotation:

@@ -17,32 +17,6 @@ from app.core.claims.entities import EntityTable, load_entities
 from app.core.claims.sentences import Suggestion, not_overlapping, suggest_claims
 from app.core.store import PostRecord, Store, StoreError, now
 
-_blocks_cache: dict[tuple[str, str], tuple] = {}
-
-
-def _blocks(post: PostRecord):
-    """The post's blocks (table rows, code) when its file still renders to the stored text, else
-    None (suggestions then split the text into sentences only)."""
-    key = (post.source_path, post.content_hash)
-    if key not in _blocks_cache:
-        blocks = None
-        try:
-            from app.core.reading.furigana_mode import FuriganaMode
-            from app.core.posts.post import load_post
-            from app.core.posts.render import RenderOptions, render_post
-
-            loaded = load_post(post.source_path)
-            if loaded.content_hash == post.content_hash:
-                plain = render_post(loaded, RenderOptions(mode=FuriganaMode("off"))).plain
-                blocks = tuple(plain.blocks) if plain.text == post.text else None
-        except Exception:  # noqa: BLE001 - a missing or changed file only costs the block hints
-            blocks = None
-        if len(_blocks_cache) > 32:
-            _blocks_cache.clear()
-        _blocks_cache[key] = blocks
-    return _blocks_cache[key]
-
-
 def _dismissed(store: Store, post_id: int) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for sentence, start in store.db.execute(
@@ -88,7 +62,9 @@ def raw_suggestions(store: Store, post_id: int, *, entities: EntityTable | None 
         if found is not None:
             _RAW_SUGGESTIONS.move_to_end(key)
             return found
-    found = suggest_claims(post.text, blocks=_blocks(post), entities=table)
+    # The stored block spans say which lines are table rows or code (None for a post an older
+    # Kakikomi imported and nobody opened since: then sentences only).
+    found = suggest_claims(post.text, blocks=store.post_blocks(post_id), entities=table)
     _remember(key, found)
     return found
 

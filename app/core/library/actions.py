@@ -7,7 +7,7 @@ highlights in the new text; a highlight that cannot be placed becomes an orphan 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from app.core.library import derived
 from app.core.posts.anchoring import anchor, describe
 from app.core.reading.furigana_mode import FuriganaMode
-from app.core.posts.post import POST_SUFFIXES, PostError, load_post
+from app.core.posts.plain_text import PlainText
+from app.core.posts.post import POST_SUFFIXES, Post, PostError, load_post
 from app.core.posts.render import RenderOptions, render_post
 from app.core.store import (
     COLORS,
@@ -80,8 +81,12 @@ def import_paths(
     *,
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
+    known: Mapping[Path, tuple[Post, PlainText | None]] | None = None,
 ) -> ImportReport:
-    """Import files and folders; one bad file never stops the rest (its error is collected)."""
+    """Import files and folders; one bad file never stops the rest (its error is collected).
+
+    `known` holds files the caller has already read (and perhaps rendered), by resolved path:
+    they are not read again (see import_file)."""
     files, missing = collect_files(paths)
     report = ImportReport(errors=list(missing))
     for number, path in enumerate(files, 1):
@@ -91,7 +96,8 @@ def import_paths(
         if progress is not None:
             progress(number, len(files), path)
         try:
-            status, post_id, moved, orphaned = import_file(store, path)
+            post, plain = (known or {}).get(path.expanduser().resolve(), (None, None))
+            status, post_id, moved, orphaned = import_file(store, path, post=post, plain=plain)
         except (PostError, StoreError) as exc:
             report.errors.append((str(path), str(exc)))
             continue
@@ -101,23 +107,29 @@ def import_paths(
     return report
 
 
-def import_file(store: Store, path: Path) -> tuple[str, int, int, int]:
-    """Import one file: ("added"|"updated"|"unchanged", post id, highlights moved, orphaned)."""
-    post = load_post(path)
+def import_file(
+    store: Store, path: Path, *, post: Post | None = None, plain: PlainText | None = None
+) -> tuple[str, int, int, int]:
+    """Import one file: ("added"|"updated"|"unchanged", post id, highlights moved, orphaned).
+
+    A caller that has already read the file (`post`) and rendered it (`plain`, in any furigana
+    mode: the plain text is the same) passes them, so the file is read and rendered once.
+    """
+    if post is None:
+        post, plain = load_post(path), None
     source = str(Path(path).expanduser().resolve())
     existing = store.post_by_path(source)
     if existing is not None and existing.content_hash == post.content_hash:
         return "unchanged", existing.id, 0, 0
-    text = render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain.text
-    values = {
-        "source_path": source, "title": post.title, "date": post.date, "author": post.author,
-        "tags": post.tags, "categories": post.categories, "excerpt": post.excerpt, "encoding": post.encoding,
-        "content_hash": post.content_hash, "warnings": post.warnings, "front_matter": dict(post.front_matter),
-        "text": text,
-    }
+    if plain is None:
+        plain = render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain
+    text = plain.text
     moved = orphaned = 0
     with store.transaction():
-        post_id = store.save_post(values, existing)
+        post_id = store.save_post(
+            post.meta, source_path=source, text=text, blocks=plain.blocks, warnings=post.warnings,
+            front_matter=post.front_matter, existing=existing,
+        )
         requoted: list[Annotation] = []
         if existing is not None:
             moved, orphaned = _reanchor(store, post_id, text, requoted)

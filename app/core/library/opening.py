@@ -57,32 +57,46 @@ def open_post(
     *,
     remote_allowed: Collection[str] = (),
     offset: int | None = None,
+    post: Post | None = None,
 ) -> Opened:
     """Load and render a post of the library at `offset` (default: where the reader left it).
 
-    A file changed on disk is imported again first, so its highlights are re-anchored before
-    they are painted. Raises PostError, StoreError or OSError with a sentence for the reader.
+    `post` is its file when the caller has already read it. A file changed on disk is imported
+    again (with the plain text of this render: the file is read and rendered once), so its
+    highlights are re-anchored before they are painted. Raises PostError, StoreError or OSError
+    with a sentence for the reader.
     """
     record = store.post(post_id)
-    post = load_post(record.source_path)
-    if post.content_hash != record.content_hash:
-        from app.core.library import actions as library  # (it builds on this module's imports; loaded when needed)
-
-        library.import_file(store, Path(record.source_path))
-        record = store.post(post_id)
+    post = post if post is not None else load_post(record.source_path)
     allow_remote = record.source_path in remote_allowed
     at = record.reading_offset if offset is None else offset
     options = RenderOptions(mode=mode, overrides=store.reading_overrides(record.id), allow_remote_images=allow_remote)
     rendered, window = _render(post, options, record.length, at)
+    if post.content_hash != record.content_hash:
+        from app.core.library import actions  # (it builds on this module's imports; loaded when needed)
+
+        actions.import_file(store, Path(record.source_path), post=post, plain=rendered.plain)
+        record = store.post(post_id)
+    elif rendered.plain.text == record.text and store.post_blocks(record.id) is None:
+        # A post an older Kakikomi imported: its block spans, kept for the claims from now on.
+        with store.transaction():
+            store.set_post_blocks(record.id, rendered.plain.blocks)
     return Opened(record, post, rendered, options, store.annotations(record.id), at, window)
 
 
 def open_file(
-    path: str | Path, mode: FuriganaMode, *, store: Store | None = None, remote_allowed: Collection[str] = ()
+    path: str | Path,
+    mode: FuriganaMode,
+    *,
+    store: Store | None = None,
+    remote_allowed: Collection[str] = (),
+    post: Post | None = None,
 ) -> Opened:
     """A post file that is not in the library (yet), rendered as open_post would show it once
-    imported: from its start, with the reader's corrections for everywhere (`store`, if any)."""
-    post = load_post(path)
+    imported: from its start, with the reader's corrections for everywhere (`store`, if any).
+    `post` is the file when the caller has already read it. Import it afterwards with
+    `import_file(store, path, post=opened.post, plain=opened.rendered.plain)`: no second read."""
+    post = post if post is not None else load_post(path)
     source = str(Path(path).expanduser().resolve())
     overrides = store.reading_overrides(None) if store is not None else ()
     options = RenderOptions(mode=mode, overrides=overrides, allow_remote_images=source in remote_allowed)

@@ -22,6 +22,7 @@ from app.core.library import derived
 from app.core.posts.anchoring import Selectors, anchor, describe
 from app.core.library.export import ExportError, select_posts, export_timestamp, write_export
 from app.core.library.actions import import_file
+from app.core.posts.meta import PostMeta
 from app.core.posts.page import version
 from app.core.posts.post import PostError
 from app.core.store import COLORS, DEFAULT_COLOR, Annotation, PostRecord, Store, StoreError
@@ -42,27 +43,17 @@ KK_CONTEXT = {
 # --- JSON (W3C Web Annotation) ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PostSnapshot:
-    """What a backup keeps of a post so that its highlights can live in a library without the file."""
+@dataclass(frozen=True, kw_only=True)
+class PostSnapshot(PostMeta):
+    """What a backup keeps of a post (its metadata and text) so that its highlights can live in a
+    library without the file."""
 
     source_path: str
-    title: str
     text: str
-    date: str | None = None
-    author: str | None = None
-    tags: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    excerpt: str | None = None
-    encoding: str = "utf-8"
-    content_hash: str = ""
 
     @classmethod
     def of(cls, post: PostRecord) -> PostSnapshot:
-        return cls(
-            post.source_path, post.title, post.text, post.date, post.author, post.tags, post.categories,
-            post.excerpt, post.encoding, post.content_hash,
-        )
+        return cls(source_path=post.source_path, text=post.text, **post.meta_values())
 
     def to_json(self) -> dict:
         return {
@@ -79,10 +70,11 @@ class PostSnapshot:
         if path is None or not isinstance(text, str):
             raise ValueError("a post snapshot needs a file source and its text")
         return cls(
-            path, str(data.get("title") or Path(path).stem), text, _optional_text(data.get("date")),
-            _optional_text(data.get("author")), tuple(map(str, data.get("tags") or ())),
-            tuple(map(str, data.get("categories") or ())), _optional_text(data.get("excerpt")),
-            str(data.get("encoding") or "utf-8"), str(data.get("content_hash") or ""),
+            source_path=path, text=text, title=str(data.get("title") or Path(path).stem),
+            date=_optional_text(data.get("date")), author=_optional_text(data.get("author")),
+            tags=tuple(map(str, data.get("tags") or ())), categories=tuple(map(str, data.get("categories") or ())),
+            excerpt=_optional_text(data.get("excerpt")), encoding=str(data.get("encoding") or "utf-8"),
+            content_hash=str(data.get("content_hash") or ""),
         )
 
 
@@ -96,14 +88,8 @@ def restore_post(store: Store, snapshot: PostSnapshot) -> PostRecord:
     existing = store.post_by_path(snapshot.source_path)
     if existing is not None:
         return existing
-    values = {
-        "source_path": snapshot.source_path, "title": snapshot.title, "date": snapshot.date, "author": snapshot.author,
-        "tags": snapshot.tags, "categories": snapshot.categories, "excerpt": snapshot.excerpt,
-        "encoding": snapshot.encoding, "content_hash": snapshot.content_hash, "warnings": (), "front_matter": {},
-        "text": snapshot.text,
-    }
     with store.transaction():
-        post_id = store.save_post(values, None)
+        post_id = store.save_post(snapshot.meta, source_path=snapshot.source_path, text=snapshot.text)
         derived.post_text_changed(store, post_id, snapshot.text)
     return store.post(post_id)
 

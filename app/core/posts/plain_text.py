@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from app.core.reading.furigana import KANJI_CHARS
+from app.core.reading.tokens import KANJI_CHARS
 
 # The renderer emits well-formed HTML whose attribute values never hold a raw ">", with no
 # comments or scripts, so tags can be found by pattern. Readings may nest (raw HTML can put an

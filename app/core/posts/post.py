@@ -22,6 +22,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from app.core.posts.meta import PostMeta
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 POST_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -41,24 +43,16 @@ class PostError(Exception):
     """
 
 
-@dataclass(frozen=True)
-class Post:
-    """One decoded post: metadata from its front matter (or file name), and its Markdown body."""
+@dataclass(frozen=True, kw_only=True)
+class Post(PostMeta):
+    """One decoded post: its metadata (PostMeta) and its Markdown body."""
 
-    title: str
-    date: str | None
-    author: str | None
-    tags: tuple[str, ...]
-    categories: tuple[str, ...]
-    excerpt: str | None
     body: str
     source_path: Path | None
-    content_hash: str
-    encoding: str
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
     # Treat as read-only. A plain dict (not a proxy) so the Post can be copied and pickled.
-    front_matter: Mapping[str, Any] = field(hash=False)
-    front_matter_format: str | None
+    front_matter: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    front_matter_format: str | None = None
 
     @property
     def emoji(self) -> str | None:

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from app.core.reading.furigana import ReadingOverride
 
 from app.core.posts.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
+from app.core.posts.meta import PostMeta
+from app.core.posts.plain_text import BlockSpan
 from app.core.common.paths import data_dir
 
 DB_NAME = "library.sqlite3"
@@ -61,23 +63,18 @@ def now() -> str:
 # --- records ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PostRecord:
+@dataclass(frozen=True, kw_only=True)
+class PostRecord(PostMeta):
+    """A post as the library keeps it: its metadata (PostMeta), the plain text highlights point
+    into, and the library's own bookkeeping."""
+
     id: int
     source_path: str
-    title: str
-    date: str | None
-    author: str | None
-    tags: tuple[str, ...]
-    categories: tuple[str, ...]
-    excerpt: str | None
-    encoding: str
-    content_hash: str
-    warnings: tuple[str, ...]
-    text: str
-    reading_offset: int
-    imported_at: str
-    updated_at: str
+    warnings: tuple[str, ...] = ()
+    text: str = ""
+    reading_offset: int = 0
+    imported_at: str = ""
+    updated_at: str = ""
     highlight_count: int = 0
     length: int = 0  # characters of plain text (known even when `text` was not loaded)
 
@@ -337,8 +334,17 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    # The spans of each post's rendered blocks in its stored text (JSON: [index, start, end, kind]
+    # per block), kept beside it so the claims read table rows and code blocks without reading and
+    # rendering the file again. An older library's posts get theirs when next opened or imported.
+    db.execute(
+        "CREATE TABLE post_blocks (post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE, spans TEXT NOT NULL)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Migrations after which data derived from posts and highlights is rebuilt (for a library that had
@@ -608,20 +614,55 @@ class Store:
         row = next(self._rows(self._POST_QUERY + " WHERE source_path = ?", [source_path]), None)
         return self._post(row) if row else None
 
-    def save_post(self, values: dict, existing: PostRecord | None) -> int:
-        """Insert or update a post's row (inside the caller's transaction); returns its id."""
+    def save_post(
+        self,
+        meta: PostMeta,
+        *,
+        source_path: str,
+        text: str,
+        blocks: Sequence[BlockSpan] | None = None,
+        warnings: Sequence[str] = (),
+        front_matter: Mapping | None = None,
+        existing: PostRecord | None = None,
+    ) -> int:
+        """Insert or update a post's row (inside the caller's transaction); returns its id.
+
+        `blocks` are the rendered blocks' spans in `text` (the claims read table rows and code
+        blocks from them); None when they are not known, which forgets any stored for an older text.
+        """
         stamp = now()
-        row = dict(values)
-        for key in ("tags", "categories", "warnings"):
-            row[key] = json.dumps(list(row.get(key, ())), ensure_ascii=False)
-        row["front_matter"] = json.dumps(row.get("front_matter", {}), ensure_ascii=False, default=str)
-        row["updated_at"] = stamp
-        row["length"] = len(row.get("text", ""))
+        row = meta.meta_values()
+        for key in ("tags", "categories"):
+            row[key] = json.dumps(list(row[key]), ensure_ascii=False)
+        row.update(
+            source_path=source_path, text=text, length=len(text), updated_at=stamp,
+            warnings=json.dumps(list(warnings), ensure_ascii=False),
+            front_matter=json.dumps(dict(front_matter or {}), ensure_ascii=False, default=str),
+        )
         if existing is None:
             row["imported_at"] = stamp
-            return self.db["posts"].insert(row).last_pk
-        self.db["posts"].update(existing.id, row)
-        return existing.id
+            post_id = self.db["posts"].insert(row).last_pk
+        else:
+            self.db["posts"].update(existing.id, row)
+            post_id = existing.id
+        self.set_post_blocks(post_id, blocks)
+        return post_id
+
+    def set_post_blocks(self, post_id: int, blocks: Sequence[BlockSpan] | None) -> None:
+        """Keep the spans of a post's rendered blocks in its stored text (None: forget them)."""
+        if blocks is None:
+            self.conn.execute("DELETE FROM post_blocks WHERE post_id = ?", [post_id])
+            return
+        spans = json.dumps([[b.index, b.start, b.end, b.kind] for b in blocks], separators=(",", ":"))
+        self.conn.execute("INSERT OR REPLACE INTO post_blocks (post_id, spans) VALUES (?, ?)", [post_id, spans])
+
+    def post_blocks(self, post_id: int) -> tuple[BlockSpan, ...] | None:
+        """The spans of the post's rendered blocks in its stored text; None when not known (a post
+        imported by an older Kakikomi, until it is opened)."""
+        row = self.conn.execute("SELECT spans FROM post_blocks WHERE post_id = ?", [post_id]).fetchone()
+        if row is None:
+            return None
+        return tuple(BlockSpan(index, start, end, kind) for index, start, end, kind in json.loads(row[0]))
 
     def set_reading_offset(self, post_id: int, offset: int) -> None:
         with self.transaction():
