@@ -12,12 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.core.library import derived
+from app.core.library import derived, prepare
 from app.core.posts.anchoring import anchor, describe
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.plain_text import PlainText
-from app.core.posts.post import POST_SUFFIXES, Post, PostError, load_post
-from app.core.posts.render import RenderOptions, render_post
+from app.core.posts.post import POST_SUFFIXES, Post, PostError
 from app.core.store import (
     COLORS,
     DEFAULT_COLOR,
@@ -82,28 +80,40 @@ def import_paths(
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
     known: Mapping[Path, tuple[Post, PlainText | None]] | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
-    """Import files and folders; one bad file never stops the rest (its error is collected).
+    """Import files and folders, one transaction per file; one bad file never stops the rest
+    (its error is collected).
 
-    `known` holds files the caller has already read (and perhaps rendered), by resolved path:
-    they are not read again (see import_file)."""
+    Files are read, rendered and split into search words on every core when there are many
+    (app.core.library.prepare; `workers` overrides how many processes, 0 for none). `known`
+    holds files the caller has already read (and perhaps rendered), by resolved path: they are
+    not read again."""
     files, missing = collect_files(paths)
     report = ImportReport(errors=list(missing))
-    for number, path in enumerate(files, 1):
-        if cancelled is not None and cancelled():
-            report.cancelled = True
-            break
-        if progress is not None:
-            progress(number, len(files), path)
-        try:
-            post, plain = (known or {}).get(path.expanduser().resolve(), (None, None))
-            status, post_id, moved, orphaned = import_file(store, path, post=post, plain=plain)
-        except (PostError, StoreError) as exc:
-            report.errors.append((str(path), str(exc)))
-            continue
-        getattr(report, status).append(post_id)
-        report.reanchored += moved
-        report.orphaned += orphaned
+    stored = store.content_hashes()
+    ready = prepare.prepared(files, stored, known=known, workers=workers)
+    try:
+        for number, path in enumerate(files, 1):
+            if cancelled is not None and cancelled():
+                report.cancelled = True
+                break
+            if progress is not None:
+                progress(number, len(files), path)
+            item = next(ready)
+            if item.error is not None:
+                report.errors.append((str(path), item.error))
+                continue
+            try:
+                status, post_id, moved, orphaned = _store_prepared(store, item)
+            except (PostError, StoreError) as exc:
+                report.errors.append((str(path), str(exc)))
+                continue
+            getattr(report, status).append(post_id)
+            report.reanchored += moved
+            report.orphaned += orphaned
+    finally:
+        ready.close()
     return report
 
 
@@ -114,15 +124,26 @@ def import_file(
 
     A caller that has already read the file (`post`) and rendered it (`plain`, in any furigana
     mode: the plain text is the same) passes them, so the file is read and rendered once.
+    Raises PostError for a file that cannot be read as a post.
     """
-    if post is None:
-        post, plain = load_post(path), None
-    source = str(Path(path).expanduser().resolve())
-    existing = store.post_by_path(source)
-    if existing is not None and existing.content_hash == post.content_hash:
-        return "unchanged", existing.id, 0, 0
-    if plain is None:
-        plain = render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain
+    source = Path(path).expanduser().resolve()
+    existing = store.post_by_path(str(source))
+    item = prepare.prepare(Path(path), existing.content_hash if existing else None, post, plain)
+    if item.error is not None:
+        raise PostError(item.error)
+    return _store_prepared(store, item, existing)
+
+
+def _store_prepared(store: Store, item: prepare.Prepared, existing: PostRecord | None = None) -> tuple[str, int, int, int]:
+    """Write a prepared file into the library (one transaction): its post, block spans, search
+    index and claims, its highlights re-anchored in a changed text."""
+    source = str(item.path.expanduser().resolve())
+    existing = existing or store.post_by_path(source)
+    if item.unchanged:
+        if existing is not None and existing.content_hash == item.post.content_hash:
+            return "unchanged", existing.id, 0, 0
+        item = prepare.prepare(item.path, None, item.post)  # the library changed meanwhile
+    post, plain = item.post, item.plain
     text = plain.text
     moved = orphaned = 0
     with store.transaction():
@@ -133,7 +154,7 @@ def import_file(
         requoted: list[Annotation] = []
         if existing is not None:
             moved, orphaned = _reanchor(store, post_id, text, requoted)
-        derived.post_text_changed(store, post_id, text, requoted)
+        derived.post_text_changed(store, post_id, text, requoted, words=item.words)
     return ("updated" if existing else "added"), post_id, moved, orphaned
 
 

@@ -30,12 +30,15 @@ def _claims():
     return table
 
 
-def post_text_changed(store: Store, post_id: int, text: str, moved: Iterable[Annotation] = ()) -> None:
-    """A post was added or its text changed: index the new text; `moved` are the highlights whose
-    quote changed with it. Every claim of the post is refreshed (quotes, positions, orphans and
-    the post's date, which the year filter reads, may all have changed)."""
+def post_text_changed(
+    store: Store, post_id: int, text: str, moved: Iterable[Annotation] = (), *, words: tuple | None = None
+) -> None:
+    """A post was added or its text changed: index the new text (`words`: its search words, if
+    the caller has them, see search.index_words); `moved` are the highlights whose quote changed
+    with it. Every claim of the post is refreshed (quotes, positions, orphans and the post's
+    date, which the year filter reads, may all have changed)."""
     search = _search()
-    search.index_post(store, post_id, text)
+    search.index_post(store, post_id, text, words)
     for annotation in moved:
         search.index_annotation(store, annotation)
     _claims().refresh_post_claims(store, post_id)

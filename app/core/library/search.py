@@ -66,7 +66,15 @@ def _words(text: str, lexicon: set[tuple[str, str]] | None = None) -> str:
     return " ".join(sorted(words))
 
 
-def _add(store: Store, kind: str, post_id: int, annotation_id: str | None, body: str, lexicon: set | None = None) -> None:
+def index_words(text: str) -> tuple[str, frozenset[tuple[str, str]]]:
+    """What the word index keeps of a post's text: its words, and the (reading or dictionary
+    form, written form) pairs of the lexicon. MeCab's work, without the database: importers
+    compute it in worker processes and pass it to index_post."""
+    lexicon: set[tuple[str, str]] = set()
+    return _words(text, lexicon), frozenset(lexicon)
+
+
+def _add(store: Store, kind: str, post_id: int, annotation_id: str | None, body: str, words: str) -> None:
     cursor = store.db.execute(
         "INSERT INTO search_docs (kind, post_id, annotation_id) VALUES (?, ?, ?)", [kind, post_id, annotation_id]
     )
@@ -77,7 +85,7 @@ def _add(store: Store, kind: str, post_id: int, annotation_id: str | None, body:
     )
     store.db.execute(
         "INSERT INTO search_words (rowid, kind, post_id, annotation_id, words) VALUES (?, ?, ?, ?, ?)",
-        [doc, kind, post_id, annotation_id, _words(body, lexicon)],
+        [doc, kind, post_id, annotation_id, words],
     )
 
 
@@ -90,11 +98,12 @@ def _remove(store: Store, where: str, params: list) -> None:
     store.db.execute(f"DELETE FROM search_docs WHERE {where}", params)
 
 
-def index_post(store: Store, post_id: int, text: str) -> None:
-    """(Re)index a post's plain text; call inside the transaction that saves the post."""
+def index_post(store: Store, post_id: int, text: str, words: tuple[str, frozenset[tuple[str, str]]] | None = None) -> None:
+    """(Re)index a post's plain text; call inside the transaction that saves the post. `words`
+    is index_words(text) when the caller has it already."""
     _remove(store, "post_id = ? AND kind = 'text'", [post_id])
-    lexicon: set[tuple[str, str]] = set()
-    _add(store, "text", post_id, None, text, lexicon)
+    words_text, lexicon = words if words is not None else index_words(text)
+    _add(store, "text", post_id, None, text, words_text)
     store.db.conn.executemany("INSERT OR IGNORE INTO lexicon (reading, surface) VALUES (?, ?)", sorted(lexicon))
 
 
@@ -104,11 +113,12 @@ def index_annotation(store: Store, annotation: Annotation) -> None:
     if annotation.deleted:
         return
     lexicon: set[tuple[str, str]] = set()
-    _add(store, "quote", annotation.post_id, annotation.id, annotation.exact, lexicon)
+    _add(store, "quote", annotation.post_id, annotation.id, annotation.exact, _words(annotation.exact, lexicon))
     if annotation.note.strip():
-        _add(store, "note", annotation.post_id, annotation.id, annotation.note, lexicon)
+        _add(store, "note", annotation.post_id, annotation.id, annotation.note, _words(annotation.note, lexicon))
     if annotation.tags:
-        _add(store, "tag", annotation.post_id, annotation.id, " ".join(annotation.tags))
+        tags = " ".join(annotation.tags)
+        _add(store, "tag", annotation.post_id, annotation.id, tags, _words(tags))
     store.db.conn.executemany("INSERT OR IGNORE INTO lexicon (reading, surface) VALUES (?, ?)", sorted(lexicon))
 
 

@@ -664,6 +664,10 @@ class Store:
             return None
         return tuple(BlockSpan(index, start, end, kind) for index, start, end, kind in json.loads(row[0]))
 
+    def content_hashes(self) -> dict[Path, str]:
+        """Every post's content hash, by its source path (an import tells changed files by them)."""
+        return {Path(path): digest for path, digest in self.conn.execute("SELECT source_path, content_hash FROM posts")}
+
     def set_reading_offset(self, post_id: int, offset: int) -> None:
         with self.transaction():
             self.conn.execute("UPDATE posts SET reading_offset = ? WHERE id = ?", [max(0, int(offset)), post_id])
