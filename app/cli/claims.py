@@ -176,7 +176,6 @@ def cmd_claims(args: argparse.Namespace) -> int:
 def _claims_of_post(args: argparse.Namespace, store, record) -> int:
     from app.core.claims import table as claims_store
     from app.core.claims import suggestions as claim_suggestions
-    from app.core.library import claims_export
 
     table = _entities(args)
     claims = claims_store.claims_table(store, post_id=record.id, sort="position")
@@ -200,7 +199,6 @@ def _claims_of_post(args: argparse.Namespace, store, record) -> int:
 def _claims_table(args: argparse.Namespace) -> int:
     from app.cli.library import open_library
     from app.core.claims import table as claims_store
-    from app.core.claims import suggestions as claim_suggestions
     from app.core.library import claims_export
     from app.core.library.export import ExportError
     from app.core.store import StoreError
@@ -238,8 +236,6 @@ def _claims_table(args: argparse.Namespace) -> int:
 def cmd_claim_status(args: argparse.Namespace) -> int:
     from app.cli.library import open_library
     from app.core.claims import table as claims_store
-    from app.core.claims import suggestions as claim_suggestions
-    from app.core.library import claims_export
     from app.core.store import StoreError
 
     with open_library(args, create=False) as store:

@@ -18,7 +18,7 @@ from app.core.library import claims_export
 from app.core.library import actions as library
 from app.core.claims.table import CLAIM_TAGS, STATUSES, ClaimRow, claims_table
 from app.core.library.export import ExportError
-from app.core.store import SCHEMA_VERSION, Store, StoreError
+from app.core.store import Store, StoreError
 from app.core.library.derived import open_library
 from app.core.library.webanno import export_json, import_json
 

@@ -13,7 +13,6 @@ import pytest
 
 from app.core.claims import sentences as claims
 
-from app.core.claims import table as claims_store
 
 from app.core.claims import suggestions as claim_suggestions
 

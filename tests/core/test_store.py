@@ -11,7 +11,7 @@ import pytest
 import sqlite_utils
 
 from app.core.library import search
-from app.core.store.database import (
+from app.core.store import (
     BUILTIN_TAGS,
     BUSY_TIMEOUT_MS,
     DB_NAME,

@@ -1,4 +1,5 @@
-"""The library: one SQLite file (sqlite-utils) holding posts, highlights, tags and reading data.
+"""The library file, opened: one SQLite file (sqlite-utils) holding posts, highlights, tags and
+reading data, and the queries and writes on it.
 
 Promises: WAL journal, foreign keys, a busy timeout so two processes wait instead of failing;
 the schema version lives in PRAGMA user_version and numbered migrations bring any older file up
@@ -16,38 +17,24 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from app.core.common.paths import data_dir
+from app.core.posts.meta import PostMeta
+from app.core.posts.plain_text import BlockSpan
+from app.core.store.records import Annotation, Correction, PostRecord, StoreError, now
+from app.core.store.schema import DERIVED_BY, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import sqlite_utils
 
     from app.core.reading.furigana import ReadingOverride
 
-from app.core.posts.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
-from app.core.posts.meta import PostMeta
-from app.core.posts.plain_text import BlockSpan
-from app.core.common.paths import data_dir
-
 DB_NAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 # Libraries up to this size are checked page by page at every opening (about a second at most).
 QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
-COLORS = ("yellow", "green", "blue", "pink", "purple")
-DEFAULT_COLOR = "yellow"
-# The built-in vocabulary for claims about chips and money; readers add their own tags.
-BUILTIN_TAGS = {
-    "chip": "#3b82f6",
-    "investment": "#16a34a",
-    "company": "#9333ea",
-    "claim": "#ea580c",
-    "question": "#dc2626",
-}
-
-
-class StoreError(Exception):
-    """A library problem the user must know about; str() is one sentence."""
 
 
 def default_db_path() -> Path:
@@ -55,301 +42,7 @@ def default_db_path() -> Path:
     return data_dir() / DB_NAME
 
 
-def now() -> str:
-    """A UTC timestamp that sorts as text (microseconds, so 'newest wins' is well defined)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-# --- records ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class PostRecord(PostMeta):
-    """A post as the library keeps it: its metadata (PostMeta), the plain text highlights point
-    into, and the library's own bookkeeping."""
-
-    id: int
-    source_path: str
-    warnings: tuple[str, ...] = ()
-    text: str = ""
-    reading_offset: int = 0
-    imported_at: str = ""
-    updated_at: str = ""
-    highlight_count: int = 0
-    length: int = 0  # characters of plain text (known even when `text` was not loaded)
-
-    def to_json(self, *, with_text: bool = False) -> dict:
-        data = {
-            "id": self.id, "source_path": self.source_path, "title": self.title, "date": self.date,
-            "author": self.author, "tags": list(self.tags), "categories": list(self.categories),
-            "excerpt": self.excerpt, "encoding": self.encoding, "content_hash": self.content_hash,
-            "warnings": list(self.warnings), "characters": self.length,
-            "reading_offset": self.reading_offset, "imported_at": self.imported_at,
-            "updated_at": self.updated_at, "highlights": self.highlight_count,
-        }
-        if with_text:
-            data["text"] = self.text
-        return data
-
-
-@dataclass(frozen=True)
-class Annotation:
-    """A highlight: where it points (selectors), how it looks, what the reader wrote."""
-
-    id: str
-    post_id: int
-    exact: str
-    prefix: str
-    suffix: str
-    start: int
-    end: int
-    color: str = DEFAULT_COLOR
-    note: str = ""
-    tags: tuple[str, ...] = ()
-    created: str = ""
-    updated: str = ""
-    deleted: str | None = None
-    orphan: bool = False
-
-    @property
-    def selectors(self) -> Selectors:
-        return Selectors(TextQuoteSelector(self.exact, self.prefix, self.suffix), TextPositionSelector(self.start, self.end))
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id, "post": self.post_id, "quote": self.exact, "prefix": self.prefix,
-            "suffix": self.suffix, "start": self.start, "end": self.end, "tags": list(self.tags),
-            "note": self.note, "color": self.color, "created": self.created, "updated": self.updated,
-            "deleted": self.deleted, "orphan": self.orphan,
-        }
-
-
-@dataclass(frozen=True)
-class Correction:
-    """A reading the reader chose: `surface` reads `reading` (in one post, or everywhere)."""
-
-    id: int
-    surface: str
-    reading: str
-    post_id: int | None = None
-    before: str = ""
-    after: str = ""
-
-
-# --- migrations ------------------------------------------------------------------------------
-
-
-def _migration_1(db: sqlite_utils.Database) -> None:
-    db.execute(
-        """CREATE TABLE posts (
-            id INTEGER PRIMARY KEY,
-            source_path TEXT NOT NULL UNIQUE,
-            title TEXT NOT NULL,
-            date TEXT,
-            author TEXT,
-            tags TEXT NOT NULL DEFAULT '[]',
-            categories TEXT NOT NULL DEFAULT '[]',
-            excerpt TEXT,
-            encoding TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            warnings TEXT NOT NULL DEFAULT '[]',
-            front_matter TEXT NOT NULL DEFAULT '{}',
-            text TEXT NOT NULL,
-            reading_offset INTEGER NOT NULL DEFAULT 0,
-            imported_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE annotations (
-            id TEXT PRIMARY KEY,
-            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE RESTRICT,
-            exact TEXT NOT NULL,
-            prefix TEXT NOT NULL DEFAULT '',
-            suffix TEXT NOT NULL DEFAULT '',
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            color TEXT NOT NULL DEFAULT 'yellow',
-            note TEXT NOT NULL DEFAULT '',
-            created TEXT NOT NULL,
-            updated TEXT NOT NULL,
-            deleted TEXT,
-            orphan INTEGER NOT NULL DEFAULT 0
-        )"""
-    )
-    db.execute("CREATE INDEX annotations_post ON annotations(post_id, start)")
-    db.execute("CREATE TABLE tags (name TEXT PRIMARY KEY, color TEXT, builtin INTEGER NOT NULL DEFAULT 0)")
-    db.execute(
-        """CREATE TABLE annotation_tags (
-            annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
-            tag TEXT NOT NULL REFERENCES tags(name) ON UPDATE CASCADE,
-            PRIMARY KEY (annotation_id, tag)
-        ) WITHOUT ROWID"""
-    )
-    db.execute("CREATE INDEX annotation_tags_tag ON annotation_tags(tag)")
-    db.execute(
-        """CREATE TABLE corrections (
-            id INTEGER PRIMARY KEY,
-            post_id INTEGER REFERENCES posts(id) ON DELETE CASCADE,
-            surface TEXT NOT NULL,
-            before TEXT NOT NULL DEFAULT '',
-            after TEXT NOT NULL DEFAULT '',
-            reading TEXT NOT NULL,
-            created TEXT NOT NULL,
-            UNIQUE (post_id, surface, before, after)
-        )"""
-    )
-    db.execute("CREATE TABLE known_words (lemma TEXT PRIMARY KEY, created TEXT NOT NULL) WITHOUT ROWID")
-    for name, color in BUILTIN_TAGS.items():
-        db.execute("INSERT INTO tags (name, color, builtin) VALUES (?, ?, 1)", [name, color])
-
-
-def _migration_2(db: sqlite_utils.Database) -> None:
-    # Search: a trigram index for substrings of three characters and more, and a word index
-    # (surfaces, lemmas and readings from fugashi) for one- and two-character words and kana.
-    db.execute(
-        "CREATE VIRTUAL TABLE search_text USING fts5(kind UNINDEXED, post_id UNINDEXED, "
-        "annotation_id UNINDEXED, body, tokenize='trigram')"
-    )
-    db.execute(
-        "CREATE VIRTUAL TABLE search_words USING fts5(kind UNINDEXED, post_id UNINDEXED, "
-        "annotation_id UNINDEXED, words, tokenize='unicode61 remove_diacritics 0')"
-    )
-    db.execute("CREATE TABLE lexicon (reading TEXT NOT NULL, surface TEXT NOT NULL, PRIMARY KEY (reading, surface)) WITHOUT ROWID")
-
-
-def _migration_3(db: sqlite_utils.Database) -> None:
-    # Deleting from an FTS5 table by an UNINDEXED column scans the whole index (seconds on a big
-    # library, for every highlight saved). `search_docs` says which rows belong to which post or
-    # highlight; both indexes use its ids as rowids, so rows are found and deleted by rowid.
-    db.execute(
-        "CREATE TABLE search_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, post_id INTEGER NOT NULL, annotation_id TEXT)"
-    )
-    db.execute("CREATE INDEX search_docs_post ON search_docs(post_id, kind)")
-    db.execute("CREATE INDEX search_docs_annotation ON search_docs(annotation_id)")
-    db.execute("DELETE FROM search_text")
-    db.execute("DELETE FROM search_words")
-
-
-def _migration_4(db: sqlite_utils.Database) -> None:
-    # Posts are rebuilt with their text last. SQLite reads a row's columns in order, so every
-    # column after a long text (reading offset, dates) cost a walk through the text's overflow
-    # pages: listing ten thousand posts read most of the file. The length is stored for the list.
-    # Highlights get an index in reading order, which spares a sort of every one of them.
-    db.execute(
-        """CREATE TABLE posts_new (
-            id INTEGER PRIMARY KEY,
-            source_path TEXT NOT NULL UNIQUE,
-            title TEXT NOT NULL,
-            date TEXT,
-            author TEXT,
-            tags TEXT NOT NULL DEFAULT '[]',
-            categories TEXT NOT NULL DEFAULT '[]',
-            excerpt TEXT,
-            encoding TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            warnings TEXT NOT NULL DEFAULT '[]',
-            front_matter TEXT NOT NULL DEFAULT '{}',
-            reading_offset INTEGER NOT NULL DEFAULT 0,
-            imported_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            length INTEGER NOT NULL DEFAULT 0,
-            text TEXT NOT NULL
-        )"""
-    )
-    columns = (
-        "id, source_path, title, date, author, tags, categories, excerpt, encoding, content_hash, warnings, "
-        "front_matter, reading_offset, imported_at, updated_at"
-    )
-    db.execute(f"INSERT INTO posts_new ({columns}, length, text) SELECT {columns}, length(text), text FROM posts")
-    db.execute("DROP TABLE posts")  # the caller turned foreign keys off for the rebuild
-    db.execute("ALTER TABLE posts_new RENAME TO posts")
-    db.execute('CREATE INDEX annotations_order ON annotations(post_id, start, "end", created)')
-    db.execute("DROP INDEX annotations_post")
-
-
-def _migration_5(db: sqlite_utils.Database) -> None:
-    # Claims (app.core.claims.table): a highlight tagged chip, investment or claim, with the figures
-    # and names found in its quote. The main amount has its own columns so the table sorts and
-    # filters in SQL; names, tags and years are rows of claim_terms, found through its primary key.
-    # The reader's verdict lives apart in claim_status: a highlight that stops being a claim
-    # (tag removed, deleted) loses its claims row but keeps its status for an undo. `revision` is
-    # a random number new at every write: it tells a reader's cache that a row changed (two
-    # writes can share a timestamp; clocks on some systems tick every 15 ms).
-    db.execute(
-        """CREATE TABLE claims (
-            annotation_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
-            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
-            start INTEGER NOT NULL,
-            currency TEXT,
-            low NUMERIC,
-            high NUMERIC,
-            period TEXT,
-            approx INTEGER NOT NULL DEFAULT 0,
-            orphan INTEGER NOT NULL DEFAULT 0,
-            updated TEXT NOT NULL,
-            revision INTEGER NOT NULL DEFAULT 0,
-            tags TEXT NOT NULL DEFAULT '',
-            companies TEXT NOT NULL DEFAULT '',
-            chips TEXT NOT NULL DEFAULT '',
-            years TEXT NOT NULL DEFAULT '',
-            amounts TEXT NOT NULL DEFAULT '[]',
-            quote TEXT NOT NULL
-        ) WITHOUT ROWID"""
-    )
-    db.execute("CREATE INDEX claims_amount ON claims(currency, low, high)")
-    db.execute("CREATE INDEX claims_post ON claims(post_id, start)")
-    db.execute(
-        """CREATE TABLE claim_terms (
-            kind TEXT NOT NULL,
-            value TEXT NOT NULL,
-            annotation_id TEXT NOT NULL REFERENCES claims(annotation_id) ON DELETE CASCADE,
-            PRIMARY KEY (kind, value, annotation_id)
-        ) WITHOUT ROWID"""
-    )
-    db.execute("CREATE INDEX claim_terms_annotation ON claim_terms(annotation_id)")
-    db.execute(
-        """CREATE TABLE claim_status (
-            annotation_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
-            status TEXT NOT NULL DEFAULT 'unverified'
-                CHECK (status IN ('unverified', 'confirmed', 'disputed', 'outdated')),
-            note TEXT NOT NULL DEFAULT '',
-            updated TEXT NOT NULL,
-            revision INTEGER NOT NULL DEFAULT 0
-        ) WITHOUT ROWID"""
-    )
-    db.execute("CREATE INDEX claim_status_status ON claim_status(status)")
-    # A dismissed suggestion is remembered by its sentence; the offsets tell apart two copies of
-    # the same sentence in one post.
-    db.execute(
-        """CREATE TABLE dismissed_suggestions (
-            id INTEGER PRIMARY KEY,
-            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
-            sentence TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            created TEXT NOT NULL,
-            UNIQUE (post_id, sentence, start)
-        )"""
-    )
-
-
-def _migration_6(db: sqlite_utils.Database) -> None:
-    # The spans of each post's rendered blocks in its stored text (JSON: [index, start, end, kind]
-    # per block), kept beside it so the claims read table rows and code blocks without reading and
-    # rendering the file again. An older library's posts get theirs when next opened or imported.
-    db.execute(
-        "CREATE TABLE post_blocks (post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE, spans TEXT NOT NULL)"
-    )
-
-
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-# Migrations after which data derived from posts and highlights is rebuilt (for a library that had
-# some): the name of the `Derivations` field that rebuilds it.
-_DERIVED_BY = {3: "search", 5: "claims"}
+# --- the store -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -360,8 +53,6 @@ class Derivations:
     search: Callable[[Store], None]
     claims: Callable[[Store], None]
 
-
-# --- the store -------------------------------------------------------------------------------
 
 _POST_COLUMNS_WITHOUT_TEXT = (
     "id, source_path, title, date, author, tags, categories, excerpt, encoding, content_hash, warnings, "
@@ -495,7 +186,7 @@ class Store:
             for number in range(current + 1, SCHEMA_VERSION + 1):
                 with self.transaction():
                     MIGRATIONS[number - 1](self.db)
-                    derived = _DERIVED_BY.get(number)
+                    derived = DERIVED_BY.get(number)
                     if derived is not None and current >= 1:
                         self._derive(derived)  # what an older library already holds, derived anew
                     broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
@@ -828,19 +519,10 @@ def _is_backup_of(path: Path, version: int) -> bool:
     return found == version and has_posts == 1
 
 
-def new_annotation_id() -> str:
-    import uuid
-
-    return str(uuid.uuid4())
-
-
 def open_store(path: str | Path | None = None, *, create: bool = True, derivations: Derivations | None = None) -> Store:
     """Open (creating if needed) the library at `path` or the default place. An older library's
     upgrade needs `derivations` (app.core.library.derived.open_library gives them)."""
     return Store(path, create=create, derivations=derivations)
 
 
-__all__ = [
-    "Annotation", "BUILTIN_TAGS", "COLORS", "Correction", "DEFAULT_COLOR", "Derivations", "PostRecord", "SCHEMA_VERSION",
-    "Store", "StoreError", "default_db_path", "new_annotation_id", "now", "open_store",
-]
+__all__ = ["BUSY_TIMEOUT_MS", "DB_NAME", "Derivations", "Store", "default_db_path", "open_store"]

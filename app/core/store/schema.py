@@ -1,0 +1,229 @@
+"""The library's schema: numbered migrations, each bringing a file one version up.
+
+A file's version is in PRAGMA user_version; `Store` runs the migrations it lacks (after a backup
+copy). Data derived from posts and highlights (the search index, the claims) is not the store's
+to make: after the migrations named in DERIVED_BY the store calls the rebuild it was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from app.core.store.records import BUILTIN_TAGS
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            source_path TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            date TEXT,
+            author TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            categories TEXT NOT NULL DEFAULT '[]',
+            excerpt TEXT,
+            encoding TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            front_matter TEXT NOT NULL DEFAULT '{}',
+            text TEXT NOT NULL,
+            reading_offset INTEGER NOT NULL DEFAULT 0,
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE RESTRICT,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            color TEXT NOT NULL DEFAULT 'yellow',
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            deleted TEXT,
+            orphan INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX annotations_post ON annotations(post_id, start)")
+    db.execute("CREATE TABLE tags (name TEXT PRIMARY KEY, color TEXT, builtin INTEGER NOT NULL DEFAULT 0)")
+    db.execute(
+        """CREATE TABLE annotation_tags (
+            annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL REFERENCES tags(name) ON UPDATE CASCADE,
+            PRIMARY KEY (annotation_id, tag)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX annotation_tags_tag ON annotation_tags(tag)")
+    db.execute(
+        """CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER REFERENCES posts(id) ON DELETE CASCADE,
+            surface TEXT NOT NULL,
+            before TEXT NOT NULL DEFAULT '',
+            after TEXT NOT NULL DEFAULT '',
+            reading TEXT NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE (post_id, surface, before, after)
+        )"""
+    )
+    db.execute("CREATE TABLE known_words (lemma TEXT PRIMARY KEY, created TEXT NOT NULL) WITHOUT ROWID")
+    for name, color in BUILTIN_TAGS.items():
+        db.execute("INSERT INTO tags (name, color, builtin) VALUES (?, ?, 1)", [name, color])
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    # Search: a trigram index for substrings of three characters and more, and a word index
+    # (surfaces, lemmas and readings from fugashi) for one- and two-character words and kana.
+    db.execute(
+        "CREATE VIRTUAL TABLE search_text USING fts5(kind UNINDEXED, post_id UNINDEXED, "
+        "annotation_id UNINDEXED, body, tokenize='trigram')"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE search_words USING fts5(kind UNINDEXED, post_id UNINDEXED, "
+        "annotation_id UNINDEXED, words, tokenize='unicode61 remove_diacritics 0')"
+    )
+    db.execute("CREATE TABLE lexicon (reading TEXT NOT NULL, surface TEXT NOT NULL, PRIMARY KEY (reading, surface)) WITHOUT ROWID")
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    # Deleting from an FTS5 table by an UNINDEXED column scans the whole index (seconds on a big
+    # library, for every highlight saved). `search_docs` says which rows belong to which post or
+    # highlight; both indexes use its ids as rowids, so rows are found and deleted by rowid.
+    db.execute(
+        "CREATE TABLE search_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, post_id INTEGER NOT NULL, annotation_id TEXT)"
+    )
+    db.execute("CREATE INDEX search_docs_post ON search_docs(post_id, kind)")
+    db.execute("CREATE INDEX search_docs_annotation ON search_docs(annotation_id)")
+    db.execute("DELETE FROM search_text")
+    db.execute("DELETE FROM search_words")
+
+
+def _migration_4(db: sqlite_utils.Database) -> None:
+    # Posts are rebuilt with their text last. SQLite reads a row's columns in order, so every
+    # column after a long text (reading offset, dates) cost a walk through the text's overflow
+    # pages: listing ten thousand posts read most of the file. The length is stored for the list.
+    # Highlights get an index in reading order, which spares a sort of every one of them.
+    db.execute(
+        """CREATE TABLE posts_new (
+            id INTEGER PRIMARY KEY,
+            source_path TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            date TEXT,
+            author TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            categories TEXT NOT NULL DEFAULT '[]',
+            excerpt TEXT,
+            encoding TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            front_matter TEXT NOT NULL DEFAULT '{}',
+            reading_offset INTEGER NOT NULL DEFAULT 0,
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            length INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL
+        )"""
+    )
+    columns = (
+        "id, source_path, title, date, author, tags, categories, excerpt, encoding, content_hash, warnings, "
+        "front_matter, reading_offset, imported_at, updated_at"
+    )
+    db.execute(f"INSERT INTO posts_new ({columns}, length, text) SELECT {columns}, length(text), text FROM posts")
+    db.execute("DROP TABLE posts")  # the caller turned foreign keys off for the rebuild
+    db.execute("ALTER TABLE posts_new RENAME TO posts")
+    db.execute('CREATE INDEX annotations_order ON annotations(post_id, start, "end", created)')
+    db.execute("DROP INDEX annotations_post")
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    # Claims (app.core.claims.table): a highlight tagged chip, investment or claim, with the figures
+    # and names found in its quote. The main amount has its own columns so the table sorts and
+    # filters in SQL; names, tags and years are rows of claim_terms, found through its primary key.
+    # The reader's verdict lives apart in claim_status: a highlight that stops being a claim
+    # (tag removed, deleted) loses its claims row but keeps its status for an undo. `revision` is
+    # a random number new at every write: it tells a reader's cache that a row changed (two
+    # writes can share a timestamp; clocks on some systems tick every 15 ms).
+    db.execute(
+        """CREATE TABLE claims (
+            annotation_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            currency TEXT,
+            low NUMERIC,
+            high NUMERIC,
+            period TEXT,
+            approx INTEGER NOT NULL DEFAULT 0,
+            orphan INTEGER NOT NULL DEFAULT 0,
+            updated TEXT NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 0,
+            tags TEXT NOT NULL DEFAULT '',
+            companies TEXT NOT NULL DEFAULT '',
+            chips TEXT NOT NULL DEFAULT '',
+            years TEXT NOT NULL DEFAULT '',
+            amounts TEXT NOT NULL DEFAULT '[]',
+            quote TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX claims_amount ON claims(currency, low, high)")
+    db.execute("CREATE INDEX claims_post ON claims(post_id, start)")
+    db.execute(
+        """CREATE TABLE claim_terms (
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            annotation_id TEXT NOT NULL REFERENCES claims(annotation_id) ON DELETE CASCADE,
+            PRIMARY KEY (kind, value, annotation_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX claim_terms_annotation ON claim_terms(annotation_id)")
+    db.execute(
+        """CREATE TABLE claim_status (
+            annotation_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
+            status TEXT NOT NULL DEFAULT 'unverified'
+                CHECK (status IN ('unverified', 'confirmed', 'disputed', 'outdated')),
+            note TEXT NOT NULL DEFAULT '',
+            updated TEXT NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX claim_status_status ON claim_status(status)")
+    # A dismissed suggestion is remembered by its sentence; the offsets tell apart two copies of
+    # the same sentence in one post.
+    db.execute(
+        """CREATE TABLE dismissed_suggestions (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            sentence TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE (post_id, sentence, start)
+        )"""
+    )
+
+
+def _migration_6(db: sqlite_utils.Database) -> None:
+    # The spans of each post's rendered blocks in its stored text (JSON: [index, start, end, kind]
+    # per block), kept beside it so the claims read table rows and code blocks without reading and
+    # rendering the file again. An older library's posts get theirs when next opened or imported.
+    db.execute(
+        "CREATE TABLE post_blocks (post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE, spans TEXT NOT NULL)"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+# Migrations after which data derived from posts and highlights is rebuilt (for a library that had
+# some): the name of the field of app.core.store.database.Derivations that rebuilds it.
+DERIVED_BY = {3: "search", 5: "claims"}
