@@ -403,7 +403,7 @@ def test_export_csv(table, tmp_path):
     meta = rows[2]
     assert (meta["currency"], meta["low"], meta["high"], meta["companies"], meta["years"]) == ("USD", "66000000000", "72000000000", "Meta", "2025")
     assert meta["amount"] == "660億–720億 USD" and meta["status"] == "confirmed" and meta["status_note"].startswith("'=")
-    assert list(rows[0]) == list(claims_export.CSV_COLUMNS)
+    assert list(rows[0]) == list(claims_export.CLAIM_CSV_COLUMNS)
     filtered = claims_export.export_claims(store, tmp_path / "jpy.csv", "csv", currency="JPY")
     assert len(list(csv.DictReader(io.StringIO(filtered.read_text(encoding="utf-8-sig"))))) == 1
 

@@ -685,7 +685,7 @@ def test_csv_has_the_columns_a_bom_and_survives_awkward_notes(lib, tmp_path):
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == list(export.CSV_COLUMNS)
+    assert list(rows[0]) == list(export.HIGHLIGHT_CSV_COLUMNS)
     assert [r["id"] for r in rows] == [lib.ids[i] for i in (0, 1, 2, 3, 5)]  # the deleted one is left out
     row = {r["id"]: r for r in rows}[lib.ids[1]]
     assert row["note"] == awkward and row["quote"] == "株式会社の投資額は一兆円"

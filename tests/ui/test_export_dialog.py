@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
 
 from app.core.library import actions as library
-from app.core.library.export import CSV_COLUMNS
+from app.core.library.export import HIGHLIGHT_CSV_COLUMNS
 from app.core.library.derived import open_library
 from app.ui import export_dialog
 from app.ui.export_dialog import ExportDialog
@@ -150,7 +150,7 @@ def test_csv_export_of_this_post_has_the_header_and_the_quote(qtbot, library_wit
     assert dialog.destination.text() == str(target)
     run(qtbot, dialog)
     rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines()))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    assert tuple(rows[0]) == HIGHLIGHT_CSV_COLUMNS
     assert [(row[3], row[-1]) for row in rows[1:]] == [("港町の灯り", lights.id)]
 
 

@@ -13,7 +13,7 @@ from app.core.library.export import ExportError, csv_cell, export_file_names, se
 from app.core.store import Store, StoreError, now
 
 EXPORT_FORMATS = ("csv", "md")
-CSV_COLUMNS = (
+CLAIM_CSV_COLUMNS = (
     "id", "post", "title", "date", "quote", "companies", "chips", "amount", "currency", "low", "high", "period",
     "approx", "years", "tags", "status", "status_note", "orphan",
 )
@@ -49,7 +49,7 @@ def _claims_markdown(store: Store, rows: Sequence[ClaimRow], filters: dict) -> s
 def _claims_csv(rows: Sequence[ClaimRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CLAIM_CSV_COLUMNS)
     for r in rows:
         writer.writerow([
             r.annotation_id, r.post_id, csv_cell(r.post_title), r.post_date or "", csv_cell(r.quote),
@@ -64,7 +64,7 @@ def _claims_csv(rows: Sequence[ClaimRow]) -> str:
 def export_claims(store: Store, target: Path, fmt: str = "csv", **filters) -> Path:
     """Write the claims table (claims_table's filters and sort) to `target`, atomically.
 
-    CSV: CSV_COLUMNS, UTF-8 with a BOM (Excel reads Japanese), formula-like cells made text.
+    CSV: CLAIM_CSV_COLUMNS, UTF-8 with a BOM (Excel reads Japanese), formula-like cells made text.
     Markdown ("md"): a table with each claim's post linked to its highlight's block in the
     highlights export (`[[file#^kk-<id>|title]]`). Raises ExportError when it cannot be written.
     """

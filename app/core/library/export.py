@@ -34,7 +34,7 @@ ORPHAN_HEADING = "### Orphaned highlights"
 ORPHAN_EXPLANATION = (
     "These highlights no longer match the post's text (it was edited since); reattach them in Kakikomi."
 )
-CSV_COLUMNS = (
+HIGHLIGHT_CSV_COLUMNS = (
     "post", "title", "source", "quote", "tags", "note", "colour", "created", "updated", "start", "end", "orphan", "id",
 )
 class ExportError(Exception):
@@ -599,11 +599,11 @@ def csv_cell(value: str) -> str:
 
 
 def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = None) -> Path:
-    """Write one row per live highlight (orphans included) with the CSV_COLUMNS, as UTF-8 with a
+    """Write one row per live highlight (orphans included) with the HIGHLIGHT_CSV_COLUMNS, as UTF-8 with a
     BOM so that Excel reads Japanese; text cells that look like formulas get a leading apostrophe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(HIGHLIGHT_CSV_COLUMNS)
     for post in select_posts(store, post_ids):
         for a in store.annotations(post.id):
             writer.writerow([
@@ -614,6 +614,6 @@ def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = N
 
 
 __all__ = [
-    "BEGIN_MARKER", "CSV_COLUMNS", "END_MARKER", "ExportError", "export_csv", "export_markdown", "highlight_markdown",
+    "BEGIN_MARKER", "HIGHLIGHT_CSV_COLUMNS", "END_MARKER", "ExportError", "export_csv", "export_markdown", "highlight_markdown",
     "merge_markdown", "post_markdown", "quote_lines", "update_front_matter",
 ]
