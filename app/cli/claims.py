@@ -235,12 +235,12 @@ def _claims_table(args: argparse.Namespace) -> int:
 
 def cmd_claim_status(args: argparse.Namespace) -> int:
     from app.cli.library import open_library
-    from app.core.claims import table as claims_store
+    from app.core.library import actions as library
     from app.core.store import StoreError
 
     with open_library(args, create=False) as store:
         try:
-            row = claims_store.set_claim_status(store, args.id, args.status, args.note)
+            row = library.set_claim_status(store, args.id, args.status, args.note)
         except StoreError as exc:
             raise cli.UserError(str(exc)) from None
     if args.json:

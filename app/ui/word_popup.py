@@ -236,7 +236,7 @@ def connect_word_popup(window) -> WordPopup:
         window.reload()
 
     def save_known(lemma: str, known: bool) -> None:
-        window.store.set_known(lemma, known)
+        library.mark_known(window.store, lemma, known)
         window.reload()
 
     window.reader.bridge.wordActivated.connect(show)

@@ -343,3 +343,37 @@ def choose_reading(
             ):
                 store.remove_correction(correction.id)
     return made
+
+
+def mark_known(store: Store, lemma: str, known: bool = True) -> None:
+    """The reader knows `lemma` (its furigana is hidden in every mode), or no longer does."""
+    store.set_known(lemma, known)
+
+
+def remember_position(store: Store, post_id: int, offset: int) -> None:
+    """Where the reader is in a post (the plain text's offset), for the next time it opens."""
+    store.set_reading_offset(post_id, offset)
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+def set_claim_status(store: Store, annotation_id: str, status: str, note: str | None = None):
+    """The reader's verdict on a claim (one of claims.table.STATUSES), with a note; the claim row."""
+    from app.core.claims import table
+
+    return table.set_claim_status(store, annotation_id, status, note)
+
+
+def dismiss_suggestion(store: Store, post_id: int, suggestion: Suggestion) -> None:
+    """Do not offer this sentence of the post again (remembered by its sentence)."""
+    from app.core.claims import suggestions
+
+    suggestions.dismiss_suggestion(store, post_id, suggestion)
+
+
+def undismiss_suggestion(store: Store, post_id: int, suggestion: Suggestion) -> None:
+    """Offer a dismissed sentence again."""
+    from app.core.claims import suggestions
+
+    suggestions.undismiss_suggestion(store, post_id, suggestion)
