@@ -395,3 +395,56 @@ def test_an_unknown_highlight_id_is_a_store_error(store: Store, action) -> None:
     """Updating, deleting or restoring a highlight that does not exist is a StoreError."""
     with pytest.raises(StoreError, match="No highlight"):
         action(store, "no-such-highlight")
+
+
+# --- readings ----------------------------------------------------------------------------------
+
+
+def _imported(store: Store, path: Path):
+    library.import_file(store, path)
+    return imported_post(store, path)
+
+
+def _word(store: Store, post, surface: str, occurrence: int = 1):
+    from app.core.reading import words
+
+    start = -1
+    for _ in range(occurrence):
+        start = post.text.index(surface, start + 1)
+    return words.word_at(post.text, start, store.reading_overrides(post.id))
+
+
+def test_choosing_a_reading_for_this_post_applies_to_this_occurrence(store: Store, tmp_path: Path) -> None:
+    """A reading chosen for one post keeps the word's context: it shows there and not in the
+    post's other uses of the word, nor in other posts."""
+    post = _imported(store, write(tmp_path / "town.md", "# 町\n\n北陸の町に工場がある。\n\n隣の町にも工場がある。\n"))
+    word = _word(store, post, "町", 2)
+    made = library.choose_reading(store, post.id, word, "ちょう")
+    assert (made.post_id, made.surface, made.reading) == (post.id, "町", "ちょう")
+    assert _word(store, post, "町", 2).reading == "ちょう"
+    assert _word(store, post, "町", 3).reading != "ちょう"  # the same word elsewhere in the post
+    assert store.reading_overrides(None) == ()  # nothing for other posts
+
+
+def test_a_reading_chosen_for_everywhere_replaces_the_posts_own(store: Store, tmp_path: Path) -> None:
+    """The renderer takes the first correction that applies, the post's own first: choosing a
+    reading for everywhere removes this post's correction of that occurrence, so the new one shows."""
+    post = _imported(store, write(tmp_path / "town.md", "# 町\n\n北陸の町に工場がある。\n"))
+    library.choose_reading(store, post.id, _word(store, post, "町", 2), "ちょう")
+    library.choose_reading(store, post.id, _word(store, post, "町", 2), "まち", everywhere=True)
+    assert [(c.post_id, c.reading) for c in store.corrections(post.id)] == [(None, "まち")]
+    assert _word(store, post, "町", 2).reading == "まち"
+
+
+def test_choosing_a_reading_is_one_transaction(store: Store, tmp_path: Path, monkeypatch) -> None:
+    """If removing the shadowed correction fails, the new one is not saved either."""
+    post = _imported(store, write(tmp_path / "town.md", "# 町\n\n北陸の町に工場がある。\n"))
+    library.choose_reading(store, post.id, _word(store, post, "町", 2), "ちょう")
+
+    def refuse(*_args):
+        raise StoreError("The disk refused.")
+
+    monkeypatch.setattr(store, "remove_correction", refuse)
+    with pytest.raises(StoreError):
+        library.choose_reading(store, post.id, _word(store, post, "町", 2), "まち", everywhere=True)
+    assert [(c.post_id, c.reading) for c in store.corrections(post.id)] == [(post.id, "ちょう")]
