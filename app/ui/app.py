@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Sequence
 
 from app.core.settings import load_settings, save_settings
@@ -62,33 +61,6 @@ FIRST_FRAME_WAIT_MS = 3000
 FRAME_AFTER_READY_MS = 50
 
 
-def _until_first_frame(window, first) -> None:
-    """Turn the event loop until the reader has painted the start-up process's page (or no page
-    is coming, or the window was closed): the rest of the window is made after that frame."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    reader = window.reader
-    if reader.is_ready or not first.page_coming():
-        return
-    loop = QEventLoop()
-    deadline = time.monotonic() + FIRST_FRAME_WAIT_MS / 1000
-
-    def check() -> None:
-        if not window.isVisible() or not first.page_coming() or time.monotonic() > deadline:
-            loop.quit()
-
-    def ready() -> None:
-        QTimer.singleShot(FRAME_AFTER_READY_MS, loop.quit)
-
-    waiting = QTimer(interval=20)
-    waiting.timeout.connect(check)
-    waiting.start()
-    reader.ready.connect(ready)
-    loop.exec()
-    waiting.stop()
-    reader.ready.disconnect(ready)
-
-
 def run(files: Sequence[str] = (), db: str | None = None) -> int:
     """Open the window on `files` (imported into the library), or on the sample on first run.
 
@@ -98,24 +70,11 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
     Where it can (app.ui.prestart), a child process prepares the first page while Qt and
     Chromium start, and the reader shows it as soon as it comes; otherwise the window prepares it.
     The window shows its frame with that page first, and completes itself after the page's first
-    frame (see app.ui.main_window).
+    frame (see app.ui.main_window). Every wait turns the event loop until a signal or a timer.
     """
     settings = load_settings()
-    from app.ui import prestart
-
-    early = prestart.start(list(files), db, settings)
-    _prepare_environment()
-    import PySide6.QtWebEngineWidgets  # noqa: F401 - Qt loads while the child reads the files
-
-    checked = early.receive_until("checked") if early is not None else None
-    if checked is None:
-        early = None  # it ended without a word: this process does everything itself
-        problems = prestart.check_files(files)
-    else:
-        problems = checked[1] if checked[0] == "checked" else []
+    early, problems = _fork_and_check(files, db, settings)
     if problems:
-        if early is not None:
-            early.close()
         for problem in problems:
             print(f"kakikomi: {problem}", file=sys.stderr)
         return 2
@@ -123,6 +82,46 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
     # other core (before Qt's application exists: nothing else competes with them yet).
     _import_window_modules()
     app = create_application()
+    window, first = _show_frame(app, settings, early)
+    if first is not None:
+        # Nothing else on this thread (Chromium's side of the page runs on it too) until the
+        # reader has painted the post: then the panels, the menus' actions, the library.
+        _until_first_frame(window, first)
+    if window.isVisible():
+        window.complete()
+    if first is not None:
+        _until_library_ready(window, first)
+    if not window.isVisible():
+        return _closed_before_start(window, first)
+    store = _open_library(window, first, db)
+    if store is None:
+        return 2
+    window.attach_store(store)
+    _open_first_post(window, first, files, settings)
+    return _run_until_quit(app, window, store)
+
+
+def _fork_and_check(files: Sequence[str], db: str | None, settings):
+    """Start the process that prepares the first page (None where there is none), and the
+    reasons the files given cannot be opened, which it reads while Qt loads here."""
+    from app.ui import prestart
+
+    early = prestart.start(list(files), db, settings)
+    _prepare_environment()
+    import PySide6.QtWebEngineWidgets  # noqa: F401 - Qt loads while the child reads the files
+
+    checked = early.receive_until("checked") if early is not None else None
+    if checked is None:  # it ended without a word (or there is none): this process does everything
+        return None, prestart.check_files(files)
+    problems = checked[1] if checked[0] == "checked" else []
+    if problems:
+        early.close()
+    return early, problems
+
+
+def _show_frame(app, settings, early):
+    """The window's frame, shown, around a reader that loads the start-up process's page as soon
+    as it comes (`first`, an app.ui.first_page.FirstPage; None without a start-up process)."""
     from app.ui.i18n import install_translators
     from app.ui.main_window import MainWindow
     from app.ui.reader_view import create_reader
@@ -141,61 +140,122 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
     install_translators(app, settings.language)
     window = MainWindow(None, settings, reader=reader, complete=False)
     window.show()
+    if first is not None and not first.page_shown:
+        reader.warm_up()  # an empty page (not a black one) until the post's comes
+    return window, first
+
+
+def _exec_connected(loop, connections) -> None:
+    """loop.exec(), with each (signal, slot) of `connections` connected meanwhile."""
+    for signal, slot in connections:
+        signal.connect(slot)
+    try:
+        loop.exec()
+    finally:
+        for signal, slot in connections:
+            signal.disconnect(slot)
+
+
+def _until_first_frame(window, first) -> None:
+    """Turn the event loop until the reader has painted the start-up process's page
+    (FRAME_AFTER_READY_MS after it says it is ready), or no page is coming, or the window was
+    closed, or FIRST_FRAME_WAIT_MS went by: the rest of the window is made after that frame."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if window.reader.is_ready or not first.page_coming():
+        return
+    loop = QEventLoop()
+    painted = QTimer(singleShot=True, interval=FRAME_AFTER_READY_MS)
+    limit = QTimer(singleShot=True, interval=FIRST_FRAME_WAIT_MS)
+
+    def page_gone() -> None:
+        if not first.page_coming():
+            loop.quit()
+
+    limit.start()
+    _exec_connected(loop, [
+        (window.reader.ready, painted.start),
+        (painted.timeout, loop.quit),
+        (limit.timeout, loop.quit),
+        (window.closed, loop.quit),
+        (first.changed, page_gone),
+    ])
+    painted.stop()
+    limit.stop()
+
+
+def _until_library_ready(window, first) -> None:
+    """Turn the event loop until the start-up process has made the library, or brought it up to
+    date (a big library's upgrade takes a while), or the window was closed; the window takes no
+    clicks meanwhile."""
+    from PySide6.QtCore import QEventLoop
+
+    if not first.waiting_for_store() or not window.isVisible():
+        return
+    loop = QEventLoop()
+
+    def library_ready() -> None:
+        if not first.waiting_for_store():
+            loop.quit()
+
+    window.setEnabled(False)
+    _exec_connected(loop, [(window.closed, loop.quit), (first.changed, library_ready)])
+    window.setEnabled(True)
+
+
+def _closed_before_start(window, first) -> int:
+    """The window was closed before the library was open: what the start-up process still does
+    is not needed."""
     if first is not None:
-        if not first.page_shown:
-            reader.warm_up()  # an empty page (not a black one) until the post's comes
-        # Nothing else on this thread (Chromium's side of the page runs on it too) until the
-        # reader has painted the post: then the panels, the menus' actions, the library.
-        _until_first_frame(window, first)
-    if window.isVisible():
-        window.complete()
-    # The library: the start-up process may be making it, or bringing it up to date (a big
-    # library's upgrade takes a while): the window waits, without taking clicks meanwhile.
-    if first is not None and first.waiting_for_store() and window.isVisible():
-        window.setEnabled(False)
-        while first.waiting_for_store() and window.isVisible():
-            app.processEvents()
-            time.sleep(0.002)
-        window.setEnabled(True)
-    if not window.isVisible():  # closed meanwhile: what the start-up process does is not needed
-        if first is not None:
-            first.stop()
-        window.deleteLater()
-        return 0
+        first.stop()
+    window.deleteLater()
+    return 0
+
+
+def _open_library(window, first, db: str | None):
+    """The library, opened; None (and the window gone) when it cannot be, after saying why."""
     from PySide6.QtWidgets import QMessageBox
 
+    from app.core.library.derived import open_library
     from app.core.store import StoreError
 
-    from app.core.library.derived import open_library
-
     try:
-        store = open_library(db)
+        return open_library(db)
     except StoreError as exc:
         if first is not None:
             first.stop()
         QMessageBox.critical(window, "Kakikomi", str(exc))
         window.stop_workers()
         window.deleteLater()
-        return 2
-    window.attach_store(store)
+        return None
+
+
+def _open_first_post(window, first, files: Sequence[str], settings) -> None:
+    """The first post: the start-up process's, else the window opens it (app.ui.first_page)."""
+    from app.ui.first_page import open_first
+
     first_run = not settings.first_run_done
     if first is not None:
         window.take_startup(first, files, first_run=first_run)
     else:
-        window.open_first(files, first_run=first_run)
+        open_first(window, files, first_run=first_run)
     if settings.warnings:
         window.statusBar().showMessage(" ".join(settings.warnings), 15000)
-    if not settings.first_run_done:
+    if first_run:
         settings.first_run_done = True
         try:
             save_settings(settings)
         except OSError:
             pass  # the window says so when it next saves; the sample opening again is harmless
+
+
+def _run_until_quit(app, window, store) -> int:
+    """The application's event loop; then the window and the library are closed in order."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     code = app.exec()
     window.stop_workers()  # QApplication.quit() ends the loop without closing the window
     window.deleteLater()  # the page goes before its profile, while Qt is still up
-    from PySide6.QtCore import QCoreApplication, QEvent
-
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     store.close()
     return code

@@ -4,6 +4,9 @@ company, and are not highlighted or dismissed yet; accept one (a tagged highligh
 Thin over app.core.claims.table: `suggestions_for` runs in a worker thread with its own
 connection to the library (an SQLite connection belongs to the thread that made it, and a long
 post takes a fifth of a second); accepting and dismissing are single writes on the GUI thread.
+
+`WindowClaims` wires the claims into the main window: this panel under the post's highlights,
+and the library's claims table (app.ui.claims_table), a window of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,7 +39,6 @@ from app.lazy import lazy_module
 if TYPE_CHECKING:
     from app.core.claims.sentences import Suggestion
 
-claims_store = lazy_module("app.core.claims.table")
 library = lazy_module("app.core.library.actions")
 claim_suggestions = lazy_module("app.core.claims.suggestions")  # its tables are built when first needed
 
@@ -218,7 +221,7 @@ class SuggestedClaims(QWidget):
 
     def hold(self, post_id: int) -> None:
         """Compute nothing for `post_id` until release(): its suggestions are on their way from
-        the process that prepared the first page (and will be in claims_store's cache)."""
+        the process that prepared the first page (see remember())."""
         self._held = post_id
 
     def release(self) -> None:
@@ -226,6 +229,15 @@ class SuggestedClaims(QWidget):
         held, self._held = self._held, None
         if held is not None and held == self.post_id:
             self.refresh(held)
+
+    def remember(self, post_id: int, found) -> None:
+        """The suggestions of `post_id` computed elsewhere (the start-up process): kept where
+        app.core.claims.suggestions keeps the ones it computes, and shown; ends hold()."""
+        try:
+            claim_suggestions.remember_suggestions(self.store, post_id, found)
+        except StoreError:
+            pass  # the post is gone meanwhile: nothing to suggest for it
+        self.release()
 
     def _forget(self, worker: SuggestionsWorker) -> None:
         worker.wait()
@@ -357,4 +369,51 @@ class SuggestedClaims(QWidget):
             self.dismissed.emit(suggestion.start)
 
 
-__all__ = ["SuggestedClaims", "SuggestionsWorker", "found_text"]
+class WindowClaims(QObject):
+    """The claims in the main window `window`: the suggested claims (`panel`) under the post's
+    highlights (`side`, the window's right-hand side), and the library's claims table (`table`,
+    made when first shown). Accepted suggestions become the window's highlights; a claim chosen
+    in the table opens its post at the claim."""
+
+    def __init__(self, window, highlights_panel: QWidget):
+        super().__init__(window)
+        self.window = window
+        self.panel = SuggestedClaims(window.store)
+        self.panel.activated.connect(window.reader.scroll_to)
+        self.panel.accepted.connect(self._accepted)
+        self.table = None  # an app.ui.claims_table.ClaimsWindow, see show_table()
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setChildrenCollapsible(False)
+        self.side.addWidget(highlights_panel)
+        self.side.addWidget(self.panel)
+        self.side.setStretchFactor(0, 3)
+        self.side.setStretchFactor(1, 2)
+
+    def _accepted(self, annotation_ids: list[str]) -> None:
+        """Suggestions became highlights: the window paints and lists them (Ctrl+Z takes each
+        back), and the claims table, if open, has them too."""
+        self.window.highlight_actions.made(annotation_ids)
+        if self.table is not None and self.table.isVisible():
+            self.table.reload()
+
+    def show_table(self):
+        """Open (or bring forward) the library's claims table; returns its window."""
+        from app.ui.claims_table import ClaimsWindow
+
+        if self.table is None:
+            self.table = ClaimsWindow(self.window.store, self.window)
+            self.table.openClaim.connect(self._open_claim)
+        else:
+            self.table.reload()
+        self.table.show()
+        self.table.raise_()
+        self.table.activateWindow()
+        return self.table
+
+    def _open_claim(self, post_id: int, start: int) -> None:
+        self.window.open_post(post_id, offset=None if start < 0 else start)
+        self.window.raise_()
+        self.window.activateWindow()
+
+
+__all__ = ["SuggestedClaims", "SuggestionsWorker", "WindowClaims", "found_text"]

@@ -1,10 +1,11 @@
-"""The window's end of the start-up process (app.ui.prestart): its messages, as Qt signals.
+"""The window's first post: the start-up process's end (app.ui.prestart), and `open_first`.
 
 The reader exists before the window: `FirstPage` listens from then on, puts the first page in
 the reader the moment it comes (Chromium lays it out while the window is still being built), and
 keeps every other message until the window exists (`hand_over()`). Then it makes the post the
 window's open post once it is in the library, passes on a long post's other readings and the
-suggested claims, and if the process stops short, has the window open the first post itself.
+suggested claims, and if the process stops short, opens the first post the usual way
+(`open_first`, which the window uses without a start-up process too).
 """
 
 from __future__ import annotations
@@ -13,7 +14,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from app.core.common.paths import sample_post_path
 from app.core.posts.page import PreparedPage
+
+
+def open_first(window, files, *, first_run: bool) -> None:
+    """The first post at start-up, opened by the MainWindow `window`: `files` (imported), else the
+    library's most recent post, else on the first run the bundled sample."""
+    if files:
+        window.import_and_open([str(Path(f)) for f in files])
+    elif posts := window.store.posts():
+        window.open_post(posts[0].id)
+    elif first_run:
+        window.import_and_open([str(sample_post_path())])
+    # else an empty library: the panels say what to do
 
 
 class PrestartListener(QThread):
@@ -32,7 +46,11 @@ class PrestartListener(QThread):
 
 
 class FirstPage(QObject):
-    """Follows the start-up process `early` for `reader`, then for the window; see the module."""
+    """Follows the start-up process `early` for `reader`, then for the window; see the module.
+    `changed` after each message and when the process has ended: what waiting_for_store() and
+    page_coming() say may have changed (app.ui.app waits on it)."""
+
+    changed = Signal()
 
     def __init__(self, early, reader, parent: QObject | None = None):
         super().__init__(parent)
@@ -66,8 +84,8 @@ class FirstPage(QObject):
         return self.page_shown or not (self.ended or self.fell_back)
 
     def hand_over(self, window, files, *, first_run: bool) -> None:
-        """From now on the messages go to `window` (first the ones kept until now). If the process
-        stops short, window.open_first(files) does the rest."""
+        """From now on the messages go to the MainWindow `window` (first the ones kept until now).
+        If the process stops short, open_first(window, files) does the rest."""
         self._window, self._files, self._first_run = window, list(files), first_run
         kept, self._kept = self._kept, []
         for kind, value in kept:
@@ -88,18 +106,18 @@ class FirstPage(QObject):
     # --- the messages (see app.ui.prestart) --------------------------------------------------
 
     def _message(self, kind: str, value) -> None:
-        if kind == "store":
-            self.store_ready = True
-            return
         if kind == "fallback":
             self.fell_back = True
         if kind == "page" and not self.page_shown:
             self.page_shown = True
             self.reader.show_page(PreparedPage(**value["page"]), allow_remote_images=value["allow_remote"])
-        if self._window is not None:
+        if kind == "store":
+            self.store_ready = True
+        elif self._window is not None:
             self._take(kind, value)
         else:
             self._kept.append((kind, value))
+        self.changed.emit()
 
     def _take(self, kind: str, value) -> None:
         window = self._window
@@ -118,18 +136,19 @@ class FirstPage(QObject):
         elif kind == "fallback":
             self._fall_back()
         elif kind == "rest":
-            window.rest_of_readings(self.early, value)
+            window.readings.arrived(self.early, value)
         elif kind == "suggestions":
             post_id, found = value
             # After the first screen: the claims' tables load on the window's thread.
-            window.after_ready(lambda: window.remember_suggestions(post_id, found))
+            self.reader.after_ready(lambda: window.suggested_claims.remember(post_id, found))
 
     def _ended(self) -> None:
         self.ended = True
         if self._window is not None:
             self._fall_back()  # if it ended before its post was in the library
             # Suggestions never sent are computed by the window.
-            self._window.after_ready(self._window.suggested_claims.release)
+            self.reader.after_ready(self._window.suggested_claims.release)
+        self.changed.emit()
 
     def _adopt(self, post_id: int) -> None:
         if self.done:
@@ -140,9 +159,9 @@ class FirstPage(QObject):
         if not window.adopt_shown_post(post_id, self._page["warnings"] if self._page else ()):
             window.suggested_claims.release()
             self.stop()
-            window.open_first(self._files, first_run=self._first_run)
+            open_first(window, self._files, first_run=self._first_run)
 
     def _fall_back(self) -> None:
         if not self.done:
             self.done = True
-            self._window.open_first(self._files, first_run=self._first_run)
+            open_first(self._window, self._files, first_run=self._first_run)

@@ -3,6 +3,11 @@
 The worker opens its own connection to the library (an SQLite connection belongs to the thread
 that made it) and calls the core's import_paths; the window hears about progress and the
 report through signals, and shows the files that failed and why.
+
+`WindowImports` is the window's side: the files and folders chosen (File › Open, Open Folder,
+Open Recent), dropped, or given at start-up are imported, then the first one opened. One file
+not in the library yet is shown at once, while it is imported (the import, whose search index
+reads every word, takes longer than showing it), and becomes the open post when it is in.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
+    QMessageBox,
     QProgressDialog,
     QTreeWidget,
     QTreeWidgetItem,
@@ -28,6 +35,7 @@ from app.core.store import StoreError
 from app.core.library.derived import open_library
 
 library = lazy_module("app.core.library.actions")
+opening = lazy_module("app.core.library.opening")
 
 
 class ImportWorker(QThread):
@@ -111,3 +119,118 @@ class ImportErrors(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(640, 320)
+
+
+class WindowImports(QObject):
+    """The window's imports (see the module). `window` is the MainWindow; `finished` carries each
+    import's report (None when the library could not be opened)."""
+
+    finished = Signal(object)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.workers: list[ImportWorker] = []
+        self.previewing: str | None = None  # the file shown while it is imported; None once another post is opened
+
+    def import_and_open(self, paths: list[str]) -> ImportWorker:
+        """Import files and folders off the GUI thread (with a progress dialog that can be
+        cancelled), then open the first post and list the files that failed."""
+        window = self.window
+        progress = None
+        previewed = len(paths) == 1 and self._preview(paths[0])
+        worker = ImportWorker(window.store.path, paths, window)
+        worker.previewed = previewed
+        if not previewed:
+            progress = ImportProgress(worker, window)
+        worker.done.connect(lambda report: self._done(worker, progress, report, paths))
+        worker.failed.connect(lambda message: self._failed(worker, progress, message))
+        self.workers.append(worker)
+        worker.start()
+        return worker
+
+    def _preview(self, name: str) -> bool:
+        """Show the post file `name` before it is in the library (see the module)."""
+        window = self.window
+        path = Path(name).expanduser()
+        source = str(path.resolve())
+        if not path.is_file() or window.store.post_by_path(source) is not None:
+            return False
+        try:
+            opened = opening.open_file(path, window.reading_mode(), store=window.store, remote_allowed=window.settings.allow_remote_images)
+        except (opening.PostError, StoreError, OSError):
+            return False  # the import says what is wrong with it
+        window.leave_shown_post()
+        self.previewing = source
+        window.show_opened(opened)
+        return True
+
+    def _done(self, worker: ImportWorker, progress: ImportProgress | None, report, paths: list[str]) -> None:
+        window = self.window
+        self._forget(worker, progress)
+        for path in paths:
+            window.settings.add_recent(str(Path(path).expanduser().resolve()))
+        window.save_settings()
+        window.refresh_posts()
+        opened = (report.added + report.updated + report.unchanged)[:1]
+        previewing, self.previewing = self.previewing, None
+        if opened and worker.previewed:
+            # Shown already: it becomes the open post, unless the reader went to another meanwhile.
+            if previewing == window.store.post(opened[0]).source_path:
+                window.adopt_shown_post(opened[0])
+        elif opened:
+            window.open_post(opened[0])
+        if report.errors:
+            ImportErrors(report.errors, window).open()
+        if report.cancelled:
+            window.statusBar().showMessage(self.tr("Import cancelled."), 5000)
+        self.finished.emit(report)
+
+    def _failed(self, worker: ImportWorker, progress: ImportProgress | None, message: str) -> None:
+        self.previewing = None
+        self._forget(worker, progress)
+        QMessageBox.warning(self.window, self.tr("Import failed"), message)
+        self.finished.emit(None)
+
+    def _forget(self, worker: ImportWorker, progress: ImportProgress | None) -> None:
+        if progress is not None:
+            progress.reset()
+            progress.deleteLater()
+        worker.wait()
+        if worker in self.workers:
+            self.workers.remove(worker)
+        worker.deleteLater()
+
+    def stop(self) -> None:
+        """Cancel the imports under way and wait for their threads (the window closes)."""
+        for worker in list(self.workers):
+            worker.cancel()
+            worker.wait()
+
+    # --- choosing what to import ------------------------------------------------------------
+
+    def open_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self.window, self.tr("Open posts"), self._start_folder(), self.tr("Posts (*.md *.markdown *.txt)"))
+        if files:
+            self.import_and_open(files)
+
+    def open_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, self.tr("Open a folder of posts"), self._start_folder())
+        if folder:
+            self.import_and_open([folder])
+
+    def _start_folder(self) -> str:
+        recent = self.window.settings.recent_files[:1]
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def fill_recent(self, menu) -> None:
+        """Open Recent, as it opens: the recent files that still exist."""
+        menu.clear()
+        existing = [p for p in self.window.settings.recent_files if Path(p).exists()]
+        for path in existing:
+            action = menu.addAction(Path(path).name or path)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.import_and_open([p]))
+        if not existing:
+            empty = menu.addAction(self.tr("No recent files"))
+            empty.setEnabled(False)

@@ -117,6 +117,11 @@ class LibraryPanel(QWidget):
 
     # --- search -----------------------------------------------------------------------------
 
+    def focus_search(self) -> None:
+        """Put the cursor in the search field, its text selected (Ctrl+Shift+F)."""
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
     def search(self) -> None:
         """Show the search results for the field's text; each jumps to its place in the post."""
         query = self.search_field.text().strip()

@@ -14,6 +14,7 @@ import itertools
 import json
 from typing import TYPE_CHECKING
 
+from PySide6 import QtCore  # QtCore.Qt when used: see app.ui.main_window
 from PySide6.QtCore import QFile, QIODevice, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebChannel import QWebChannel
@@ -189,6 +190,13 @@ class ReaderView(QWebEngineView):
         self._page_key = None
         self.bridge.set_page_info({"page": "warm-up", "blockStarts": [], "total": 0, "highlights": [], "offset": 0})
         self.load(QUrl(self._server.publish("warm-up", _BLANK)))
+
+    def after_ready(self, action) -> None:
+        """`action` once the page has painted its first screen (at once if it has)."""
+        if self.is_ready:
+            action()
+        else:
+            self.ready.connect(action, QtCore.Qt.ConnectionType.SingleShotConnection)
 
     def _on_ready(self, page: str = "") -> None:
         if page != self._page_key:

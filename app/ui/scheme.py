@@ -11,14 +11,10 @@ import collections
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler
 
-from app.core.posts.page import reader_css
+from app.core.posts.page import content_security_policy
 
 SCHEME = b"kakikomi"
 HOST = "reader"
-# The post's page may hold no script at all (the reader's script runs in another world); styles
-# only from us; images only from us unless the reader allowed remote ones for this post.
-CSP = "default-src 'none'; style-src kakikomi: 'unsafe-inline'; img-src kakikomi: data:; font-src kakikomi:; base-uri 'none'; form-action 'none'"
-CSP_REMOTE_IMAGES = CSP.replace("img-src kakikomi: data:", "img-src kakikomi: data: https: http:")
 
 
 def register_scheme() -> None:
@@ -32,7 +28,9 @@ def register_scheme() -> None:
 
 
 class PageServer(QWebEngineUrlSchemeHandler):
-    """Serves the pages the reader publishes, and the reader's stylesheet."""
+    """Serves the pages the reader publishes, each with its Content-Security-Policy as a header
+    (app.core.posts.page.content_security_policy: no script at all, the reader's own runs in
+    another world). The page's <meta> tag carries the same policy without the scheme; both apply."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,15 +55,12 @@ class PageServer(QWebEngineUrlSchemeHandler):
         if url.host() != HOST:
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
-        if path == "static/reader.css":
-            self._reply(job, "text/css", reader_css().encode("utf-8"), CSP)
-            return
         page = self._pages.get(path)
         if page is None:
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
         body, remote = page
-        self._reply(job, "text/html; charset=utf-8", body, CSP_REMOTE_IMAGES if remote else CSP)
+        self._reply(job, "text/html; charset=utf-8", body, content_security_policy(remote, scheme=SCHEME.decode()))
 
     def _reply(self, job: QWebEngineUrlRequestJob, content_type: str, body: bytes, csp: str) -> None:
         # The header values must be a list of QByteArray, or Qt drops the CSP without a word.

@@ -364,6 +364,41 @@
     </message>
 </context>
 <context>
+    <name>HighlightActions</name>
+    <message>
+        <source>Select some text in the post first.</source>
+        <translation>先に記事のテキストを選択してください。</translation>
+    </message>
+    <message>
+        <source>Highlight</source>
+        <translation>ハイライト</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>メモ:</translation>
+    </message>
+    <message>
+        <source>Highlight deleted. Ctrl+Z brings it back.</source>
+        <translation>ハイライトを削除しました。Ctrl+Z で元に戻せます。</translation>
+    </message>
+    <message>
+        <source>Re-attach</source>
+        <translation>付け直す</translation>
+    </message>
+    <message>
+        <source>Select the text in the post, then choose the highlight to attach to it.</source>
+        <translation>記事のテキストを選択してから、そこに付け直すハイライトを選んでください。</translation>
+    </message>
+</context>
+<context>
     <name>HighlightsPanel</name>
     <message>
         <source>Show only the highlights with this tag</source>
@@ -712,76 +747,8 @@
         <translation>テーマ: ダーク</translation>
     </message>
     <message>
-        <source>Settings could not be saved: %1</source>
-        <translation>設定を保存できませんでした: %1</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>言語</translation>
-    </message>
-    <message>
-        <source>The new language is used from the next start of Kakikomi.</source>
-        <translation>新しい言語は Kakikomi の次回起動時から使われます。</translation>
-    </message>
-    <message>
-        <source>Import cancelled.</source>
-        <translation>読み込みをキャンセルしました。</translation>
-    </message>
-    <message>
-        <source>Import failed</source>
-        <translation>読み込みに失敗しました</translation>
-    </message>
-    <message>
-        <source>Open posts</source>
-        <translation>記事を開く</translation>
-    </message>
-    <message>
-        <source>Posts (*.md *.markdown *.txt)</source>
-        <translation>記事 (*.md *.markdown *.txt)</translation>
-    </message>
-    <message>
-        <source>Open a folder of posts</source>
-        <translation>記事のフォルダーを開く</translation>
-    </message>
-    <message>
-        <source>No recent files</source>
-        <translation>最近使ったファイルはありません</translation>
-    </message>
-    <message>
         <source>Cannot open the post</source>
         <translation>記事を開けません</translation>
-    </message>
-    <message>
-        <source>Select some text in the post first.</source>
-        <translation>先に記事のテキストを選択してください。</translation>
-    </message>
-    <message>
-        <source>Highlight</source>
-        <translation>ハイライト</translation>
-    </message>
-    <message>
-        <source>Tags</source>
-        <translation>タグ</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>メモ</translation>
-    </message>
-    <message>
-        <source>Note:</source>
-        <translation>メモ:</translation>
-    </message>
-    <message>
-        <source>Highlight deleted. Ctrl+Z brings it back.</source>
-        <translation>ハイライトを削除しました。Ctrl+Z で元に戻せます。</translation>
-    </message>
-    <message>
-        <source>Re-attach</source>
-        <translation>付け直す</translation>
-    </message>
-    <message>
-        <source>Select the text in the post, then choose the highlight to attach to it.</source>
-        <translation>記事のテキストを選択してから、そこに付け直すハイライトを選んでください。</translation>
     </message>
 </context>
 <context>
@@ -852,6 +819,48 @@
     <message>
         <source>Tags, separated by spaces:</source>
         <translation>タグ（スペース区切り）:</translation>
+    </message>
+</context>
+<context>
+    <name>ViewSettings</name>
+    <message>
+        <source>Settings could not be saved: %1</source>
+        <translation>設定を保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start of Kakikomi.</source>
+        <translation>新しい言語は Kakikomi の次回起動時から使われます。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowImports</name>
+    <message>
+        <source>Import cancelled.</source>
+        <translation>読み込みをキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>読み込みに失敗しました</translation>
+    </message>
+    <message>
+        <source>Open posts</source>
+        <translation>記事を開く</translation>
+    </message>
+    <message>
+        <source>Posts (*.md *.markdown *.txt)</source>
+        <translation>記事 (*.md *.markdown *.txt)</translation>
+    </message>
+    <message>
+        <source>Open a folder of posts</source>
+        <translation>記事のフォルダーを開く</translation>
+    </message>
+    <message>
+        <source>No recent files</source>
+        <translation>最近使ったファイルはありません</translation>
     </message>
 </context>
 <context>

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from app.core.library import actions as library
-
 from app.core.library import search
-from app.core.store import Store
 from app.core.library.derived import open_library
+from app.core.store import Store
 
 MARKET = """---
 title: 市場のメモ
@@ -103,7 +102,7 @@ def assert_well_formed(store: Store, hit: search.SearchHit) -> None:
 )
 def test_japanese_queries_of_any_length_find_the_post_text(shelf, query: str, expected: str) -> None:
     """One-, two- and longer Japanese queries find the posts holding them, and only those."""
-    store, ids = shelf
+    store, _ids = shelf
     found = [h for h in hits_of(store, query) if h.kind == "text"]
     assert len(found) == 1
     hit = found[0]
@@ -219,7 +218,7 @@ def test_a_query_in_both_text_and_quote_gives_both_kinds(shelf) -> None:
 
 def test_deleted_highlights_are_not_found(shelf) -> None:
     """The quote, note and tags of a deleted highlight give no hits (the post's text still does)."""
-    store, ids = shelf
+    store, _ids = shelf
     assert hits_of(store, "削除予定") == []
     assert hits_of(store, "取り消し済み") == []
     assert {h.kind for h in hits_of(store, "新工場の建設")} == {"text"}
@@ -250,12 +249,23 @@ def test_a_reimported_post_is_searched_in_its_new_text(own_shelf) -> None:
 
 
 def test_a_dictionary_form_query_never_gives_a_hit_without_a_match(own_shelf) -> None:
-    """Every hit for 上がる shows the words it matched between 【 and 】."""
+    """上がる finds the text, quote and note where 上がっ is written, marked between 【 and 】, and no hit whose match cannot be shown."""
     store, ids = own_shelf
     market = store.post(ids["market"])
-    library.annotate_quote(store, market, "株が大きく上がった", note="株価が上がった理由を調べる")
-    for hit in hits_of(store, "上がる"):
+    rise = library.annotate_quote(store, market, "株が大きく上がった", note="株価が上がった理由を調べる")
+    # This tag holds 上がる in the word index (上がり調子: its dictionary form), but no written form
+    # of 上がる the library knows shows in it: a hit for it would have nothing to mark.
+    mood = library.annotate_quote(store, market, "株式市場", tags=["上がり調子"])
+    hits = hits_of(store, "上がる")
+    for hit in hits:
         assert hit.match_end > hit.match_start, hit.marked
+        assert_well_formed(store, hit)
+    assert sorted((h.kind, h.post_id, h.annotation_id, matched(h)) for h in hits) == [
+        ("note", ids["market"], rise.id, "上がっ"),
+        ("quote", ids["market"], rise.id, "上がっ"),
+        ("text", ids["market"], None, "上がっ"),
+    ]
+    assert mood.id not in {h.annotation_id for h in hits}
 
 
 # --- odd queries ----------------------------------------------------------------------------
@@ -269,11 +279,57 @@ def test_an_empty_query_is_a_value_error(shelf, query: str) -> None:
         search.search(store, query)
 
 
-@pytest.mark.parametrize("query", ["AND", "OR chip", "NEAR(", "(", "*", "-", "a\"b", "col:株", "株*", "'", "^"])
-def test_query_syntax_characters_are_searched_as_text(shelf, query: str) -> None:
-    """FTS5 operators and punctuation in a query never raise; they are looked for as plain text."""
-    store, _ids = shelf
-    search.search(store, query)
+SYNTAX = """# 記号の記事
+
+検索演算子の AND と OR chip を文字として書く。NEAR( も同じ。
+
+記号 a"b と col:株 と 株* も本文にある。( * - ' ^ も並べておく。
+"""
+
+
+@pytest.fixture(scope="module")
+def syntax_shelf(tmp_path_factory: pytest.TempPathFactory):
+    """The three posts, and a fourth that holds FTS5's operators and punctuation as text."""
+    folder = tmp_path_factory.mktemp("syntax")
+    store, ids = build_library(folder)
+    path = folder / "syntax.md"
+    path.write_text(SYNTAX, encoding="utf-8")
+    report = library.import_paths(store, [path])
+    assert len(report.added) == 1 and report.errors == []
+    ids["syntax"] = report.added[0]
+    yield store, ids
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # AND is also in the English post ("Chips and Money") and the highlight "strong demand".
+        ("AND", {("text", "syntax", None, "AND"), ("text", "english", None, "and"), ("quote", "english", "demand", "and")}),
+        ("OR chip", {("text", "syntax", None, "OR chip")}),
+        ("NEAR(", {("text", "syntax", None, "NEAR(")}),
+        ('a"b', {("text", "syntax", None, 'a"b')}),
+        ("col:株", {("text", "syntax", None, "col:株")}),
+        ("株*", {("text", "syntax", None, "株*")}),
+    ],
+)
+def test_query_syntax_characters_are_searched_as_text(syntax_shelf, query: str, expected: set) -> None:
+    """FTS5 operators and punctuation in a query never raise and find exactly the places where they are written as text."""
+    store, ids = syntax_shelf
+    hits = hits_of(store, query)
+    found = {(h.kind, h.post_id, h.annotation_id, matched(h)) for h in hits}
+    assert found == {(kind, ids[post], ids[note] if note else None, text) for kind, post, note, text in expected}
+    assert len(hits) == len(found)
+    for hit in hits:
+        assert_well_formed(store, hit)
+
+
+@pytest.mark.parametrize("query", ["(", "*", "-", "'", "^"])
+def test_a_lone_punctuation_mark_never_raises_and_finds_nothing(syntax_shelf, query: str) -> None:
+    """A lone punctuation mark is neither a word nor three characters long, so it gives an empty list (not an error) even where the text holds it."""
+    store, ids = syntax_shelf
+    assert query in store.post(ids["syntax"]).text
+    assert hits_of(store, query) == []
 
 
 def test_nothing_found_is_an_empty_list(shelf) -> None:

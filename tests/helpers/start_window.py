@@ -53,7 +53,7 @@ def shown(window, post_id: int, wait_readings: bool) -> None:
 
     if "post_id" in REPORT:
         return
-    REPORT.update(post_id=post_id, title=window.windowTitle(), prepared=window._first is not None, place_when_shown=reader_place(window))
+    REPORT.update(post_id=post_id, title=window.windowTitle(), prepared=window.first_page is not None, place_when_shown=reader_place(window))
     last_ruby = "document.querySelector('#kk-post > [data-kb]:last-child').querySelectorAll('rt').length"
 
     def readings(count) -> None:

@@ -3,6 +3,11 @@ out to the network or navigates away; a refused file gets its message and the wi
 
 from __future__ import annotations
 
+import http.server
+import json
+import threading
+from pathlib import Path
+
 import pytest
 from PySide6.QtWebEngineCore import QWebEngineScript
 
@@ -13,6 +18,7 @@ from tests.ui.conftest import run_js
 # Kinds small enough to open in a test (the 20 MB and 200 KB-line posts are the CLI's to prove).
 MAX_BYTES = 2_000_000
 PAGE_KINDS = [k for k in KINDS if k.expect != REFUSES and k.known_issue is None]
+MAIN_WORLD = QWebEngineScript.ScriptWorldId.MainWorld
 
 
 def _record_bridge(window) -> list[str]:
@@ -20,16 +26,36 @@ def _record_bridge(window) -> list[str]:
     heard: list[str] = []
     bridge = window.reader.bridge
     for name in ("selectionMade", "highlightActivated", "linkRequested", "wordActivated"):
-        signal = getattr(bridge, name, None)
-        if signal is not None:
-            signal.connect(lambda *_args, name=name: heard.append(name))
+        getattr(bridge, name).connect(lambda *_args, name=name: heard.append(name))  # every one must exist
     return heard
 
 
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+@pytest.fixture
+def listener():
+    """An HTTP server on 127.0.0.1 that records every request it gets: where the page is sent."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.requests = []
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.mark.parametrize("kind", PAGE_KINDS, ids=[k.name for k in PAGE_KINDS])
-def test_a_hostile_post_runs_nothing_calls_nothing_fetches_nothing_and_stays(qtbot, window, tmp_path, kind) -> None:
-    """In the real page: no <script> or on* handler survives, the post's world has no JavaScript,
-    no bridge message arrives unasked, nothing leaves the machine, and navigation is refused."""
+def test_a_hostile_post_runs_nothing_calls_nothing_fetches_nothing_and_stays(qtbot, window, tmp_path, listener, kind) -> None:
+    """In the real page: no <script> or on* handler survives, the post's world runs no JavaScript, no bridge message arrives unasked, the page asks for nothing beyond itself, and navigation is refused."""
     path = kind.build(tmp_path)
     if path.is_file() and path.stat().st_size > MAX_BYTES:
         pytest.skip(f"{kind.name} is for the command line ({path.stat().st_size:,} bytes)")
@@ -53,15 +79,24 @@ def test_a_hostile_post_runs_nothing_calls_nothing_fetches_nothing_and_stays(qtb
         })()""",
     )
     assert dangerous == '{"scripts":0,"handlers":0,"urls":[]}', kind.name
-    results = []
-    window.reader.page().runJavaScript("typeof qt", QWebEngineScript.ScriptWorldId.MainWorld, results.append)
+    # The post's own world: a script that would answer and retitle the page if it ran. A world
+    # without JavaScript still replies, with the empty string, and the title stays as it was.
+    title = run_js(qtbot, window, "document.title")
+    assert run_js(qtbot, window, "document.title = 'PWNED'; 'ran: ' + typeof qt", MAIN_WORLD) == ""
+    assert run_js(qtbot, window, "document.title") == title != "PWNED"
+    # Navigation away (to the listener here, not to another machine) is refused before any request.
+    page = window.reader.page()
+    url = page.url().toString()
+    target = f"{listener.url}/navigated"
+    assert run_js(qtbot, window, f"location.href = {json.dumps(target)}; 'asked'") == "asked"
+    guard = window.network_guard
+    qtbot.waitUntil(
+        lambda: bool(target in page.refused or page.url().toString() != url or guard.blocked or listener.requests), timeout=10_000
+    )
     qtbot.wait(200)
-    assert results in ([], [None], [""], ["undefined"])  # the post's own world runs nothing at all
-    url = window.reader.page().url().toString()
-    window.reader.page().runJavaScript("location.href = 'https://example.com/'", QWebEngineScript.ScriptWorldId.ApplicationWorld)
-    qtbot.wait(300)
-    assert window.reader.page().url().toString() == url
-    assert window.network_guard.allowed_remote == []
+    assert (target in page.refused, page.url().toString()) == (True, url)
+    # Nothing went out, and nothing even reached the network guard: the page asked for nothing.
+    assert (listener.requests, guard.blocked, guard.allowed_remote) == ([], [], [])
     assert heard == []
 
 
@@ -73,19 +108,29 @@ def test_refused_files_get_their_message_and_the_window_keeps_working(qtbot, win
     from app.ui import importer
 
     shown = []
-    monkeypatch.setattr(importer.ImportErrors, "open", lambda self: shown.append([self.table.topLevelItem(i).text(1) for i in range(self.table.topLevelItemCount())]))
-    paths = []
+    monkeypatch.setattr(
+        importer.ImportErrors, "open",
+        lambda self: shown.append([(self.table.topLevelItem(i).text(0), self.table.topLevelItem(i).text(1)) for i in range(self.table.topLevelItemCount())]),
+    )
+    paths, kinds = [], []
     for kind in REFUSED:
         place = tmp_path / kind.name
         place.mkdir()
         built = kind.build(place)
         if built.is_file() and built.stat().st_size <= 21 * 1024 * 1024:
             paths.append(str(built))
+            kinds.append(kind)
+    assert len(paths) >= 5
     with qtbot.waitSignal(window.importFinished, timeout=120_000) as done:
         window.import_and_open(paths)
     report = done.args[0]
     assert len(report.errors) == len(paths) and not report.added
-    assert shown and all(reason.endswith(".") and "\n" not in reason for reason in shown[0])
+    assert len(shown) == 1 and sorted(name for name, _reason in shown[0]) == sorted(Path(p).name for p in paths)
+    reasons = dict(shown[0])
+    for kind, path in zip(kinds, paths):
+        reason = reasons[Path(path).name]
+        assert reason.endswith(".") and "\n" not in reason, (kind.name, reason)
+        assert all(word.lower() in reason.lower() for word in kind.words), (kind.name, reason)
     good = tmp_path / "good.md"
     good.write_text("---\ntitle: 普通の記事\n---\n\n工場の話。\n", encoding="utf-8")
     with qtbot.waitSignal(window.postShown, timeout=60_000):

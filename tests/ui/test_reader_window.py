@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWebEngineCore import QWebEngineScript
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWebEngineCore import QWebEngineScript, QWebEngineSettings
+from PySide6.QtWidgets import QApplication
 
 from app.core.common.paths import sample_post_path
-from tests.ui.conftest import open_and_wait, run_js
+from tests.ui.conftest import dispose, open_and_wait, run_js
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+MAIN_WORLD = QWebEngineScript.ScriptWorldId.MainWorld
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+@pytest.fixture
+def listener():
+    """An HTTP server on 127.0.0.1 that records every request it gets: it stands in for another
+    machine, so that no request of a test leaves this one."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.requests = []
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
 
 
 def test_sample_post_opens_with_furigana(qtbot, window):
@@ -52,30 +81,69 @@ def test_keyboard_highlight_is_stored_and_survives_a_restart(qtbot, window, tmp_
     qtbot.waitUntil(lambda: run_js(qtbot, window, "document.querySelectorAll('mark.kk-hl').length") >= 1, timeout=10_000)
     marked = run_js(qtbot, window, "Array.from(document.querySelectorAll('mark.kk-hl')).map(m => m.textContent).join('')")
     assert marked == "町工場"
+    # The restart: a second window on its own connection to the same library file sees only what
+    # was committed to it.
+    from app.core.library.derived import open_library
+    from app.ui.main_window import MainWindow
+
+    window.close()
+    store = open_library(window.store.path)
+    again = MainWindow(store, settings_path=tmp_path / "settings.json")
+    try:
+        again.resize(1100, 760)
+        again.show()
+        with qtbot.waitSignal(again.postShown, timeout=60_000):
+            again.open_post(post_id)
+        assert [(a.exact, a.start, a.end) for a in store.annotations(post_id)] == [("町工場", start, start + 3)]
+        assert again.highlights.count() == 1
+        qtbot.waitUntil(lambda: run_js(qtbot, again, "document.querySelectorAll('mark.kk-hl').length") >= 1, timeout=10_000)
+        assert run_js(qtbot, again, "Array.from(document.querySelectorAll('mark.kk-hl')).map(m => m.textContent).join('')") == "町工場"
+    finally:
+        dispose(again)
+        store.close()
 
 
 def test_the_posts_own_world_cannot_reach_the_bridge(qtbot, window):
-    """Scripts in the page's main world see no `qt` object: only the reader's world has the bridge."""
+    """The post's own (main) world runs no script at all, and even with page JavaScript switched on it would see no `qt` object: only the reader's world has the bridge."""
     open_and_wait(qtbot, window, FIXTURES / "hostile" / "script.md")
     assert run_js(qtbot, window, "typeof qt") == "object"
-    main = run_js_or_none(qtbot, window, "typeof qt", QWebEngineScript.ScriptWorldId.MainWorld)
-    assert main in (None, "", "undefined")  # page JavaScript is off: nothing runs there at all
-    assert run_js(qtbot, window, "document.title") != "PWNED"
+    # A script that would answer and retitle the page if it ran: the main world gives back
+    # nothing (the empty reply of a world without JavaScript) and the title stays the post's.
+    assert run_js(qtbot, window, "document.title = 'PWNED'; 'ran: ' + typeof qt", MAIN_WORLD) == ""
+    assert run_js(qtbot, window, "document.title") == "スクリプトの例"
+    assert window.reader.page().title() == "スクリプトの例"
+    # Should page JavaScript ever be switched on, the main world still has no bridge.
+    window.reader.page().settings().setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, True)
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "'on'", MAIN_WORLD) == "on", timeout=10_000)
+    assert run_js(qtbot, window, "typeof qt", MAIN_WORLD) == "undefined"
+    assert run_js(qtbot, window, "typeof qt") == "object"
 
 
-def run_js_or_none(qtbot, window, script, world):
-    results = []
-    window.reader.page().runJavaScript(script, world, results.append)
-    qtbot.wait(500)
-    return results[0] if results else None
-
-
-def test_a_hostile_post_sends_nothing_over_the_network(qtbot, window):
-    """No request to another machine is let through for a post full of remote references."""
+def test_a_hostile_post_sends_nothing_over_the_network(qtbot, window, tmp_path, listener):
+    """No request from a post full of remote references leaves the page, and the network guard refuses one even when the page itself lets it through."""
+    guard = window.network_guard
     for name in ("img-onerror.md", "css.md", "links-image.md"):
-        open_and_wait(qtbot, window, FIXTURES / "hostile" / name)
-    assert window.network_guard.allowed_remote == []
-    assert all(not url.startswith(("http:", "https:")) or True for url in window.network_guard.blocked)
+        # The post's remote references, pointed at the listener here instead of other machines.
+        text = (FIXTURES / "hostile" / name).read_text(encoding="utf-8")
+        for host in ("https://images.example", "https://evil.example"):
+            text = text.replace(host, listener.url)
+        assert listener.url in text, name
+        post = tmp_path / name
+        post.write_text(text, encoding="utf-8")
+        open_and_wait(qtbot, window, post)
+    qtbot.wait(500)
+    assert (listener.requests, guard.blocked, guard.allowed_remote) == ([], [], [])
+    # Past the page: its policy allows remote images and it may reach remote URLs, but the reader
+    # did not allow remote images for it, so the guard (the profile's request interceptor) must
+    # refuse the request that now gets through to it.
+    _profile, pages, _guard = window.reader.parts
+    window.reader.page().settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True)
+    target = f"{listener.url}/past-the-page.png"
+    url = pages.publish("past-the-page", f"<!doctype html><html><body><p>画像</p><img src='{target}'></body></html>", remote_images=True)
+    with qtbot.waitSignal(window.reader.loadFinished, timeout=10_000):
+        window.reader.load(QUrl(url))
+    qtbot.waitUntil(lambda: bool(guard.blocked or listener.requests), timeout=10_000)
+    assert (listener.requests, guard.blocked, guard.allowed_remote) == ([], [target], [])
 
 
 def test_switching_theme_and_furigana_keeps_highlights(qtbot, window):
@@ -123,10 +191,13 @@ def test_delete_and_undo_and_reattach_an_orphan(qtbot, window, tmp_path):
 
 
 def test_copy_with_readings_writes_aozora_text(qtbot, window):
-    """Copy with readings puts the selection on the clipboard as 漢字《かんじ》 text."""
+    """Ctrl+Shift+C puts the selection on the clipboard as 漢字《かんじ》 text."""
     post_id = open_and_wait(qtbot, window, sample_post_path())
     text = window.store.post(post_id).text
     start = text.index("町工場")
     window.reader.select_range(start, start + 3)
     qtbot.waitUntil(lambda: window.selection == (start, start + 3), timeout=10_000)
-    assert window.copy_with_readings() == "町《まち》工場《こうば》"
+    clipboard = QApplication.clipboard()
+    clipboard.setText("before")
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert clipboard.text() == "町《まち》工場《こうば》"

@@ -16,9 +16,27 @@ if TYPE_CHECKING:  # the window imports this module while it starts: the rendere
     from app.core.posts.render import RenderedPost
 
 THEMES = ("auto", "light", "sepia", "dark")
-# No script at all; styles only from the page itself; images only when the reader allowed them.
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-_CSP_REMOTE_IMAGES = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; base-uri 'none'; form-action 'none'"
+
+
+def content_security_policy(remote_images: bool = False, *, scheme: str | None = None) -> str:
+    """The page's Content-Security-Policy: no script at all (nothing allows one, so default-src
+    'none' forbids it); styles only inline; images only inline (data:), and from the web only when
+    the reader allowed remote images for the post; no <base>, no form submission.
+
+    `scheme`: the URL scheme the page is served from (the reader's, whose header carries this
+    policy), whose styles, images and fonts are the app's own; None for a standalone file, whose
+    <meta> tag carries it."""
+    own = [f"{scheme}:"] if scheme else []
+    images = [*own, "data:", *(["https:", "http:"] if remote_images else [])]
+    directives = [
+        "default-src 'none'",
+        " ".join(["style-src", *own, "'unsafe-inline'"]),
+        " ".join(["img-src", *images]),
+        *([f"font-src {scheme}:"] if scheme else []),
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    return "; ".join(directives)
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -76,7 +94,7 @@ def standalone_html(
     fields = {
         "lang": rendered.lang,
         "html_class": " ".join(classes),
-        "csp": _CSP_REMOTE_IMAGES if allow_remote_images else _CSP,
+        "csp": content_security_policy(allow_remote_images),
         "generator_meta": f'<meta name="generator" content="Kakikomi {html.escape(version())}">' if generator else "",
         "title_text": html.escape(post.title),
         "css": reader_css(),
