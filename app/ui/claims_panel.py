@@ -359,7 +359,7 @@ class SuggestedClaims(QWidget):
         done: list[Suggestion] = []
         for suggestion in self.selected():
             try:
-                claim_suggestions.dismiss_suggestion(self.store, self.post_id, suggestion)
+                library.dismiss_suggestion(self.store, self.post_id, suggestion)
             except (StoreError, ValueError) as exc:
                 QMessageBox.warning(self, self.tr("Dismiss suggestion"), str(exc))
                 break

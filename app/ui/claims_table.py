@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core.claims import table as claims_store
 
+from app.core.library import actions as library
 from app.core.library import claims_export
 from app.core.claims.table import STATUSES, ClaimRow
 from app.core.library.export import ExportError
@@ -370,7 +371,7 @@ class ClaimsWindow(QMainWindow):
         chosen = self.selected()
         for claim in chosen:
             try:
-                claims_store.set_claim_status(self.store, claim.annotation_id, status, note)
+                library.set_claim_status(self.store, claim.annotation_id, status, note)
             except (StoreError, ValueError) as exc:
                 QMessageBox.warning(self, self.tr("Claim status"), str(exc))
                 break
@@ -391,7 +392,7 @@ class ClaimsWindow(QMainWindow):
             return
         for claim in chosen:
             try:
-                claims_store.set_claim_status(self.store, claim.annotation_id, claim.status, text)
+                library.set_claim_status(self.store, claim.annotation_id, claim.status, text)
             except (StoreError, ValueError) as exc:
                 QMessageBox.warning(self, self.tr("Claim status"), str(exc))
                 break

@@ -45,10 +45,11 @@ class ImportWorker(QThread):
     done = Signal(object)  # library.ImportReport
     failed = Signal(str)  # the library could not be opened at all
 
-    def __init__(self, db_path: Path, paths: Sequence[str], parent: QObject | None = None):
+    def __init__(self, db_path: Path, paths: Sequence[str], parent: QObject | None = None, *, known=None):
         super().__init__(parent)
         self.db_path = db_path
         self.paths = [str(p) for p in paths]
+        self.known = known or {}  # files read (and rendered) already: not read again
         self._cancel = threading.Event()
         self.previewed = False  # the window shows the (one) file already, while it is imported
 
@@ -67,6 +68,7 @@ class ImportWorker(QThread):
                 self.paths,
                 progress=lambda number, total, path: self.progressed.emit(number, total, Path(path).name),
                 cancelled=self._cancel.is_set,
+                known=self.known,
             )
         except Exception as exc:  # noqa: BLE001 - the window must hear of it, not a dead thread
             self.failed.emit(f"{type(exc).__name__}: {exc}")
@@ -138,8 +140,11 @@ class WindowImports(QObject):
         cancelled), then open the first post and list the files that failed."""
         window = self.window
         progress = None
-        previewed = len(paths) == 1 and self._preview(paths[0])
-        worker = ImportWorker(window.store.path, paths, window)
+        shown = self._preview(paths[0]) if len(paths) == 1 else None
+        previewed = shown is not None
+        # The file shown is imported from what was read and rendered to show it.
+        known = {Path(shown.post.source_path).resolve(): (shown.post, shown.rendered.plain)} if shown is not None else None
+        worker = ImportWorker(window.store.path, paths, window, known=known)
         worker.previewed = previewed
         if not previewed:
             progress = ImportProgress(worker, window)
@@ -149,21 +154,22 @@ class WindowImports(QObject):
         worker.start()
         return worker
 
-    def _preview(self, name: str) -> bool:
-        """Show the post file `name` before it is in the library (see the module)."""
+    def _preview(self, name: str):
+        """Show the post file `name` before it is in the library (see the module); what was
+        shown (an app.core.library.opening.Opened), or None."""
         window = self.window
         path = Path(name).expanduser()
         source = str(path.resolve())
         if not path.is_file() or window.store.post_by_path(source) is not None:
-            return False
+            return None
         try:
             opened = opening.open_file(path, window.reading_mode(), store=window.store, remote_allowed=window.settings.allow_remote_images)
         except (opening.PostError, StoreError, OSError):
-            return False  # the import says what is wrong with it
+            return None  # the import says what is wrong with it
         window.leave_shown_post()
         self.previewing = source
         window.show_opened(opened)
-        return True
+        return opened
 
     def _done(self, worker: ImportWorker, progress: ImportProgress | None, report, paths: list[str]) -> None:
         window = self.window

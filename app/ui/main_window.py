@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from app.ui.importer import ImportWorker
 
 # Imported on first use (see the module's docstring).
+library = lazy_module("app.core.library.actions")
 opening = lazy_module("app.core.library.opening")
 core_store = lazy_module("app.core.store")
 
@@ -326,7 +327,7 @@ class MainWindow(QMainWindow):
     def _save_position(self) -> None:
         if self.current is not None and self._pending_offset is not None:
             try:
-                self.store.set_reading_offset(self.current.id, self._pending_offset)
+                library.remember_position(self.store, self.current.id, self._pending_offset)
             except core_store.StoreError:
                 pass
         self._pending_offset = None
