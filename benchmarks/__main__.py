@@ -81,11 +81,20 @@ def main(argv: list[str] | None = None) -> int:
         "--library", type=int, default=500, metavar="N",
         help="also run the library benchmark on N generated posts (0: skip; the full figure is 10000)",
     )
+    parser.add_argument(
+        "--furigana-json", type=int, default=3, metavar="RUNS",
+        help="also time `kakikomi furigana --format json` on a 390,000-character post, best of RUNS (0: skip)",
+    )
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     speed(args.repeat)
     print()
     accuracy(args.misses)
+    if args.furigana_json:
+        from benchmarks import furigana_json
+
+        print()
+        furigana_json.main(["--runs", str(args.furigana_json)])
     if args.library:
         from benchmarks import library
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import shutil
 import sqlite3
 import sys
+from collections.abc import Iterable
+from typing import BinaryIO
 
 from app.core.posts.post import Post, PostError, load_post
 from app.core.reading.furigana_mode import FuriganaMode
@@ -50,6 +53,99 @@ def emit(text: str) -> None:
 
 def to_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+class JsonListWriter:
+    """A JSON list written to standard output as its items come, byte for byte what
+    `emit(to_json(all_items))` prints at once (UTF-8, indent=2), without holding the list.
+
+    `add` takes items already encoded as `to_json` nests a list's item (see `TokenJson`); the text
+    goes out in pieces of about `chunk` characters. Only `close` ends the list, so output cut
+    short by an error is never a valid JSON document.
+    """
+
+    def __init__(self, chunk: int = 1 << 16):
+        self.chunk = chunk
+        self.pending: list[str] = []
+        self.size = 0
+        self.count = 0
+
+    def add(self, items: list[str]) -> None:
+        if not items:
+            return
+        piece = ("[\n" if not self.count else ",\n") + ",\n".join(items)
+        self.pending.append(piece)
+        self.count += len(items)
+        self.size += len(piece)
+        if self.size >= self.chunk:
+            self._write()
+
+    def add_encoded(self, source: BinaryIO) -> None:
+        """Add the items written elsewhere into a binary file, UTF-8 and joined by ",\\n" as
+        `add` joins them (nothing if the file is empty)."""
+        source.seek(0)
+        first = source.read(self.chunk)
+        if not first:
+            return
+        self.pending.append("[\n" if not self.count else ",\n")
+        self.count += 1  # one or more: only whether there are any matters from here on
+        self._write()
+        sys.stdout.buffer.write(first)
+        shutil.copyfileobj(source, sys.stdout.buffer, self.chunk)
+
+    def close(self) -> None:
+        self.pending.append("\n]\n" if self.count else "[]\n")
+        self._write()
+        sys.stdout.buffer.flush()
+
+    def _write(self) -> None:
+        sys.stdout.buffer.write("".join(self.pending).encode("utf-8"))
+        self.pending, self.size = [], 0
+
+
+_encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) calls for a str
+
+
+def _value(text: str | None) -> str:
+    return "null" if text is None else _encode(text)
+
+
+class TokenJson:
+    """Token entries (surface, reading, start, end, lemma, pos, alternatives: the fields of
+    `Token.to_json`, in its order) encoded as `to_json` writes a list of those dicts, item by item.
+
+    Around the two offsets, an item repeats from one occurrence of a word to the next: each
+    distinct head (surface, reading) and tail (lemma, pos, alternatives) is encoded once.
+    """
+
+    LIMIT = 200_000  # distinct heads or tails kept (a long post has about 20,000)
+
+    def __init__(self) -> None:
+        self.heads: dict[tuple, str] = {}
+        self.tails: dict[tuple, str] = {}
+
+    def items(self, entries: Iterable[tuple]) -> list[str]:
+        heads, tails = self.heads, self.tails
+        out = []
+        append = out.append
+        for surface, reading, start, end, lemma, pos, alternatives in entries:
+            head = heads.get((surface, reading))
+            if head is None:
+                if len(heads) > self.LIMIT:
+                    heads.clear()
+                head = heads[surface, reading] = (
+                    f'  {{\n    "surface": {_encode(surface)},\n    "reading": {_value(reading)},\n    "start": '
+                )
+            tail = tails.get((lemma, pos, alternatives))
+            if tail is None:
+                if len(tails) > self.LIMIT:
+                    tails.clear()
+                listed = "[\n" + ",\n".join(f"      {_encode(a)}" for a in alternatives) + "\n    ]" if alternatives else "[]"
+                tail = tails[lemma, pos, alternatives] = (
+                    f',\n    "lemma": {_value(lemma)},\n    "pos": {_encode(pos)},\n    "alternatives": {listed}\n  }}'
+                )
+            append(f'{head}{start},\n    "end": {end}{tail}')
+        return out
 
 
 _REFUSED_WRITES = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG)

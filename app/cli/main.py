@@ -7,15 +7,21 @@ Conventions scripts rely on: exit 0 on success; exit 2 with one line on stderr f
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from app.cli.common import (
     EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USER_ERROR,
+    JsonListWriter,
     Parser,
+    TokenJson,
     UserError,
     emit,
     furigana_mode,
@@ -28,7 +34,7 @@ from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.page import THEMES, standalone_html, version
 from app.core.posts.plain_text import html_to_aozora
 from app.core.posts.post import Post, PostError, post_to_dict
-from app.core.posts.render import RenderOptions, render_post
+from app.core.posts.render import RenderOptions, check_length, halfway_line, post_blocks, post_tokens, render_post
 
 def build_parser() -> argparse.ArgumentParser:
     """The `kakikomi` command line (the window's own options are added by app.__main__)."""
@@ -162,13 +168,109 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_furigana(args: argparse.Namespace) -> int:
     post = load(args.file)
     overrides, _known = _reader_preferences(args, post)
+    options = RenderOptions(overrides=overrides)
+    # Both formats go out block by block as the post is read, never whole. A post too long to
+    # render is refused by post_tokens/post_blocks themselves, before anything is written.
     if args.format == "json":
-        rendered = render_post(post, RenderOptions(collect_tokens=True, overrides=overrides))
-        emit(to_json(rendered.tokens or []))
+        _write_tokens_json(post, options)
     else:
-        rendered = render_post(post, RenderOptions(overrides=overrides))
-        emit("".join(html_to_aozora(block.html) for block in rendered.blocks))
+        pieces: list[str] = []
+        size = 0
+        for block in post_blocks(post, options):
+            pieces.append(html_to_aozora(block.html))
+            size += len(pieces[-1])
+            if size >= _CHUNK:
+                emit("".join(pieces))
+                pieces, size = [], 0
+        emit("".join(pieces))
     return EXIT_OK
+
+
+_CHUNK = 1 << 16  # characters written at a time
+# A post this long (characters of body) has its second half read by a second process when two
+# cores are free for it: MeCab holds Python's lock while it works, so a thread would not help.
+SPLIT_CHARS = 50_000
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _write_tokens_json(post: Post, options: RenderOptions) -> None:
+    """The post's words as a JSON list on stdout (see `Token.to_json`), written as they come.
+
+    A long post is read in two halves at once: this process writes the first half as it goes
+    while a forked child writes the second to a temporary file, copied out after the first (or,
+    should the child fail, read here then).
+    """
+    check_length(post)  # before the child is made: a refused post writes nothing
+    out, encode = JsonListWriter(), TokenJson()
+    halfway = halfway_line(post.body)
+    child = _start_second_half(post, options, halfway) if len(post.body) >= SPLIT_CHARS else None
+    if child is None:
+        for entries in post_tokens(post, options):
+            out.add(encode.items(entries))
+        out.close()
+        return
+    pid, spool = child
+    try:
+        for entries in post_tokens(post, options, (0, halfway)):
+            out.add(encode.items(entries))
+        _pid, status = os.waitpid(pid, 0)
+        pid = 0
+        with spool:
+            if os.waitstatus_to_exitcode(status) == 0:
+                out.add_encoded(spool)
+            else:  # the child failed (killed, out of memory, no room for its file): do it here
+                for entries in post_tokens(post, options, (halfway, None)):
+                    out.add(encode.items(entries))
+        out.close()
+    finally:
+        if pid:  # this process failed or was interrupted first: the child's work is not wanted
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _start_second_half(post: Post, options: RenderOptions, halfway: int) -> tuple[int, BinaryIO] | None:
+    """Fork a child that writes the words of the post from line `halfway` on into a temporary
+    file, as JSON items joined by ",\n"; returns (its pid, the file), or None where that cannot be."""
+    if not hasattr(os, "fork") or _usable_cpus() < 2:
+        return None
+    try:
+        spool = tempfile.TemporaryFile()
+    except OSError:
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:
+        spool.close()
+        return None
+    if pid:
+        return pid, spool
+    # The child never returns: it ends with os._exit (no exit handlers, no flushing of the
+    # parent's buffers), 0 once its file is complete, 1 on any error (the parent redoes its part)
+    # or as soon as it sees that the parent has gone (killed: nobody wants its work).
+    try:
+        encode = TokenJson()
+        separator = b""
+        for entries in post_tokens(post, options, (halfway, None)):
+            if os.getppid() != parent:
+                break
+            items = encode.items(entries)
+            if items:
+                spool.write(separator + ",\n".join(items).encode("utf-8"))
+                separator = b",\n"
+        else:
+            spool.flush()
+            os._exit(0)
+    finally:
+        os._exit(1)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

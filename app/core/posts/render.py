@@ -10,8 +10,10 @@ https, mailto and in-page targets, and images become placeholders unless remote 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -270,7 +272,7 @@ class _InlineAnalysis:
             else:
                 children.append(MdToken("html_inline", "", 0, content="", meta={"kk_html": closing}))
         self.text = "".join(parts)
-        self.tokens: list[furigana.Token] | None = None
+        self.tokens: list[furigana.TokenEntry] | None = None
         self.annotated = False
 
     @property
@@ -281,7 +283,7 @@ class _InlineAnalysis:
         self,
         spans: list[furigana.RubySpan],
         mode: FuriganaMode,
-        tokens: list[furigana.Token] | None = None,
+        tokens: list[furigana.TokenEntry] | None = None,
         *,
         mark: bool = False,
         overrides: tuple[furigana.ReadingOverride, ...] = (),
@@ -435,19 +437,63 @@ _BLOCK_INDEX = "\ue001kk-block\ue001"
 def render_markdown(body: str, options: RenderOptions | None = None) -> RenderedPost:
     """Render a Markdown body to HTML blocks plus its plain text (and tokens if asked)."""
     options = options or RenderOptions()
+    blocks: list[RenderedBlock] = []
+    block_spans: list[BlockSpan] = []
+    all_tokens: list[dict] | None = [] if options.collect_tokens else None
+    parts: list[str] = []
+    offset = 0
+    for block, text, entries in _render_blocks(body, options, options.collect_tokens):
+        blocks.append(block)
+        block_spans.append(BlockSpan(block.index, offset, offset + len(text), block.kind))
+        parts.append(text)
+        offset += len(text)
+        if all_tokens is not None:
+            all_tokens.extend(token_json(entry) for entry in entries)
+    plain = PlainText("".join(parts), tuple(block_spans))
+    return RenderedPost(blocks, plain, "", "ja" if _has_japanese(body) else "en", all_tokens)
+
+
+def token_json(entry: furigana.TokenEntry) -> dict:
+    """The entry as `Token.to_json` gives a token (offsets into the post's plain text)."""
+    return {
+        "surface": entry.surface, "reading": entry.reading, "start": entry.start, "end": entry.end,
+        "lemma": entry.lemma, "pos": entry.pos, "alternatives": list(entry.alternatives),
+    }
+
+
+def _render_blocks(
+    body: str,
+    options: RenderOptions,
+    collect: bool,
+    *,
+    ruby: bool = True,
+    lines: tuple[int, int | None] = (0, None),
+) -> Iterator[tuple[RenderedBlock, str, list[furigana.TokenEntry] | None]]:
+    """The rendered blocks one at a time, each with its plain text and, when `collect`, its words
+    with offsets into the post's plain text (None otherwise).
+
+    ruby=False leaves the ruby out of a collecting render's HTML (see `_ruby_changes_text`).
+    `lines` = (first, stop) yields only the blocks from the first one starting at or after source
+    line `first` up to the first one starting at or after line `stop` (a block with no line of its
+    own, such as the footnotes, goes with the one before): the blocks before are still rendered,
+    for the offsets (without their words, unless ruby can change the text). Two calls with (0, n)
+    and (n, None) share out a post.
+    """
     md = markdown()
     env: dict = {"kk_allow_remote_images": options.allow_remote_images}
     tokens = md.parse(body, env)
     mode = options.mode
-    collect = options.collect_tokens
     marked = collect and _SEGMENT_MARK not in body
-    blocks: list[RenderedBlock] = []
-    block_spans: list[BlockSpan] = []
-    all_tokens: list[dict] | None = [] if collect else None
-    parts: list[str] = []
+    first_line, stop_line = lines
+    started = first_line <= 0
+    index = 0
     offset = 0
     for block_tokens in _top_level_blocks(tokens):
         first = block_tokens[0]
+        if first.map is not None:
+            if stop_line is not None and first.map[0] >= stop_line:
+                return
+            started = started or first.map[0] >= first_line
         first.meta = dict(first.meta or {})
         first.meta["kk_block"] = _BLOCK_INDEX
         if first.tag and (first.nesting == 1 or first.type == "hr"):
@@ -455,13 +501,13 @@ def render_markdown(body: str, options: RenderOptions | None = None) -> Rendered
         analyses = [_InlineAnalysis(t.children) for t in block_tokens if t.type == "inline" and t.children]
         window = options.ruby_window
         with_ruby = mode.enabled and (window is None or window[0] <= offset < window[1])
+        collecting = collect and (started or ruby)
         for analysis in analyses:
-            if collect:
-                found = furigana.tokenize(analysis.text, detail=True) if analysis.text.strip() else []
-                furigana.alternatives(analysis.text, found)
-                spans = furigana.ruby_spans(found) if with_ruby else []
-                analysis.annotate(spans, mode, found, mark=marked, overrides=options.overrides)
-            elif with_ruby and analysis.needs_tokens:
+            if collecting:
+                found = furigana.token_entries(analysis.text) if analysis.text.strip() else []
+                spans = furigana.entry_ruby_spans(found) if with_ruby and ruby else []
+                analysis.annotate(spans, mode, found, mark=marked, overrides=options.overrides if ruby else ())
+            elif with_ruby and started and analysis.needs_tokens:
                 analysis.annotate(furigana.ruby_many([analysis.text])[0], mode, overrides=options.overrides)
             else:
                 analysis.annotate([], mode)
@@ -469,17 +515,16 @@ def render_markdown(body: str, options: RenderOptions | None = None) -> Rendered
         if not block_html:
             continue  # e.g. raw HTML that was all script: no block, and no index used up
         text = html_to_text(block_html)
-        if collect:
+        entries = None
+        if collecting:
             text, block_html, segment_starts = _take_marks(text, block_html) if marked else (text, block_html, None)
-            all_tokens.extend(_tokens_in_plain_text(analyses, text, offset, segment_starts))
-        block_html = block_html.replace(_BLOCK_INDEX, str(len(blocks)), 1)
-        kind = _BLOCK_KINDS.get(first.type, first.type)
-        blocks.append(RenderedBlock(len(blocks), kind, block_html))
-        block_spans.append(BlockSpan(len(block_spans), offset, offset + len(text), kind))
-        parts.append(text)
+            entries = _tokens_in_plain_text(analyses, text, offset, segment_starts) if started else None
+        if started:
+            block_html = block_html.replace(_BLOCK_INDEX, str(index), 1)
+            kind = _BLOCK_KINDS.get(first.type, first.type)
+            yield RenderedBlock(index, kind, block_html), text, entries
+        index += 1
         offset += len(text)
-    plain = PlainText("".join(parts), tuple(block_spans))
-    return RenderedPost(blocks, plain, "", "ja" if _has_japanese(body) else "en", all_tokens)
 
 
 def _take_marks(text: str, block_html: str) -> tuple[str, str, list[int]]:
@@ -495,13 +540,21 @@ def _take_marks(text: str, block_html: str) -> tuple[str, str, list[int]]:
 
 def _tokens_in_plain_text(
     analyses: list[_InlineAnalysis], block_text: str, block_offset: int, segment_starts: list[int] | None
-) -> list[dict]:
-    """Place each analysed token in the block's plain text, segment by segment."""
-    out: list[dict] = []
+) -> list[furigana.TokenEntry]:
+    """Place each analysed token in the block's plain text, segment by segment.
+
+    A segment found in the text maps every offset from its start to its end onto the text; where
+    two segments touch, the earlier one's mapping wins. A token is kept when both its ends map and
+    the text between them is its surface.
+    """
+    out: list[furigana.TokenEntry] = []
     cursor = 0
     k = 0
+    entry_type = furigana.TokenEntry
     for analysis in analyses:
-        mapping: dict[int, int] = {}
+        starts: list[int] = []  # placed segments, in order: start and end in the analysed text,
+        ends: list[int] = []  # and where the start is in the block's text
+        places: list[int] = []
         for _child, segments in analysis.text_children:
             for seg in segments:
                 if segment_starts is not None:
@@ -511,18 +564,32 @@ def _tokens_in_plain_text(
                     found = block_text.find(seg.text, cursor)
                 if found < 0 or block_text[found : found + len(seg.text)] != seg.text:
                     continue
-                for j in range(len(seg.text) + 1):
-                    mapping.setdefault(seg.start + j, found + j)
+                starts.append(seg.start)
+                ends.append(seg.start + len(seg.text))
+                places.append(found)
                 cursor = found + len(seg.text)
-        for token in analysis.tokens or ():
-            if not token.surface.strip():
+        if not starts or not analysis.tokens:
+            continue
+        # A token inside one segment is that segment's text in the block's text, as found: only
+        # a token that spans segments (and what lies between them) needs comparing.
+        if len(starts) == 1:  # most paragraphs: one stretch of prose
+            lo, hi, shift = starts[0], ends[0], block_offset + places[0] - starts[0]
+            for surface, reading, start, end, lemma, pos, choices in analysis.tokens:
+                if lo <= start and end <= hi and surface.strip():
+                    out.append(entry_type(surface, reading, start + shift, end + shift, lemma, pos, choices))
+            continue
+        for surface, reading, start, end, lemma, pos, choices in analysis.tokens:
+            if not surface.strip():
                 continue
-            start, end = mapping.get(token.start), mapping.get(token.end)
-            if start is None or end is None or block_text[start:end] != token.surface:
+            i = bisect.bisect_left(ends, start)
+            if i == len(ends) or starts[i] > start:
                 continue
-            entry = token.to_json()
-            entry["start"], entry["end"] = block_offset + start, block_offset + end
-            out.append(entry)
+            j = bisect.bisect_left(ends, end, i)
+            if j == len(ends) or starts[j] > end:
+                continue
+            a, b = places[i] + start - starts[i], places[j] + end - starts[j]
+            if i == j or block_text[a:b] == surface:
+                out.append(entry_type(surface, reading, block_offset + a, block_offset + b, lemma, pos, choices))
     return out
 
 
@@ -548,9 +615,8 @@ def furigana_html(text: str, mode: FuriganaMode) -> str:
 MAX_RENDER_CHARS = 400_000
 
 
-def render_post(post: Post, options: RenderOptions | None = None) -> RenderedPost:
-    """Render a loaded post: its body as blocks and its title with furigana. Raises PostError
-    (one sentence) for a body over MAX_RENDER_CHARS characters."""
+def check_length(post: Post) -> None:
+    """Raise PostError (one sentence) for a body over MAX_RENDER_CHARS characters."""
     body = post.body
     # Spaces and line breaks cost next to nothing (deep indentation is mostly spaces): not counted.
     length = len(body) - body.count(" ") - body.count("\n") - body.count("\t")
@@ -560,9 +626,55 @@ def render_post(post: Post, options: RenderOptions | None = None) -> RenderedPos
             f"{name} is {length:,} characters long; Kakikomi shows posts of up to "
             f"{MAX_RENDER_CHARS:,} characters, so split it into parts."
         )
+
+
+def render_post(post: Post, options: RenderOptions | None = None) -> RenderedPost:
+    """Render a loaded post: its body as blocks and its title with furigana. Raises PostError
+    (one sentence) for a body over MAX_RENDER_CHARS characters."""
+    check_length(post)
     options = options or RenderOptions()
     rendered = render_markdown(post.body, options)
     rendered.title_html = furigana_html(post.title, options.mode)
     if rendered.lang == "en" and _has_japanese(post.title):
         rendered.lang = "ja"
     return rendered
+
+
+def post_blocks(post: Post, options: RenderOptions | None = None) -> Iterator[RenderedBlock]:
+    """The post's body rendered one block at a time, as `render_post(post, options).blocks` holds
+    them, for a caller that writes each block out and forgets it.
+
+    The length is checked at once: PostError comes from this call, before any block is made.
+    """
+    check_length(post)
+    return (block for block, _text, _entries in _render_blocks(post.body, options or RenderOptions(), False))
+
+
+def post_tokens(
+    post: Post, options: RenderOptions | None = None, lines: tuple[int, int | None] = (0, None)
+) -> Iterator[list[furigana.TokenEntry]]:
+    """The post's words block by block, as `render_post(post, RenderOptions(collect_tokens=True,
+    ...)).tokens` lists them (see `token_json`), with offsets into the post's plain text.
+
+    `lines` takes a share of the blocks (see `halfway_line`). The length is checked at once:
+    PostError comes from this call, before any block is made.
+    """
+    check_length(post)
+    options = options or RenderOptions()
+    blocks = _render_blocks(post.body, options, True, ruby=_ruby_changes_text(options), lines=lines)
+    return (entries or [] for _block, _text, entries in blocks)
+
+
+def _ruby_changes_text(options: RenderOptions) -> bool:
+    """Whether the ruby can change a post's plain text, so that the words' offsets need it.
+
+    A reading goes into <rt>, which the text leaves out; but a reader's own reading goes into the
+    HTML as written, and one holding "<" can open or close tags, as it does on the page.
+    """
+    return any("<" in override.reading for override in options.overrides)
+
+
+def halfway_line(body: str) -> int:
+    """The source line halfway through `body` by characters: `post_tokens` with (0, line) and
+    (line, None) share the work of a post about evenly."""
+    return body.count("\n", 0, len(body) // 2)

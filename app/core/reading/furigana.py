@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import os
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -81,6 +82,59 @@ def _lines(output: str) -> list[list[str]]:
     return [line.split("\t") for line in lines]
 
 
+class _Memo(dict):
+    """key -> make(key), made the first time the key is asked for; emptied when it grows large.
+
+    For MeCab's output lines and the fields in them: a post repeats its words, and a word in the
+    same form gives the same line, so a long post's 200,000 token lines are a few thousand
+    distinct ones (a few tens of thousands for the most varied prose).
+    """
+
+    def __init__(self, make: Callable[[str], object], limit: int = 200_000):
+        super().__init__()
+        self.make = make
+        self.limit = limit
+
+    def __missing__(self, key: str) -> object:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
+def _row_of(line: str) -> tuple:
+    fields = line.split("\t")
+    if len(fields) != 5:
+        return ()
+    kana, lemma = fields[2], fields[3]
+    has_kanji = KANJI_RE.search(fields[1]) is not None
+    return (*fields, has_kanji, _detail_reading(kana, has_kanji), clean_lemma(lemma))
+
+
+def _detail_reading(kana: str, has_kanji: bool) -> str | None:
+    """A token's reading before the rules, as `_Tokens` makes it with detail=True."""
+    if kana and _KANA_VALUE.search(kana):
+        return reading_from_kana(kana) if has_kanji else to_hiragana(kana)
+    return None
+
+
+# A line -> its row: the five fields (surface with the white space before it, surface, kana,
+# lemma, part of speech), then whether the surface has kanji, the reading before the rules with
+# detail=True, and the clean lemma; an empty tuple for a line that is not a token.
+_ROWS = _Memo(_row_of)
+_SPACED, _SURFACE, _KANA, _HAS_KANJI = (operator.itemgetter(i) for i in (0, 1, 2, 5))
+
+
+def _rows(output: str) -> list[tuple]:
+    """The rows (see `_ROWS`) of the lines of `_lines(output)` that have five fields."""
+    lines = output.split("\n")
+    try:
+        lines = lines[: lines.index("EOS")]
+    except ValueError:
+        pass
+    return list(filter(None, map(_ROWS.__getitem__, lines)))
+
+
 class _Tokens(Sequence):
     """The tokens of one analysis, made into Token objects only when something looks at them.
 
@@ -88,10 +142,10 @@ class _Tokens(Sequence):
     object for every particle and punctuation mark would be most of the cost of a render.
     """
 
-    def __init__(self, text: str, rows: list[list[str]], detail: bool):
+    def __init__(self, text: str, rows: Sequence[tuple], detail: bool):
         self.text = text
         self.rows = rows
-        self.ends = list(itertools.accumulate(len(row[0]) for row in rows))
+        self.ends = list(itertools.accumulate(map(len, map(_SPACED, rows))))
         self.detail = detail
         self.made: dict[int, Token] = {}
 
@@ -105,15 +159,12 @@ class _Tokens(Sequence):
             i += len(self.rows)
         token = self.made.get(i)
         if token is None:
-            _ws_surface, surface, kana, lemma, part = self.rows[i]
+            row = self.rows[i]
             end = self.ends[i]
-            start = end - len(surface)
-            token = Token(self.text[start:end], start, end, part, lemma)
-            if kana and _KANA_VALUE.search(kana):
-                if KANJI_RE.search(surface):
-                    token.reading = token.dictionary_reading = reading_from_kana(kana)
-                elif self.detail:
-                    token.reading = token.dictionary_reading = to_hiragana(kana)
+            start = end - len(row[1])
+            # Kana words get their reading only with detail (ruby needs the kanji ones alone).
+            reading = row[6] if self.detail or row[5] else None
+            token = Token(self.text[start:end], start, end, row[4], row[3], reading)
             self.made[i] = token
         return token
 
@@ -128,10 +179,9 @@ def tokenize(text: str, *, detail: bool = False) -> list[Token]:
 
 
 def _analyse(text: str, detail: bool) -> tuple[_Tokens, list[int]]:
-    rows = [row for row in _lines(tagger().parse(text.translate(_DIGITS_TO_ASCII))) if len(row) == 5]
+    rows = _rows(tagger().parse(text.translate(_DIGITS_TO_ASCII)))
     tokens = _Tokens(text, rows, detail)
-    kanji_search = KANJI_RE.search
-    with_kanji = [i for i, row in enumerate(rows) if kanji_search(row[1])]
+    with_kanji = list(itertools.compress(itertools.count(), map(_HAS_KANJI, rows)))
     return tokens, with_kanji
 
 
@@ -139,6 +189,81 @@ def _tokenize_one(text: str, detail: bool) -> list[Token]:
     tokens, with_kanji = _analyse(text, detail)
     reading_rules.apply(tokens, with_kanji)
     return [tokens[i] for i in range(len(tokens))] if detail else [tokens[i] for i in with_kanji]
+
+
+class TokenEntry(NamedTuple):
+    """One word as `Token.to_json` gives it (the same fields, in the same order), as a tuple: a
+    long post has a few hundred thousand of these. `lemma` is the clean one (`Token.lemma`)."""
+
+    surface: str
+    reading: str | None
+    start: int
+    end: int
+    lemma: str | None
+    pos: str
+    alternatives: tuple[str, ...]
+
+
+def token_entries(text: str, n: int = 5) -> list[TokenEntry]:
+    """Every token of `text` with its reading and its n-best alternatives: what
+    `tokenize(text, detail=True)` followed by `alternatives(text, tokens, n)` gives, field for
+    field, without a Token object for the words no rule touches."""
+    if not text:
+        return []
+    tokens, with_kanji = _analyse(text, True)
+    rows = tokens.rows
+    table = reading_rules.rules()
+    # The rules act only on their trigger words (apply() skips the others).
+    triggers = table.triggers
+    reading_rules.apply(tokens, [i for i in with_kanji if rows[i][1] in triggers])
+    by_span = _nbest_readings(text, n)
+    extra = table.alternatives
+    made = tokens.made
+    out: list[TokenEntry] = []
+    append = out.append
+    start = 0
+    for i, row in enumerate(rows):
+        end = start + len(row[0])
+        token_start = end - len(row[1])
+        surface = text[token_start:end]
+        token = made.get(i) if made else None
+        if token is not None:
+            reading, dictionary = token.reading, token.dictionary_reading
+        else:
+            reading = dictionary = row[6]
+        if reading is None:
+            choices: tuple[str, ...] = ()
+        else:
+            found = by_span.get((token_start, end))
+            more = extra.get(surface)
+            if more is None and (not dictionary or dictionary == reading) and (
+                found is None or (len(found) == 1 and reading in found)
+            ):
+                choices = ()  # the common case: nothing but the reading shown
+            else:
+                found = set(found) if found else set()
+                if dictionary:
+                    found.add(dictionary)
+                if more:
+                    found.update(more)
+                found.discard(reading)
+                choices = tuple(sorted(found))
+        append(TokenEntry(surface, reading, token_start, end, row[7], row[4], choices))
+        start = end
+    return out
+
+
+def entry_ruby_spans(entries: Iterable[TokenEntry]) -> list[RubySpan]:
+    """`ruby_spans` of the tokens the entries describe (the lemma is the clean one)."""
+    spans: list[RubySpan] = []
+    search = KANJI_RE.search
+    for entry in entries:
+        reading = entry.reading
+        if reading is None or search(entry.surface) is None:
+            continue
+        for s, e, r in align(entry.surface, reading):
+            spans.append(RubySpan(entry.start + s, entry.start + e, r, entry.lemma or ""))
+    return spans
 
 
 def ruby_many(texts: Sequence[str]) -> list[list[RubySpan]]:
@@ -243,27 +368,7 @@ def alternatives(text: str, tokens: Sequence[Token], n: int = 5) -> None:
     Sentences are analysed one at a time (n-best over a whole post would explode); the readings the
     rules replaced are offered too, so the reader can always go back to the dictionary's reading.
     """
-    by_span: dict[tuple[int, int], set[str]] = {}
-    for sentence_start, sentence in _sentences(text):
-        if not KANJI_RE.search(sentence):
-            continue
-        try:
-            output = tagger().nbest(sentence.translate(_DIGITS_TO_ASCII), n)
-        except (RuntimeError, ValueError):
-            continue
-        for analysis in output.split("EOS\n"):
-            pos = 0
-            for row in _lines(analysis):
-                if len(row) != 5:
-                    continue
-                surface, kana = row[1], row[2]
-                start = sentence.find(surface, pos)
-                if start < 0:
-                    break
-                pos = start + len(surface)
-                if kana and kana != "*" and _KANA_VALUE.search(kana):
-                    key = (sentence_start + start, sentence_start + pos)
-                    by_span.setdefault(key, set()).add(to_hiragana(kana))
+    by_span = _nbest_readings(text, n)
     for token in tokens:
         if token.reading is None:
             continue
@@ -273,6 +378,70 @@ def alternatives(text: str, tokens: Sequence[Token], n: int = 5) -> None:
         found.update(reading_rules.extra_alternatives(token))
         found.discard(token.reading)
         token.alternatives = tuple(sorted(found))
+
+
+_FULL_WIDTH_DIGIT = re.compile("[０-９]")
+
+
+def _nbest_readings(text: str, n: int) -> dict[tuple[int, int], set[str]]:
+    """(start, end) in `text` -> the readings (hiragana) MeCab's n best analyses of its sentence
+    give that span; the spans of tokens without a kana reading are left out."""
+    by_span: dict[tuple[int, int], set[str]] = {}
+    nbest = tagger().nbest
+    row_of = _ROWS.__getitem__
+    reading_of = _KANA_READINGS.__getitem__
+    any_full_width = _FULL_WIDTH_DIGIT.search(text) is not None
+    for sentence_start, sentence in _sentences(text):
+        if not KANJI_RE.search(sentence):
+            continue
+        try:
+            output = nbest(sentence.translate(_DIGITS_TO_ASCII), n)
+        except (RuntimeError, ValueError):
+            continue
+        if any_full_width and _FULL_WIDTH_DIGIT.search(sentence):
+            _nbest_by_search(sentence_start, sentence, output, by_span)
+            continue
+        # Every analysis covers the sentence from its start, and each row's first field is the
+        # token with the white space MeCab skipped before it: the offsets are running sums, and
+        # the distinct (start, end, kana) of all n analyses are converted once. (Looking each
+        # token up in the sentence gives the same offsets, but for full-width digits, above.)
+        found: set[tuple[int, int, str]] = set()
+        for analysis in output.split("EOS\n"):
+            rows = list(filter(None, map(row_of, analysis.split("\n"))))
+            ends = list(itertools.accumulate(map(len, map(_SPACED, rows))))
+            found.update(zip(map(operator.sub, ends, map(len, map(_SURFACE, rows))), ends, map(_KANA, rows)))
+        for start, end, kana in found:
+            reading = reading_of(kana)
+            if reading is not None:
+                key = (sentence_start + start, sentence_start + end)
+                readings = by_span.get(key)
+                if readings is None:
+                    by_span[key] = {reading}
+                else:
+                    readings.add(reading)
+    return by_span
+
+
+# UniDic's kana -> the reading n-best offers (None: none).
+_KANA_READINGS = _Memo(lambda kana: to_hiragana(kana) if kana and kana != "*" and _KANA_VALUE.search(kana) else None)
+
+
+def _nbest_by_search(sentence_start: int, sentence: str, output: str, by_span: dict[tuple[int, int], set[str]]) -> None:
+    """The n-best readings of a sentence whose full-width digits MeCab saw as ASCII: each token is
+    looked for in the sentence as written, as the readings have always been matched to spans."""
+    for analysis in output.split("EOS\n"):
+        pos = 0
+        for row in _lines(analysis):
+            if len(row) != 5:
+                continue
+            surface, kana = row[1], row[2]
+            start = sentence.find(surface, pos)
+            if start < 0:
+                break
+            pos = start + len(surface)
+            if kana and kana != "*" and _KANA_VALUE.search(kana):
+                key = (sentence_start + start, sentence_start + pos)
+                by_span.setdefault(key, set()).add(to_hiragana(kana))
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
