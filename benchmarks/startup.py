@@ -7,11 +7,12 @@ Figures (each case a fresh process, timed from just before Popen):
    and caches in a throw-away folder (KAKIKOMI_HOME, XDG_*_HOME): no user data is touched;
 2. the floor: a bare QApplication + QWebEngineView, the size of the app's reader pane, showing the
    same page (app.core.posts.page.standalone_html, as MainWindow.open_post renders it) from a file URL;
-   app and floor runs alternate, so both share the machine's noise; target app <= 1.3x the floor;
+   app and floor runs alternate, so both share the machine's noise; target app <= 1.2x the floor;
 3. a ~150,000-character post (the sample's body repeated with numbered variations): process start
    -> first screen in the real window, and the total PSS of the app's process and all the
    processes under it (Chromium's zygotes and renderer) 2 s after the first screen and again once
-   the whole post is in the page (2 s after); target first screen <= 1 s, PSS <= 450 MB. The time
+   the whole post is in the page (2 s after); target first screen <= 1 s and <= 1.3x the floor (4),
+   PSS <= 420 MB. The time
    from the window's open call to the first screen is given too, in that fresh process and in a
    running app (the sample shown first, then the long post opened), since the 1 s target is about
    opening the post;
@@ -64,9 +65,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RATIO_TARGET = 1.3
+RATIO_TARGET = 1.2  # the sample: app / floor
+LONG_RATIO_TARGET = 1.3  # the long post: app / floor, start -> first screen
 FIRST_SCREEN_S = 1.0
-PSS_MB = 450.0
+PSS_MB = 420.0
 LONG_CHARS = 150_000
 CHILD_TIMEOUT_S = 120.0
 
@@ -496,17 +498,27 @@ def main(argv: list[str] | None = None) -> int:
             figures.append(Figure("long: open in a running app -> first screen", value, " s", f"<= {FIRST_SCREEN_S:g} s",
                                   value <= FIRST_SCREEN_S, f"min {min(then_times):.2f} s; import + render + load"))
 
-        print("\n4. For context: the floor for the long post (bare view, its whole page from a file URL; 1 run)", flush=True)
-        run = keep(run_child("long floor", ["floor", str(long_page), "--size", floor_size, "--pss", "--settle", str(args.settle)], workdir))
-        if run.ok:
+        print(f"\n4. The floor for the long post (bare view, its whole page from a file URL; {args.runs} runs)", flush=True)
+        floor_starts = []
+        for number in range(args.runs):
+            run = keep(run_child("long floor", ["floor", str(long_page), "--size", floor_size, "--pss", "--settle", str(args.settle)], workdir))
+            if not run.ok:
+                continue
+            floor_starts.append(run.first_screen())
             finished = run.at("load_finished")
-            print(f"  first screen {run.first_screen():.2f} s after process start; loadFinished "
-                  + (f"at {finished:.2f} s" if finished is not None else "not within the settle time"))
-            if run.pss:
-                print(f"  PSS {pss_mb(run.pss[0]):.0f} MB, {run.pss[0]['when']} ({describe_pss(run.pss[0])})")
-            figures.append(Figure("long, floor: start -> first screen", run.first_screen(), " s", note="bare view, whole page, no target"))
-            if run.pss:
+            print(f"  run {number + 1}: first screen {run.first_screen():.2f} s after process start; loadFinished "
+                  + (f"at {finished:.2f} s" if finished is not None else "not within the settle time")
+                  + (f"; PSS {pss_mb(run.pss[0]):.0f} MB, {run.pss[0]['when']} ({describe_pss(run.pss[0])})" if run.pss else ""),
+                  flush=True)
+            if run.pss and number == 0:
                 figures.append(Figure(f"long, floor: PSS, page loaded + {args.settle:g} s", pss_mb(run.pss[0]), "MB", note="no target"))
+        if floor_starts:
+            floor = statistics.median(floor_starts)
+            figures.append(Figure("long, floor: start -> first screen (median)", floor, " s", note=f"min {min(floor_starts):.2f} s; bare view, whole page"))
+            if long_runs:
+                ratio = statistics.median(r.first_screen() for r in long_runs) / floor
+                figures.append(Figure("long: app / floor, start -> first screen", ratio, "x", f"<= {LONG_RATIO_TARGET}x", ratio <= LONG_RATIO_TARGET,
+                                      "medians; the app's runs are section 3's"))
 
         print("\nSummary")
         print(table(figures))

@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore  # QtCore.Qt when used: see app.ui.main_window
-from PySide6.QtCore import QFile, QIODevice, QUrl, Signal
+from PySide6.QtCore import QFile, QIODevice, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
@@ -91,6 +92,23 @@ class ReaderPage(QWebEnginePage):
 
     def createWindow(self, kind):  # noqa: N802 - no pop-ups from a post
         return None
+
+
+# How long after a long post's readings went into the page its freed memory is given back.
+RELEASE_AFTER_MS = 1000
+
+
+def release_freed_memory() -> None:
+    """Hand the memory that was freed back to the system (glibc keeps freed heap pages for
+    reuse: after a big transient allocation the window would hold megabytes it no longer uses)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc (musl): nothing to give back this way
 
 
 def create_reader() -> ReaderView:
@@ -224,6 +242,9 @@ class ReaderView(QWebEngineView):
         pairs = [[index, html[:-1] if html.endswith("\n") else html] for index, html in blocks]
         if pairs:
             self.call(f"kk.replaceBlocks({json.dumps(pairs, ensure_ascii=False)})")
+            # A long post's readings are megabytes of text, here and in the call just made: once
+            # the page has them, the memory they took goes back to the system.
+            QTimer.singleShot(RELEASE_AFTER_MS, release_freed_memory)
 
     def set_highlights(self, highlights: list[Annotation]) -> None:
         self.call(f"kk.setHighlights({json.dumps([highlight_json(a) for a in highlights])})")

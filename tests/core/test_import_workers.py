@@ -84,7 +84,7 @@ def test_a_pool_that_cannot_start_falls_back_to_this_process(tmp_path, folder, m
         def __init__(self, *args, **kwargs):
             raise OSError("no processes here")
 
-    monkeypatch.setattr(prepare, "ProcessPoolExecutor", NoProcesses)
+    monkeypatch.setattr(prepare, "_new_pool", NoProcesses)
     with open_library(tmp_path / "lib.sqlite3") as store:
         report = library.import_paths(store, [folder], workers=2)
     assert len(report.added) == 30 and len(report.errors) == 1
@@ -113,7 +113,7 @@ def test_a_worker_that_dies_hands_its_files_back(tmp_path, folder, monkeypatch):
         def shutdown(self, **kwargs):
             pass
 
-    monkeypatch.setattr(prepare, "ProcessPoolExecutor", DyingPool)
+    monkeypatch.setattr(prepare, "_new_pool", DyingPool)
     with open_library(tmp_path / "lib.sqlite3") as store:
         report = library.import_paths(store, [folder], workers=2)
     assert len(report.added) == 30 and len(report.errors) == 1

@@ -13,12 +13,9 @@ forked from the caller, which may be the window with Qt's threads running.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +72,16 @@ def worker_count(files: int) -> int:
     return cores
 
 
+def _new_pool(workers: int):
+    # The pool's modules are loaded only for a pool (the window imports this module at start-up).
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+
+
 def _context():
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
@@ -99,11 +105,13 @@ def prepared(
             post, plain = known.get(full, (None, None))
             yield prepare(path, stored_hashes.get(full), post, plain)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     jobs = [(path, stored_hashes.get(full)) for path, full in zip(files, resolved)]
     chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
     done = 0  # chunks handed on
     try:
-        pool = ProcessPoolExecutor(max_workers=count, mp_context=_context())
+        pool = _new_pool(count)
     except (OSError, ValueError, RuntimeError):
         pool = None  # no processes to be had: this process does the work
     if pool is not None:
