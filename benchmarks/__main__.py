@@ -12,10 +12,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from app.core.reading import furigana
 from app.core.common.paths import sample_post_path
 from app.core.posts.post import load_post
 from app.core.posts.render import RenderOptions, render_markdown
+from app.core.reading import furigana
 from benchmarks import reading_accuracy
 
 

@@ -26,13 +26,13 @@ import statistics
 import time
 from collections.abc import Callable
 
-from app.core.claims.sentences import suggest_claims
 from app.core.claims.entities import load_entities
-from app.core.reading.furigana_mode import FuriganaMode
+from app.core.claims.sentences import suggest_claims
 from app.core.common.paths import sample_post_path
-from app.core.posts.post import load_post
 from app.core.posts.meta import PostMeta
+from app.core.posts.post import load_post
 from app.core.posts.render import RenderOptions, render_markdown
+from app.core.reading.furigana_mode import FuriganaMode
 
 TARGET_MS = 300.0
 TARGET_CHARS = 150_000

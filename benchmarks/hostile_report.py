@@ -25,8 +25,22 @@ from app.core.store import open_store
 from tests.fixtures.hostile.corpus import KINDS, generate
 from tests.helpers.cli_runner import ONE_SENTENCE, outcome_problems, run_both, run_cli
 from tests.helpers.library_faults import (
-    BASE_HIGHLIGHTS, FAULT_CHILD, SEED, CannotMount, build_v1_library, exported_count, fill, integrity, kill_points,
-    make_export_library, make_library, post_text, read_only, small_disk, table_names, user_data,
+    BASE_HIGHLIGHTS,
+    FAULT_CHILD,
+    SEED,
+    CannotMount,
+    build_v1_library,
+    exported_count,
+    fill,
+    integrity,
+    kill_points,
+    make_export_library,
+    make_library,
+    post_text,
+    read_only,
+    small_disk,
+    table_names,
+    user_data,
 )
 from tests.helpers.processes import Child
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.reading import furigana
 from app.core.common.kana import to_hiragana
+from app.core.reading import furigana
 
 DATA = Path(__file__).resolve().parent / "data"
 GOLD_FILES = ("reading_gold.tsv", "reading_gold_holdout.tsv", "reading_gold_fresh.tsv")

@@ -177,10 +177,10 @@ def run_child(case: str, args: list[str], workdir: Path) -> Run:
 
 def page_as_the_app_renders_it(post_path: Path) -> str:
     """The whole page for `post_path` as MainWindow.open_post renders it (furigana: all)."""
-    from app.core.reading.furigana_mode import FuriganaMode
     from app.core.posts.page import standalone_html
     from app.core.posts.post import load_post
     from app.core.posts.render import RenderOptions, render_post
+    from app.core.reading.furigana_mode import FuriganaMode
 
     post = load_post(post_path)
     rendered = render_post(post, RenderOptions(mode=FuriganaMode.parse("all")))
@@ -192,10 +192,10 @@ def long_post(folder: Path, chars: int) -> tuple[Path, int, int]:
     """Write a post of about `chars` characters of text (readings excluded): the sample's body,
     part after part, each under its own numbered heading, its prose numbered and its footnote
     renamed. Returns (path, characters of text, top-level blocks)."""
-    from app.core.reading.furigana_mode import FuriganaMode
     from app.core.common.paths import sample_post_path
     from app.core.posts.post import load_post
     from app.core.posts.render import RenderOptions, render_post
+    from app.core.reading.furigana_mode import FuriganaMode
     from benchmarks.library import _blocks  # the same split as the library benchmark's posts
 
     sample = load_post(sample_post_path())

@@ -34,7 +34,6 @@ from pathlib import Path
 from app.cli import common as cli
 from app.core.claims.amounts import Amount, Figures, find_figures
 
-
 # app.core.claims.table's names, spelled out here: building the parser for every command must not
 # import the claims machinery (a test checks they agree).
 STATUSES = ("unverified", "confirmed", "disputed", "outdated")
@@ -143,8 +142,8 @@ def _library_post(args: argparse.Namespace, ref: str):
 
 def cmd_claims(args: argparse.Namespace) -> int:
     from app.core.claims.sentences import suggest_claims
-    from app.core.reading.furigana_mode import FuriganaMode
     from app.core.posts.render import RenderOptions, render_post
+    from app.core.reading.furigana_mode import FuriganaMode
 
     if args.all:
         if args.file is not None:
@@ -174,8 +173,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _claims_of_post(args: argparse.Namespace, store, record) -> int:
-    from app.core.claims import table as claims_store
     from app.core.claims import suggestions as claim_suggestions
+    from app.core.claims import table as claims_store
 
     table = _entities(args)
     claims = claims_store.claims_table(store, post_id=record.id, sort="position")

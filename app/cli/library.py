@@ -12,9 +12,8 @@ from pathlib import Path
 
 from app.cli import common as cli
 from app.core.library import actions as library
-from app.core.library import search
+from app.core.library import derived, search
 from app.core.store import COLORS, Store, StoreError
-from app.core.library import derived
 
 
 def open_library(args: argparse.Namespace, *, create: bool = True) -> Store:

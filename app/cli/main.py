@@ -30,11 +30,12 @@ from app.cli.common import (
     to_json,
 )
 from app.core.common.fileio import write_atomic
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.page import THEMES, standalone_html, version
 from app.core.posts.plain_text import html_to_aozora
 from app.core.posts.post import Post, PostError, post_to_dict
 from app.core.posts.render import RenderOptions, check_length, halfway_line, post_blocks, post_tokens, render_post
+from app.core.reading.furigana_mode import FuriganaMode
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The `kakikomi` command line (the window's own options are added by app.__main__)."""
@@ -123,8 +124,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 def _reader_preferences(args: argparse.Namespace, post: Post) -> tuple[tuple, frozenset[str]]:
     """The reader's reading overrides (for this post and everywhere) and known words, from the
     library if there is one; a post outside the library gets the everywhere-overrides only."""
-    from app.core.store import StoreError, default_db_path
     from app.core.library.derived import open_library
+    from app.core.store import StoreError, default_db_path
 
     path = Path(args.db) if getattr(args, "db", None) else default_db_path()
     if not path.exists():

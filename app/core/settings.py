@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from app.core.common.fileio import write_atomic
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.common.paths import config_dir
+from app.core.reading.furigana_mode import FuriganaMode
 
 SCHEMA_VERSION = 1
 SETTINGS_FILE = "settings.json"

@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.store import Store, StoreError
-
 from app.core.library.derived import open_library
+from app.core.store import Store, StoreError
 from app.lazy import lazy_module
 
 if TYPE_CHECKING:

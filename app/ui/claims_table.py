@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.claims import table as claims_store
-
+from app.core.claims.table import STATUSES, ClaimRow
 from app.core.library import actions as library
 from app.core.library import claims_export
-from app.core.claims.table import STATUSES, ClaimRow
 from app.core.library.export import ExportError
 from app.core.store import Store, StoreError
 from app.ui.fonts import with_cjk_family

@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.library.export import FURIGANA_STYLES, GROUPINGS, ExportError, export_csv, export_markdown
-from app.core.store import Store, StoreError
 from app.core.library.derived import open_library
+from app.core.library.export import FURIGANA_STYLES, GROUPINGS, ExportError, export_csv, export_markdown
 from app.core.library.webanno import export_json
+from app.core.store import Store, StoreError
 
 FORMATS = ("md", "json", "csv")
 SUFFIXES = {"md": ".md", "json": ".json", "csv": ".csv"}

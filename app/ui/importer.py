@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.lazy import lazy_module
-from app.core.store import StoreError
 from app.core.library.derived import open_library
+from app.core.store import StoreError
+from app.lazy import lazy_module
 
 library = lazy_module("app.core.library.actions")
 opening = lazy_module("app.core.library.opening")

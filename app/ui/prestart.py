@@ -189,12 +189,12 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     if files and (len(files) > MAX_FILES or not all(os.path.isfile(f) for f in files)):
         _send(fd, "fallback", "a folder or many files: imported with progress")
         return
-    from app.core.library import opening  # the page's modules only: the library's and the claims' come after it
-    from app.core.reading.furigana_mode import FuriganaMode
-    from app.core.posts.page import reader_page
     from app.core.common.paths import sample_post_path
-    from app.core.store import StoreError, default_db_path
+    from app.core.library import opening  # the page's modules only: the library's and the claims' come after it
     from app.core.library.derived import open_library
+    from app.core.posts.page import reader_page
+    from app.core.reading.furigana_mode import FuriganaMode
+    from app.core.store import StoreError, default_db_path
 
     # 1. The page, first: from the library if the post is there, else from its file (a new
     # library is made, and the file imported, only after the page is sent).

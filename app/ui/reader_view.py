@@ -29,8 +29,8 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from app.core.posts.page import PreparedPage, highlight_json, reader_page
 from app.core.common.paths import resource
+from app.core.posts.page import PreparedPage, highlight_json, reader_page
 
 if TYPE_CHECKING:
     from app.core.posts.post import Post
@@ -196,6 +196,10 @@ class ReaderView(QWebEngineView):
         self._rest = list(page.rest)
         self._links = set(page.links)
         self._guard.allow_remote = allow_remote_images
+        # The reader's pages are local content to Chromium: without this it drops every remote
+        # image before the guard sees it. The page's CSP and the guard still let through only
+        # images, and only for a post the reader allowed.
+        self.page().settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, allow_remote_images)
         key = f"post-{next(self._keys)}"
         self._page_key = key
         self.bridge.set_page_info({"page": key, **page.info})

@@ -6,9 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.common.paths import sample_post_path
 from app.core.library.derived import open_library
+from app.core.reading.furigana_mode import FuriganaMode
 
 # How long to wait for the page to paint before giving up (a long post on a busy machine).
 READY_TIMEOUT_MS = 60_000

@@ -12,8 +12,8 @@ from app.core.posts.anchoring import (
     anchor,
     describe,
 )
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.render import RenderOptions, render_markdown
+from app.core.reading.furigana_mode import FuriganaMode
 
 # A short article about a chip maker; every sentence is distinct so a long quote occurs once.
 ARTICLE = (

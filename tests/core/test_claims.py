@@ -9,13 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.claims.amounts import Amount, figure_value, find_amounts, find_figures, find_percentages, find_years
-from app.core.claims.sentences import sentence_spans, suggest_claims
 from app.core.claims.entities import load_entities
-from app.core.reading.furigana_mode import FuriganaMode
+from app.core.claims.sentences import sentence_spans, suggest_claims
 from app.core.common.paths import sample_post_path
 from app.core.posts.post import load_post
 from app.core.posts.render import RenderOptions, render_post
-
+from app.core.reading.furigana_mode import FuriganaMode
 
 
 @pytest.fixture(autouse=True)

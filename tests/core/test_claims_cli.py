@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from app import cli
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.common.paths import sample_post_path
 from app.core.posts.post import load_post
 from app.core.posts.render import RenderOptions, render_post
+from app.core.reading.furigana_mode import FuriganaMode
 
 POST = """---
 title: 工場の話

@@ -9,18 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from app.core.claims import table as claims_store
-
 from app.core.claims import suggestions as claim_suggestions
-
-from app.core.library import claims_export
-
-from app.core.library import actions as library
+from app.core.claims import table as claims_store
 from app.core.claims.table import CLAIM_TAGS, STATUSES, ClaimRow, claims_table
-from app.core.library.export import ExportError
-from app.core.store import Store, StoreError
+from app.core.library import actions as library
+from app.core.library import claims_export
 from app.core.library.derived import open_library
+from app.core.library.export import ExportError
 from app.core.library.webanno import export_json, import_json
+from app.core.store import Store, StoreError
 
 INVEST = """---
 title: AI投資の年

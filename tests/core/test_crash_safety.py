@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from app.core.library import actions as library
-from app.core.store.database import BUSY_TIMEOUT_MS
 from app.core.library.derived import open_library
+from app.core.store.database import BUSY_TIMEOUT_MS
 from tests.helpers.library_faults import integrity
 from tests.helpers.processes import REPO_ROOT, Child, time_limit, wait_until
 

@@ -16,13 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.core.library import export
-
 from app.core.library import actions as library
-
-from app.core.library import search
-
-from app.core.library import webanno
+from app.core.library import export, search, webanno
 from app.core.library.export import ExportError, export_csv, export_markdown
 from app.core.library.webanno import export_json, import_json
 from app.core.store import Annotation, Store, open_store

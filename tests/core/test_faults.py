@@ -20,12 +20,27 @@ from pathlib import Path
 import pytest
 
 from app.core.library import actions as library
-from app.core.store import SCHEMA_VERSION
 from app.core.library.derived import open_library
+from app.core.store import SCHEMA_VERSION
 from tests.helpers.cli_runner import ONE_SENTENCE, run_cli
 from tests.helpers.library_faults import (
-    BASE_HIGHLIGHTS, FAULT_CHILD, SEED, V1_POSTS, CannotMount, build_v1_library, digest, exported_count, fill,
-    integrity, kill_points, make_export_library, make_library, post_text, read_only, small_disk, table_names,
+    BASE_HIGHLIGHTS,
+    FAULT_CHILD,
+    SEED,
+    V1_POSTS,
+    CannotMount,
+    build_v1_library,
+    digest,
+    exported_count,
+    fill,
+    integrity,
+    kill_points,
+    make_export_library,
+    make_library,
+    post_text,
+    read_only,
+    small_disk,
+    table_names,
     user_data,
 )
 from tests.helpers.processes import Child, time_limit

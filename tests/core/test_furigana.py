@@ -9,10 +9,8 @@ import threading
 import pytest
 import unidic_lite
 
-from app.core.reading import furigana
-
-from app.core.reading import reading_rules
 from app.core.common.paths import resource
+from app.core.reading import furigana, reading_rules
 
 
 def annotate(text: str) -> str:

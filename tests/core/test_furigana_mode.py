@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from app.core.reading.furigana_mode import MAX_GRADE, FuriganaMode, kanji_grade, kanji_jlpt
 from app.core.posts.render import RenderOptions, render_markdown
+from app.core.reading.furigana_mode import MAX_GRADE, FuriganaMode, kanji_grade, kanji_jlpt
 
 _RUBY = re.compile(r"<ruby>(.*?)<rt>(.*?)</rt></ruby>")
 

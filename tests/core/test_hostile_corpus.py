@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from app.core.posts.anchoring import anchor, describe
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.post import DEFAULT_MAX_BYTES, load_post, parse_post
 from app.core.posts.render import RenderOptions, render_post
+from app.core.reading.furigana_mode import FuriganaMode
 from tests.fixtures.hostile.corpus import BY_NAME, HERE, KINDS, LABELLED, REFUSES, RENDERS, STATIC, generate
 from tests.helpers.cli_runner import ForkServer, outcome_problems, run_both, run_cli
 from tests.helpers.html_safety import check

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.page import reader_css, standalone_html
 from app.core.posts.post import load_post, parse_post
 from app.core.posts.render import RenderOptions, render_markdown, render_post
+from app.core.reading.furigana_mode import FuriganaMode
 from tests.helpers.html_safety import check
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.common.paths import sample_post_path
 from app.core.posts.plain_text import BlockSpan, PlainText, html_to_aozora, html_to_text
 from app.core.posts.post import load_post, parse_post
 from app.core.posts.render import RenderOptions, render_markdown, render_post
+from app.core.reading.furigana_mode import FuriganaMode
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 POST_NAMES = [

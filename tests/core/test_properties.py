@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from app.core.posts.anchoring import SELF_EVIDENT_LENGTH, anchor, describe
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.plain_text import html_to_text
 from app.core.posts.post import PostError, load_post, parse_post
 from app.core.posts.render import RenderOptions, render_markdown, render_post
+from app.core.reading.furigana_mode import FuriganaMode
 from tests.helpers.html_safety import check
 
 _SCALE = float(os.environ.get("KAKIKOMI_PROPERTY_EXAMPLES", "1"))

@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app.core.reading import furigana
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.post import parse_post
 from app.core.posts.render import RenderOptions, render_markdown, render_post
+from app.core.reading import furigana
+from app.core.reading.furigana_mode import FuriganaMode
 
 _RUBY = re.compile(r"<ruby>(.*?)<rt>(.*?)</rt></ruby>")
 _VOID = frozenset({"hr", "br", "img", "input", "meta", "link", "wbr"})

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.common.paths import sample_post_path
 from app.core.posts.post import Post, load_post
 from app.core.posts.render import RenderedPost, RenderOptions, render_post
+from app.core.reading.furigana_mode import FuriganaMode
 
 _AUTHOR_RUBY = re.compile(r"｜([^｜《》\n]+)《([^《》\n]+)》|([\u4e00-\u9fff々]+)《([^《》\n]+)》")
 _AMOUNT = r"[0-9０-９,，.一二三四五六七八九十百千]+"

@@ -12,12 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.core.claims import sentences as claims
-
-
 from app.core.claims import suggestions as claim_suggestions
-
 from app.core.library import actions as library
-
 from app.core.library import opening
 from app.core.posts.page import reader_page
 from app.core.store import open_store

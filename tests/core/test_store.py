@@ -11,6 +11,8 @@ import pytest
 import sqlite_utils
 
 from app.core.library import search
+from app.core.library.derived import open_library
+from app.core.posts.meta import PostMeta
 from app.core.store import (
     BUILTIN_TAGS,
     BUSY_TIMEOUT_MS,
@@ -23,8 +25,6 @@ from app.core.store import (
     new_annotation_id,
     now,
 )
-from app.core.library.derived import open_library
-from app.core.posts.meta import PostMeta
 
 POST_TEXT = "春の決算\n半導体の会社が新しい工場の建設を発表した。投資額は千億円を超える。\nThe chip maker expects strong demand.\n"
 

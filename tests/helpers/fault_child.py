@@ -26,11 +26,9 @@ import time
 from pathlib import Path
 
 from app.core.library import actions as library
-
 from app.core.library import search
-from app.core.store import Store
 from app.core.library.derived import open_library
-
+from app.core.store import Store
 
 STOP: str | None = None
 

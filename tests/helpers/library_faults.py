@@ -21,8 +21,8 @@ from pathlib import Path
 import sqlite_utils
 
 from app.core.library import actions as library
-from app.core.store import MIGRATIONS, Annotation
 from app.core.library.derived import open_library
+from app.core.store import MIGRATIONS, Annotation
 
 FAULT_CHILD = Path(__file__).with_name("fault_child.py")
 SEED = 20261128  # kill points are random, but the same on every run

@@ -10,10 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from app.core.claims import table as claims_store
-
 from app.core.claims import suggestions as claim_suggestions
-
+from app.core.claims import table as claims_store
 from app.core.library import actions as library
 from app.ui.claims_table import COLUMNS
 from tests.ui.conftest import open_and_wait, run_js

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
 
 from app.core.library import actions as library
-from app.core.library.export import HIGHLIGHT_CSV_COLUMNS
 from app.core.library.derived import open_library
+from app.core.library.export import HIGHLIGHT_CSV_COLUMNS
 from app.ui import export_dialog
 from app.ui.export_dialog import ExportDialog
 

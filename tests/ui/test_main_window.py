@@ -10,10 +10,9 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.core.library import actions as library
-
-from app.core.library import opening
 from app.core.common.paths import sample_post_path
+from app.core.library import actions as library
+from app.core.library import opening
 from app.core.settings import load_settings
 from tests.ui.conftest import open_and_wait, run_js
 

@@ -146,6 +146,21 @@ def test_a_hostile_post_sends_nothing_over_the_network(qtbot, window, tmp_path, 
     assert (listener.requests, guard.blocked, guard.allowed_remote) == ([], [target], [])
 
 
+def test_remote_images_load_only_for_a_post_the_reader_allowed(qtbot, window, tmp_path, listener):
+    """A post's remote image is fetched once the reader allows remote images for that post (the
+    menu's action), and never before; links and other requests still go nowhere."""
+    post = tmp_path / "photo.md"
+    post.write_text(f"# 写真\n\n![工場の写真]({listener.url}/figure.png)\n\n<iframe src='{listener.url}/frame'></iframe>\n", encoding="utf-8")
+    open_and_wait(qtbot, window, post)
+    qtbot.wait(500)
+    assert (listener.requests, window.network_guard.allowed_remote) == ([], [])
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        window.remote_action.trigger()
+    qtbot.waitUntil(lambda: "/figure.png" in listener.requests, timeout=10_000)
+    assert listener.requests == ["/figure.png"]
+    assert window.network_guard.allowed_remote == [f"{listener.url}/figure.png"]
+
+
 def test_switching_theme_and_furigana_keeps_highlights(qtbot, window):
     """Changing the furigana mode re-renders the post and its highlights are painted again."""
     post_id = open_and_wait(qtbot, window, sample_post_path())

@@ -22,9 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core.reading import furigana
-
 from app.core.common import paths
+from app.core.reading import furigana
 
 KINDS = ("company", "chip")
 USER_FILE_NAME = "entities.tsv"

@@ -17,6 +17,7 @@ from app.core.claims.entities import EntityTable, load_entities
 from app.core.claims.sentences import Suggestion, not_overlapping, suggest_claims
 from app.core.store import PostRecord, Store, StoreError, now
 
+
 def _dismissed(store: Store, post_id: int) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for sentence, start in store.db.execute(

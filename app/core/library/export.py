@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from app.core.reading import furigana
 from app.core.common.fileio import write_atomic
+from app.core.reading import furigana
 from app.core.store import BUILTIN_TAGS, Annotation, PostRecord, Store, StoreError
 
 BEGIN_MARKER = "<!-- kakikomi:begin -->"

@@ -13,9 +13,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.post import Post, PostError, load_post  # noqa: F401 - PostError: what open_post raises
 from app.core.posts.render import RenderedPost, RenderOptions, render_post
+from app.core.reading.furigana_mode import FuriganaMode
 from app.core.store import Annotation, PostRecord, Store
 
 # Posts longer than this get their readings in two steps: the part around the reading position

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.core.reading import furigana
 from app.core.common.kana import is_kana, to_hiragana
+from app.core.reading import furigana
 from app.core.store import Annotation, Store
 
 SNIPPET_CONTEXT = 30

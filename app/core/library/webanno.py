@@ -17,11 +17,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-
 from app.core.library import derived
-from app.core.posts.anchoring import Selectors, anchor, describe
-from app.core.library.export import ExportError, select_posts, export_timestamp, write_export
 from app.core.library.actions import import_file
+from app.core.library.export import ExportError, export_timestamp, select_posts, write_export
+from app.core.posts.anchoring import Selectors, anchor, describe
 from app.core.posts.meta import PostMeta
 from app.core.posts.page import version
 from app.core.posts.post import PostError

@@ -18,7 +18,6 @@ match elsewhere is only taken when its surroundings look like the stored ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from functools import cache
 
 CONTEXT_CHARS = 32

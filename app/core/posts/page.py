@@ -6,7 +6,6 @@ import functools
 import html
 import re
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from app.core.common.paths import resource

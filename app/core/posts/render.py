@@ -25,10 +25,10 @@ from markdown_it.token import Token as MdToken
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from app.core.reading import furigana
-from app.core.reading.furigana_mode import FuriganaMode
 from app.core.posts.plain_text import BlockSpan, PlainText, html_to_text
 from app.core.posts.post import Post, PostError
+from app.core.reading import furigana
+from app.core.reading.furigana_mode import FuriganaMode
 
 ALLOWED_INLINE_TAGS = frozenset({"ruby", "rt", "rp", "rb", "br", "sup", "sub", "small"})
 ALLOWED_LINK_SCHEMES = frozenset({"http", "https", "mailto"})

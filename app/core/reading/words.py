@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.core.common.kana import to_hiragana
 from app.core.reading import furigana
 from app.core.reading.furigana import ReadingOverride
 from app.core.reading.tokens import KANJI_RE, Token
-from app.core.common.kana import to_hiragana
 
 # At most this many characters either side of the word are analysed. Enough for MeCab and the
 # reading rules to see the whole sentence; a paragraph longer than that is cut at sentence ends.
