@@ -93,6 +93,7 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
+    from app.core.store import StoreError
     from app.ui.screenshot import take_screenshot
 
     if args.file is not None:
@@ -102,7 +103,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
             args.file, args.output, theme=args.theme, vertical=args.vertical, furigana=args.furigana,
             size=args.size, highlight=args.highlight, db=args.db, language=args.language,
         )
-    except RuntimeError as exc:
+    except (RuntimeError, StoreError) as exc:  # StoreError: a --highlight quote not in the post, a bad library
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"Could not write {args.output}: {exc.strerror or exc}.") from None
