@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import subprocess
 import sys
@@ -51,21 +50,12 @@ def long_post(chars: int = TARGET_CHARS, seed: int = 5) -> str:
     lists, quotes, links and all; code blocks and footnote definitions left out, as they do not
     survive being cut apart), in a seeded-random order with every Arabic number changed."""
     from app.core.common.paths import sample_post_path
+    from benchmarks.claims import long_post_body
 
     text = sample_post_path().read_text(encoding="utf-8")
     match = re.match(r"---\n.*?\n---\n", text, re.DOTALL)
     front = match.group(0) if match else ""
-    body = text[len(front):]
-    paragraphs = [p for p in re.split(r"\n{2,}", body) if p.strip() and "```" not in p and not p.startswith("[^")]
-    rng = random.Random(seed)
-    out: list[str] = []
-    size = 0
-    while size < chars:
-        paragraph = rng.choice(paragraphs)
-        paragraph = re.sub(r"\d+", lambda m: str(max(1, int(m.group()) + rng.randint(-9, 9))), paragraph)
-        out.append(paragraph)
-        size += len(paragraph) + 2
-    return front + "\n" + "\n\n".join(out)[:chars]  # the body: exactly `chars` characters
+    return front + "\n" + long_post_body(chars, seed)[:chars]  # the body: exactly `chars` characters
 
 
 @dataclass

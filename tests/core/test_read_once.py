@@ -15,8 +15,6 @@ import pytest
 from app.core.claims import suggestions as claim_suggestions
 from app.core.library import actions as library
 from app.core.library.derived import open_library
-from app.core.posts import post as post_module
-from app.core.posts import render as render_module
 from app.core.settings import Settings
 from app.ui import prestart
 
@@ -40,23 +38,9 @@ def long_post() -> str:
 
 
 @pytest.fixture
-def counts(monkeypatch) -> Counter:
-    """How often a file is read (parse_post: every load_post goes through it) and rendered."""
-    seen: Counter = Counter()
-    real_parse, real_render = post_module.parse_post, render_module.render_markdown
-
-    def parse(*args, **kwargs):
-        seen["load"] += 1
-        return real_parse(*args, **kwargs)
-
-    def render(*args, **kwargs):
-        seen["render"] += 1
-        return real_render(*args, **kwargs)
-
-    monkeypatch.setattr(post_module, "parse_post", parse)
-    monkeypatch.setattr(render_module, "render_markdown", render)
+def fresh_suggestions():
+    """No post's suggestions remembered from an earlier test."""
     claim_suggestions._RAW_SUGGESTIONS.clear()
-    return seen
 
 
 def prepare(files: list[str], db: Path) -> list[tuple[str, object]]:
@@ -84,7 +68,7 @@ def prepare(files: list[str], db: Path) -> list[tuple[str, object]]:
 
 
 @pytest.mark.parametrize("text, renders", [(SHORT, 1), (long_post(), 2)])
-def test_a_new_file_at_start_up_is_read_once_and_rendered_once_per_request(tmp_path, counts, text, renders):
+def test_a_new_file_at_start_up_is_read_once_and_rendered_once_per_request(tmp_path, fresh_suggestions, counts, text, renders):
     """Start-up with a new file: one read; one render (a long post: its first screen, then the
     rest of its readings); the import and the suggested claims reuse them."""
     path = tmp_path / "post.md"
@@ -100,7 +84,7 @@ def test_a_new_file_at_start_up_is_read_once_and_rendered_once_per_request(tmp_p
         assert store.post_blocks(record.id) is not None  # the claims need no render of their own
 
 
-def test_a_changed_file_at_start_up_is_read_and_rendered_once(tmp_path, counts):
+def test_a_changed_file_at_start_up_is_read_and_rendered_once(tmp_path, fresh_suggestions, counts):
     """A post of the library whose file changed is imported again from the start-up page's render."""
     path = tmp_path / "post.md"
     path.write_text(SHORT, encoding="utf-8")
@@ -115,7 +99,7 @@ def test_a_changed_file_at_start_up_is_read_and_rendered_once(tmp_path, counts):
         assert "730億ドル" in store.posts(with_text=True)[0].text
 
 
-def test_importing_a_folder_reads_and_renders_each_file_once(tmp_path, counts):
+def test_importing_a_folder_reads_and_renders_each_file_once(tmp_path, fresh_suggestions, counts):
     """A folder of posts: each file read once and rendered once; the suggested claims of each
     come from the stored text and block spans, without reading its file again."""
     folder = tmp_path / "posts"

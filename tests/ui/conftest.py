@@ -8,6 +8,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --no-sandbox").strip()
 
+import http.server  # noqa: E402
+import threading  # noqa: E402
+
 import pytest  # noqa: E402
 
 from app.ui.scheme import register_scheme  # noqa: E402
@@ -63,3 +66,27 @@ def run_js(qtbot, win, script: str, world=None):
     win.reader.page().runJavaScript(script, world_id, results.append)
     qtbot.waitUntil(lambda: bool(results), timeout=10_000)
     return results[0]
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+@pytest.fixture
+def listener():
+    """An HTTP server on 127.0.0.1 that records every request it gets: it stands in for another
+    machine, so that no request of a test leaves this one."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.requests = []
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

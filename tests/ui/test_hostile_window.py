@@ -3,9 +3,7 @@ out to the network or navigates away; a refused file gets its message and the wi
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -28,29 +26,6 @@ def _record_bridge(window) -> list[str]:
     for name in ("selectionMade", "highlightActivated", "linkRequested", "wordActivated"):
         getattr(bridge, name).connect(lambda *_args, name=name: heard.append(name))  # every one must exist
     return heard
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.server.requests.append(self.path)
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *_args) -> None:
-        pass
-
-
-@pytest.fixture
-def listener():
-    """An HTTP server on 127.0.0.1 that records every request it gets: where the page is sent."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.requests = []
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.parametrize("kind", PAGE_KINDS, ids=[k.name for k in PAGE_KINDS])

@@ -8,27 +8,7 @@ from collections import Counter
 
 import pytest
 
-from app.core.posts import post as post_module
-from app.core.posts import render as render_module
 from tests.core.test_read_once import SHORT, long_post
-
-
-@pytest.fixture
-def counts(monkeypatch) -> Counter:
-    seen: Counter = Counter()
-    real_parse, real_render = post_module.parse_post, render_module.render_markdown
-
-    def parse(*args, **kwargs):
-        seen["load"] += 1
-        return real_parse(*args, **kwargs)
-
-    def render(*args, **kwargs):
-        seen["render"] += 1
-        return real_render(*args, **kwargs)
-
-    monkeypatch.setattr(post_module, "parse_post", parse)
-    monkeypatch.setattr(render_module, "render_markdown", render)
-    return seen
 
 
 @pytest.mark.parametrize("text, renders", [(SHORT, 1), (long_post(), 2)], ids=["short", "long"])

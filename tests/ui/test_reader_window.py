@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWebEngineCore import QWebEngineScript, QWebEngineSettings
 from PySide6.QtWidgets import QApplication
@@ -16,30 +13,6 @@ from tests.ui.conftest import dispose, open_and_wait, run_js
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MAIN_WORLD = QWebEngineScript.ScriptWorldId.MainWorld
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.server.requests.append(self.path)
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *_args) -> None:
-        pass
-
-
-@pytest.fixture
-def listener():
-    """An HTTP server on 127.0.0.1 that records every request it gets: it stands in for another
-    machine, so that no request of a test leaves this one."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.requests = []
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def test_sample_post_opens_with_furigana(qtbot, window):
