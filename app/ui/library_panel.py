@@ -133,7 +133,7 @@ class LibraryPanel(QWidget):
         except ValueError:
             return
         self.posts.clear()
-        kinds = {"text": self.tr("text"), "quote": self.tr("highlight"), "note": self.tr("note"), "tag": self.tr("tag")}
+        kinds = {"title": self.tr("title"), "text": self.tr("text"), "quote": self.tr("highlight"), "note": self.tr("note"), "tag": self.tr("tag")}
         for hit in hits:
             item = QListWidgetItem(f"{hit.title}  [{kinds.get(hit.kind, hit.kind)}]\n{hit.marked}")
             item.setData(POST_ID, hit.post_id)

@@ -552,6 +552,10 @@
         <translation>タグ</translation>
     </message>
     <message>
+        <source>title</source>
+        <translation>題名・タグ</translation>
+    </message>
+    <message>
         <source>Nothing found for “%1”.</source>
         <translation>「%1」は見つかりませんでした。</translation>
     </message>

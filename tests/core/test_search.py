@@ -304,8 +304,9 @@ def syntax_shelf(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        # AND is also in the English post ("Chips and Money") and the highlight "strong demand".
-        ("AND", {("text", "syntax", None, "AND"), ("text", "english", None, "and"), ("quote", "english", "demand", "and")}),
+        # AND is also in the English post's title and text ("Chips and Money") and the highlight "strong demand".
+        ("AND", {("text", "syntax", None, "AND"), ("title", "english", None, "and"), ("text", "english", None, "and"),
+                 ("quote", "english", "demand", "and")}),
         ("OR chip", {("text", "syntax", None, "OR chip")}),
         ("NEAR(", {("text", "syntax", None, "NEAR(")}),
         ('a"b', {("text", "syntax", None, 'a"b')}),
@@ -353,3 +354,60 @@ def test_a_hit_is_json_ready(shelf) -> None:
     assert set(data) == {"post", "title", "kind", "annotation", "snippet", "match", "marked", "offset"}
     assert (data["post"], data["title"], data["kind"], data["annotation"]) == (ids["market"], "市場のメモ", "text", None)
     assert "【株】" in data["marked"]
+
+
+# --- titles and tags of posts ------------------------------------------------------------------
+
+TITLED = """---
+title: 半導体の行方
+tags: [設備投資, TSMC]
+categories: 経済
+---
+
+本文には題名の言葉が一度も出てこない。工場の話だけをする。
+"""
+
+
+def test_a_posts_title_and_tags_are_searched_and_come_first(tmp_path: Path) -> None:
+    """A word of a post's title, or one of its tags or categories, finds the post as a "title" hit,
+    listed before the hits in texts (the body mentions 半導体 in another post)."""
+    store, ids = build_library(tmp_path)
+    path = tmp_path / "titled.md"
+    path.write_text(TITLED, encoding="utf-8")
+    titled = library.import_paths(store, [path]).added[0]
+    hits = hits_of(store, "半導体")
+    assert [(h.kind, h.post_id) for h in hits] == [("title", titled), ("text", ids["market"])]
+    assert hits[0].marked == "【半導体】の行方 #設備投資 #TSMC #経済" and hits[0].offset is None
+    for query in ("設備投資", "TSMC", "経済", "行方"):
+        assert [(h.kind, h.post_id) for h in hits_of(store, query)] == [("title", titled)], query
+    store.close()
+
+
+def test_a_changed_title_is_searched_by_its_new_words(tmp_path: Path) -> None:
+    """Importing the edited file again indexes its new title; the old one finds nothing."""
+    store, _ids = build_library(tmp_path)
+    path = tmp_path / "titled.md"
+    path.write_text(TITLED, encoding="utf-8")
+    library.import_paths(store, [path])
+    path.write_text(TITLED.replace("半導体の行方", "電力の行方"), encoding="utf-8")
+    post_id = library.import_paths(store, [path]).updated[0]
+    assert [h.kind for h in hits_of(store, "電力") if h.post_id == post_id] == ["title"]
+    assert [h for h in hits_of(store, "半導体") if h.post_id == post_id] == []
+    store.close()
+
+
+def test_an_older_librarys_titles_are_searched_after_the_upgrade(tmp_path: Path) -> None:
+    """A library from schema 6 (titles not indexed) gets its posts' titles indexed when opened."""
+    import sqlite3
+
+    store, ids = build_library(tmp_path)
+    store.db.execute("DELETE FROM search_text WHERE kind = 'title'")
+    store.db.execute("DELETE FROM search_words WHERE kind = 'title'")
+    store.db.execute("DELETE FROM search_docs WHERE kind = 'title'")
+    store.close()
+    conn = sqlite3.connect(tmp_path / "lib.sqlite3")
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+    with open_library(tmp_path / "lib.sqlite3") as upgraded:
+        assert [(h.kind, h.post_id) for h in hits_of(upgraded, "市場のメモ")][:1] == [("title", ids["market"])]

@@ -39,6 +39,7 @@ def post_text_changed(
     date, which the year filter reads, may all have changed)."""
     search = _search()
     search.index_post(store, post_id, text, words)
+    search.index_post_meta(store, post_id)
     for annotation in moved:
         search.index_annotation(store, annotation)
     _claims().refresh_post_claims(store, post_id)
@@ -55,8 +56,16 @@ def rebuild_search(store: Store) -> None:
     search = _search()
     for post_id, text in store.conn.execute("SELECT id, text FROM posts").fetchall():
         search.index_post(store, post_id, text)
+        search.index_post_meta(store, post_id)
     for annotation in store.annotations():
         search.index_annotation(store, annotation)
+
+
+def rebuild_titles(store: Store) -> None:
+    """Index every post's title, tags and categories (a migration that made them searchable)."""
+    search = _search()
+    for (post_id,) in store.conn.execute("SELECT id FROM posts").fetchall():
+        search.index_post_meta(store, post_id)
 
 
 def rebuild_claims(store: Store) -> None:
@@ -64,7 +73,7 @@ def rebuild_claims(store: Store) -> None:
     _claims().refresh_claims(store)
 
 
-DERIVATIONS = Derivations(search=rebuild_search, claims=rebuild_claims)
+DERIVATIONS = Derivations(search=rebuild_search, claims=rebuild_claims, titles=rebuild_titles)
 
 
 def open_library(path: str | Path | None = None, *, create: bool = True) -> Store:

@@ -11,6 +11,7 @@ Two FTS5 indexes (created by the store's migrations) answer every query:
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ class SearchHit:
 
     post_id: int
     title: str
-    kind: str  # "text", "quote", "note" or "tag"
+    kind: str  # "title" (the post's title, tags, categories), "text", "quote", "note" or "tag"
     annotation_id: str | None
     snippet: str
     match_start: int  # the match inside `snippet`
@@ -107,6 +108,26 @@ def index_post(store: Store, post_id: int, text: str, words: tuple[str, frozense
     store.db.conn.executemany("INSERT OR IGNORE INTO lexicon (reading, surface) VALUES (?, ?)", sorted(lexicon))
 
 
+def index_post_meta(store: Store, post_id: int) -> None:
+    """(Re)index what the library knows of a post besides its text: its title, tags and
+    categories (a "title" hit; call inside the transaction that saves the post)."""
+    _remove(store, "post_id = ? AND kind = 'title'", [post_id])
+    row = store.db.execute("SELECT title FROM posts WHERE id = ?", [post_id]).fetchone()
+    if row is None:
+        return
+    body = _meta_text(store, post_id, row[0])
+    lexicon: set[tuple[str, str]] = set()
+    _add(store, "title", post_id, None, body, _words(body, lexicon))
+    store.db.conn.executemany("INSERT OR IGNORE INTO lexicon (reading, surface) VALUES (?, ?)", sorted(lexicon))
+
+
+def _meta_text(store: Store, post_id: int, title: str) -> str:
+    """A post's title, then its tags and categories as #words: what a "title" hit is found in."""
+    row = store.db.execute("SELECT tags, categories FROM posts WHERE id = ?", [post_id]).fetchone()
+    labels = [str(label) for column in row for label in json.loads(column or "[]")] if row else []
+    return title + ("\n" + " ".join(f"#{label}" for label in dict.fromkeys(labels)) if labels else "")
+
+
 def index_annotation(store: Store, annotation: Annotation) -> None:
     """(Re)index a highlight's quote, note and tags; a deleted highlight leaves the index."""
     _remove(store, "annotation_id = ?", [annotation.id])
@@ -154,8 +175,10 @@ def search(store: Store, query: str, *, limit: int = MAX_RESULTS) -> list[Search
         else:
             keep = set(found)
             rows = [key for key in rows if key in keep]
+    # A post whose title or tags match comes before the places in texts (newest first within each).
+    rows = sorted(rows or [], key=lambda key: key[0] != "title")
     hits: list[SearchHit] = []
-    for key in rows or []:
+    for key in rows:
         hit = _hit(store, key, needles)
         if hit is not None:
             hits.append(hit)
@@ -221,6 +244,9 @@ def _hit(store: Store, key: tuple[str, int, str | None], needles: list[str]) -> 
     title = post[0]
     if kind == "text":
         return _text_hit(store, post_id, title, needles)
+    if kind == "title":
+        snippet, s, e, at = _snippet(_meta_text(store, post_id, title), needles)
+        return SearchHit(post_id, title, "title", None, snippet, s, e, None) if at is not None else None
     annotation = store.db.execute("SELECT exact, note, start, deleted FROM annotations WHERE id = ?", [annotation_id]).fetchone()
     if annotation is None or annotation[3] is not None:
         return None

@@ -52,6 +52,7 @@ class Derivations:
 
     search: Callable[[Store], None]
     claims: Callable[[Store], None]
+    titles: Callable[[Store], None]
 
 
 _POST_COLUMNS_WITHOUT_TEXT = (

@@ -220,10 +220,16 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    # Titles, tags and categories of posts are searched: the schema holds them already (search_docs
+    # rows of kind "title"); the library indexes an older file's posts (DERIVED_BY).
+    pass
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6,
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Migrations after which data derived from posts and highlights is rebuilt (for a library that had
 # some): the name of the field of app.core.store.database.Derivations that rebuilds it.
-DERIVED_BY = {3: "search", 5: "claims"}
+DERIVED_BY = {3: "search", 5: "claims", 7: "titles"}
