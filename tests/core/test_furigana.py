@@ -283,3 +283,40 @@ def test_every_readings_row_has_a_known_kind() -> None:
     """Every data row of readings.tsv is a seq, ju or rendaku rule (a typo must not be skipped silently)."""
     unknown = [row for row in _table_rows("readings.tsv") if row[0] not in _KNOWN_KINDS]
     assert unknown == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年5月1日(水)に発表", {"水": "すい"}),
+        ("5/1（木）の会議", {"木": "もく"}),
+        ("12月3日(火)と", {"火": "か"}),
+        ("１月５日（金）", {"金": "きん"}),
+        ("6月2日［土］", {"土": "ど"}),
+        ("3日【日】", {"日": "にち"}),
+        ("5月6日(月・祝)", {"月": "げつ", "祝": "しゅく"}),
+        ("3日〔土、日〕", {"土": "ど", "日": "にち"}),
+        ("2日 (月)", {"月": "げつ"}),
+        # Not after a date or a number: the words themselves.
+        ("水(みず)を飲む", {"水": "みず"}),
+        ("第3回(水)", {"水": "みず"}),
+        ("毎週(木)曜", {"木": "き"}),
+    ],
+)
+def test_a_weekday_in_brackets_after_a_date_is_read_as_a_weekday(text: str, expected: dict) -> None:
+    """(月) (火) (水) (木) (金) (土) (日) and (祝) after a date or a number, in any bracket style,
+    alone or with other days, are read げつ か すい もく きん ど にち しゅく; elsewhere they are words."""
+    tokens = {t.start: t for t in furigana.tokenize(text)}
+    for surface, reading in expected.items():
+        at = text.rindex(surface)  # the one in brackets (or the word itself)
+        assert tokens[at].reading == reading, (text, surface)
+    # The page shows the same readings.
+    for surface, reading in expected.items():
+        assert f"<ruby>{surface}<rt>{reading}</rt></ruby>" in furigana_html_of(text)
+
+
+def furigana_html_of(text: str) -> str:
+    from app.core.posts.post import parse_post
+    from app.core.posts.render import render_post
+
+    return render_post(parse_post(text.encode("utf-8"))).html

@@ -103,7 +103,7 @@ def rules() -> Rules:
             numeral, slash, counter = value.rpartition("/")
             exceptions[key] = (numeral if slash else None, counter)
         counters[row[0]] = Counter(row[1], row[2], exceptions)
-    triggers = frozenset(sequences) | frozenset(counters) | frozenset(rendaku) | {"中"}
+    triggers = frozenset(sequences) | frozenset(counters) | frozenset(rendaku) | {"中"} | frozenset(_WEEKDAYS)
     return Rules(sequences, alternatives, frozenset(ju), rendaku, counters, triggers)
 
 
@@ -124,6 +124,10 @@ def apply(tokens: Sequence[Token], candidates: Iterable[int] | None = None) -> N
     for i in range(len(tokens)) if candidates is None else candidates:
         token = tokens[i]
         surface = token.surface
+        if surface in _WEEKDAYS and _is_weekday(tokens, i):
+            token.reading = _WEEKDAYS[surface]  # 5月1日(水): すい, not みず
+            fixed.add(i)
+            continue
         if surface not in triggers or i in fixed:
             continue
         for surfaces, readings in table.sequences.get(surface, ()):
@@ -145,6 +149,42 @@ def apply(tokens: Sequence[Token], candidates: Iterable[int] | None = None) -> N
             token.reading = _person_suffix(prev)
         elif surface in table.rendaku and _ends_compound(prev):
             token.reading = table.rendaku[surface]
+
+
+# A day of the week written as one kanji in brackets after a date or a number: 5月1日(水),
+# 10/9（木）, 3日【土・日】. Alone, 水 is みず and 木 is き; there they are すい and もく.
+_WEEKDAYS = {"月": "げつ", "火": "か", "水": "すい", "木": "もく", "金": "きん", "土": "ど", "日": "にち", "祝": "しゅく"}
+_OPENING = frozenset("(（[［【〔〈《")
+_CLOSING = frozenset(")）]］】〕〉》")
+_BETWEEN_DAYS = frozenset("・、,，/／")
+_DATE_END = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九十日")
+
+
+def _is_weekday(tokens: Sequence[Token], i: int) -> bool:
+    """Whether token `i` is a weekday kanji inside brackets that follow a date or a number,
+    alone or with other days (月・祝, 土、日)."""
+
+    def next_to(a: Token, b: Token) -> bool:
+        return 0 <= b.start - a.end <= 1  # at most a space between (MeCab keeps no other gap)
+
+    left = i
+    while left > 0 and next_to(tokens[left - 1], tokens[left]) and (
+        tokens[left - 1].surface in _WEEKDAYS or tokens[left - 1].surface in _BETWEEN_DAYS
+    ):
+        left -= 1
+    right = i
+    while right + 1 < len(tokens) and next_to(tokens[right], tokens[right + 1]) and (
+        tokens[right + 1].surface in _WEEKDAYS or tokens[right + 1].surface in _BETWEEN_DAYS
+    ):
+        right += 1
+    if left < 2 or right + 1 >= len(tokens):
+        return False
+    opening, closing, before = tokens[left - 1], tokens[right + 1], tokens[left - 2]
+    return (
+        opening.surface in _OPENING and closing.surface in _CLOSING
+        and next_to(opening, tokens[left]) and next_to(tokens[right], closing) and next_to(before, opening)
+        and bool(before.surface) and before.surface[-1] in _DATE_END
+    )
 
 
 def _matches(tokens: Sequence[Token], i: int, surfaces: tuple[str, ...]) -> bool:
