@@ -23,6 +23,7 @@ COMPONENTS = (
     ("kanji-lists", "MIT", "https://pypi.org/project/kanji-lists/"),
     ("nh3 (ammonia)", "MIT", "https://github.com/messense/nh3"),
     ("RapidFuzz", "MIT", "https://github.com/rapidfuzz/RapidFuzz"),
+    ("emoji", "BSD-3-Clause", "https://github.com/carpedm20/emoji"),
     ("Noto Sans/Serif CJK (system fonts, when present)", "SIL OFL-1.1", "https://github.com/notofonts/noto-cjk"),
 )
 

@@ -94,7 +94,8 @@ def test_info_lists_warnings(tmp_path: Path, home: Path) -> None:
     path = tmp_path / "broken-front.md"
     path.write_text("---\ntitle: [unclosed\n---\n\n本文\n", encoding="utf-8")
     info = json.loads(_stdout_text(run("info", str(path), home=home)))
-    assert info["warnings"] == ["The front matter is not valid YAML, so it is shown as text."]
+    assert info["warnings"] == ["The front matter is not valid YAML; its title was read line by line."]
+    assert info["title"] == "[unclosed"
 
 
 # --- render ---------------------------------------------------------------------------------

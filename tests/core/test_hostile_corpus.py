@@ -143,15 +143,17 @@ def test_damaged_utf8_keeps_the_good_text_and_warns(corpus: dict[str, Path]) -> 
 
 
 def test_front_matter_that_is_not_fields_is_shown_as_text(corpus: dict[str, Path]) -> None:
-    """Front matter that is unclosed, invalid, a list or an alias bomb opens, with its lines visible and a warning."""
+    """Front matter that is unclosed, a list or an alias bomb opens, with its lines visible and a warning; invalid YAML keeps its title line."""
     for name, visible in [
-        ("front-matter-unclosed", "title: 閉じない"), ("front-matter-invalid", "title: [閉じない"),
-        ("front-matter-not-mapping", "- 一つ目"), ("front-matter-toml-invalid", "title ="),
-        ("front-matter-aliases", "a: &a"),
+        ("front-matter-unclosed", "title: 閉じない"), ("front-matter-not-mapping", "- 一つ目"),
+        ("front-matter-toml-invalid", "title ="), ("front-matter-aliases", "a: &a"),
     ]:
         post = load_post(corpus[name])
         assert post.front_matter == {} and post.warnings, name
         assert visible in render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain.text, name
+    # YAML that does not parse but has a title line: the title is read from that line, with a warning.
+    post = load_post(corpus["front-matter-invalid"])
+    assert post.title == "[閉じない" and post.warnings == ("The front matter is not valid YAML; its title was read line by line.",)
 
 
 # --- Unicode: offsets stay right -----------------------------------------------------------------

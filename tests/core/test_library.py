@@ -285,7 +285,7 @@ def test_the_import_report_is_json_ready(store: Store, posts_folder: Path) -> No
 
 # --- highlighting ---------------------------------------------------------------------------
 
-REPEATS = "# 反復\n\n工場の話をする。次の工場は大きい。最後の工場は小さい。\n"
+REPEATS = "---\ntitle: 繰り返し\n---\n# 反復\n\n工場の話をする。次の工場は大きい。最後の工場は小さい。\n"
 
 
 @pytest.fixture
@@ -417,34 +417,56 @@ def _word(store: Store, post, surface: str, occurrence: int = 1):
 def test_choosing_a_reading_for_this_post_applies_to_this_occurrence(store: Store, tmp_path: Path) -> None:
     """A reading chosen for one post keeps the word's context: it shows there and not in the
     post's other uses of the word, nor in other posts."""
-    post = _imported(store, write(tmp_path / "town.md", "# 町\n\n北陸の町に工場がある。\n\n隣の町にも工場がある。\n"))
-    word = _word(store, post, "町", 2)
+    post = _imported(store, write(tmp_path / "town.md", "北陸の町に工場がある。\n\n隣の町にも工場がある。\n"))
+    word = _word(store, post, "町", 1)
     made = library.choose_reading(store, post.id, word, "ちょう")
     assert (made.post_id, made.surface, made.reading) == (post.id, "町", "ちょう")
-    assert _word(store, post, "町", 2).reading == "ちょう"
-    assert _word(store, post, "町", 3).reading != "ちょう"  # the same word elsewhere in the post
+    assert _word(store, post, "町", 1).reading == "ちょう"
+    assert _word(store, post, "町", 2).reading != "ちょう"  # the same word elsewhere in the post
     assert store.reading_overrides(None) == ()  # nothing for other posts
 
 
 def test_a_reading_chosen_for_everywhere_replaces_the_posts_own(store: Store, tmp_path: Path) -> None:
     """The renderer takes the first correction that applies, the post's own first: choosing a
     reading for everywhere removes this post's correction of that occurrence, so the new one shows."""
-    post = _imported(store, write(tmp_path / "town.md", "# 町\n\n北陸の町に工場がある。\n"))
-    library.choose_reading(store, post.id, _word(store, post, "町", 2), "ちょう")
-    library.choose_reading(store, post.id, _word(store, post, "町", 2), "まち", everywhere=True)
+    post = _imported(store, write(tmp_path / "town.md", "北陸の町に工場がある。\n"))
+    library.choose_reading(store, post.id, _word(store, post, "町"), "ちょう")
+    library.choose_reading(store, post.id, _word(store, post, "町"), "まち", everywhere=True)
     assert [(c.post_id, c.reading) for c in store.corrections(post.id)] == [(None, "まち")]
-    assert _word(store, post, "町", 2).reading == "まち"
+    assert _word(store, post, "町").reading == "まち"
 
 
 def test_choosing_a_reading_is_one_transaction(store: Store, tmp_path: Path, monkeypatch) -> None:
     """If removing the shadowed correction fails, the new one is not saved either."""
-    post = _imported(store, write(tmp_path / "town.md", "# 町\n\n北陸の町に工場がある。\n"))
-    library.choose_reading(store, post.id, _word(store, post, "町", 2), "ちょう")
+    post = _imported(store, write(tmp_path / "town.md", "北陸の町に工場がある。\n"))
+    library.choose_reading(store, post.id, _word(store, post, "町"), "ちょう")
 
     def refuse(*_args):
         raise StoreError("The disk refused.")
 
     monkeypatch.setattr(store, "remove_correction", refuse)
     with pytest.raises(StoreError):
-        library.choose_reading(store, post.id, _word(store, post, "町", 2), "まち", everywhere=True)
+        library.choose_reading(store, post.id, _word(store, post, "町"), "まち", everywhere=True)
     assert [(c.post_id, c.reading) for c in store.corrections(post.id)] == [(post.id, "ちょう")]
+
+
+def test_a_post_stored_by_an_older_renderer_is_brought_in_line_when_opened(store: Store, tmp_path: Path) -> None:
+    """The same file, stored with the text an older Kakikomi rendered from it: opening it
+    stores the text the page now shows and moves its highlights onto it."""
+    from app.core.library import opening
+    from app.core.reading.furigana_mode import FuriganaMode
+
+    path = write(tmp_path / "factory.md", FACTORY)
+    library.import_file(store, path)
+    post = imported_post(store, path)
+    made = library.annotate_quote(store, post, "投資額", tags=["investment"])
+    # What an older renderer stored: one more line at the top, and the highlight after it.
+    extra = "{% include toc.html %}\n"
+    with store.transaction():
+        store.conn.execute("UPDATE posts SET text = ?, length = ? WHERE id = ?", [extra + post.text, len(extra + post.text), post.id])
+        store.conn.execute('UPDATE annotations SET start = start + ?, "end" = "end" + ? WHERE id = ?', [len(extra), len(extra), made.id])
+    opened = opening.open_post(store, post.id, FuriganaMode("all"))
+    assert opened.record.text == opened.rendered.plain.text == post.text
+    [moved] = store.annotations(post.id)
+    assert post.text[moved.start : moved.end] == "投資額" and not moved.orphan
+    assert [a.id for a in opened.annotations] == [made.id]

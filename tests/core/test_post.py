@@ -116,7 +116,7 @@ def test_mostly_utf8_with_a_broken_byte_stays_utf8() -> None:
     data = "# 題名\n\nこれは長めの日本語の文章です。最後の文字が壊れています。".encode("utf-8") + b"\xe3\x81"
     post = parse_post(data)
     assert post.encoding == "utf-8"
-    assert post.body.startswith("# 題名\n\nこれは長めの日本語の文章です。")
+    assert post.title == "題名" and post.body.startswith("これは長めの日本語の文章です。")
     assert "Some bytes are not valid text in any known encoding; they are shown as \ufffd." in post.warnings
 
 
@@ -343,8 +343,9 @@ def test_yaml_closing_fence_may_be_dots() -> None:
 
 def test_empty_front_matter_is_fine() -> None:
     """An empty front matter block gives an empty mapping and no warning."""
-    post = _post("---\n---\n# 題\n")
-    assert (post.front_matter, post.front_matter_format, post.body, post.warnings) == ({}, "yaml", "# 題\n", ())
+    post = _post("---\n---\n# 題\n\n本文\n")
+    assert (post.front_matter, post.front_matter_format, post.body, post.warnings) == ({}, "yaml", "本文\n", ())
+    assert post.title == "題"
 
 
 def test_only_front_matter_opens_with_an_empty_body() -> None:
@@ -373,7 +374,7 @@ TOO_NESTED = "The front matter is too deeply nested or repetitive, so it is show
 @pytest.mark.parametrize(
     ("text", "warning"),
     [
-        ('---\ntitle: "open\n---\nbody\n', NOT_YAML),
+        ('---\nsubtitle: "open\n---\nbody\n', NOT_YAML),
         ("+++\ntitle = \n+++\nbody\n", "The front matter is not valid TOML, so it is shown as text."),
         ("---\n- a\n- b\n---\nbody\n", NOT_FIELDS),
         ("---\njust a string\n---\nbody\n", NOT_FIELDS),
@@ -404,11 +405,46 @@ def test_text_block_fence_is_longer_than_any_backtick_run() -> None:
 def test_shown_as_text_front_matter_renders_verbatim() -> None:
     """Markdown renders the shown-as-text front matter as one code block, not rules or headings."""
     markdown_it = pytest.importorskip("markdown_it")
-    post = load_post(FIXTURES / "invalid-yaml.md")
+    post = _post('---\nsubtitle: "閉じていない引用符\nlayout: post\n---\n\n# 本文の見出し\n\n本文\n')
     html = markdown_it.MarkdownIt("commonmark").render(post.body)
-    assert html.startswith('<pre><code class="language-text">---\ntitle: &quot;閉じていない引用符\n')
+    assert html.startswith('<pre><code class="language-text">---\nsubtitle: &quot;閉じていない引用符\n')
     assert "<hr" not in html and "<h1>本文の見出し</h1>" in html
     assert post.title == "本文の見出し"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "date", "tags", "categories", "said"),
+    [
+        (FIXTURES / "invalid-yaml.md", "閉じていない引用符", None, ("a", "b"), (), "title and tags were"),
+        ('---\ntitle: 半導体: 次の十年\ndate: 2024-05-01\ntags: [Go:1.3, "AI"\ncategories:\n  - 経済\n  - 技術\nfoo: [bar\n---\n本文\n',
+         "半導体: 次の十年", "2024-05-01", ("Go", "AI"), ("経済", "技術"), "title, date, tags and categories were"),
+        ("+++\ntitle = 引用符のないタイトル\ntags = [\"x\", \"y\"]\n+++\n本文\n", "引用符のないタイトル", None, ("x", "y"), (), "title and tags were"),
+    ],
+)
+def test_fields_of_a_front_matter_that_does_not_parse_are_read_line_by_line(text, title, date, tags, categories, said) -> None:
+    """A front matter the parser refuses as a whole keeps its title, date, tags and categories,
+    read line by line; the warning says so, and the front matter is not shown in the post."""
+    post = load_post(text) if isinstance(text, Path) else _post(text)
+    assert (post.title, post.date, post.tags, post.categories) == (title, date, tags, categories)
+    assert len(post.warnings) == 1 and post.warnings[0].endswith(f"; its {said} read line by line.")
+    assert "---" not in post.body and "+++" not in post.body
+
+
+def test_a_leading_title_line_is_the_title_and_is_not_repeated() -> None:
+    """Without a title in front matter, a post that opens with "# Title" takes it as its title and
+    the line leaves the body (the page shows the title once); a later heading stays."""
+    post = _post("\n# 週末の天気\n\n今日は雨。\n\n# 明日\n\n晴れ。\n")
+    assert post.title == "週末の天気" and post.body == "今日は雨。\n\n# 明日\n\n晴れ。\n"
+    titled = _post("---\ntitle: 天気の記録\n---\n# 週末の天気\n\n今日は雨。\n")
+    assert titled.title == "天気の記録" and titled.body.startswith("# 週末の天気")
+    assert _post("## 小見出し\n\n本文\n").body.startswith("## 小見出し")  # not a level-1 title line
+
+
+@pytest.mark.parametrize(("raw", "tags"), [("Go:1.3 Docker", ("Go", "Docker")), ("Rails:4.2.0, Ruby", ("Rails", "Ruby")), ("C++:17", ("C++",)),
+                                           ("\"10:30\"", ("10:30",))])
+def test_qiita_tag_versions_are_left_out(raw: str, tags: tuple) -> None:
+    """Qiita's old "Name:version" tags are the tag Name."""
+    assert _post(f"---\ntitle: t\ntags: {raw}\n---\nbody\n").tags == tags
 
 
 @pytest.mark.parametrize(
@@ -687,3 +723,21 @@ def test_date_objects_are_kept_in_front_matter() -> None:
     """front_matter keeps values as YAML gave them, including date objects."""
     post = _post("---\ndate: 2024-02-29\n---\nbody\n")
     assert post.front_matter["date"] == dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [("April 30, 2017", "2017-04-30"), ("Apr. 30 2017", "2017-04-30"), ("30 April 2017", "2017-04-30"),
+     ("Sept 3rd, 2021", "2021-09-03"), ("2017年4月30日", "2017-04-30")],
+)
+def test_dates_written_in_words_are_understood(written: str, iso: str) -> None:
+    """English month names (Hakyll and many English blogs) and 年月日 dates are dates, with no warning."""
+    post = _post(f"---\ntitle: t\ndate: {written}\n---\nbody\n")
+    assert (post.date, post.warnings) == (iso, ())
+
+
+@pytest.mark.parametrize("written", ["Foo 30, 2017", "February 30, 2017", "2017年13月1日"])
+def test_a_written_date_that_is_no_date_is_ignored_with_a_warning(written: str) -> None:
+    """A month name that is none, or a day that does not exist, is not a date: ignored, and said."""
+    post = _post(f"---\ntitle: t\ndate: {written}\n---\nbody\n")
+    assert post.date is None and post.warnings == (f'The date "{written}" could not be understood, so it is ignored.',)

@@ -104,6 +104,8 @@ class SafetyChecker(HTMLParser):
             src = dict(attrs).get("src") or ""
             if not (self.allow_remote_images and url_scheme(src) in ("http", "https")):
                 self.problems.append(f"<img src={src!r}>")
+        elif tag == "details" and dict(attrs).get("class") == "kk-details" and {name for name, _v in attrs} <= {"class", "data-kb"}:
+            pass  # the renderer's own disclosure box (Zenn's :::details): no open, no handlers, nothing else
         elif tag in FORBIDDEN_TAGS:
             self.problems.append(f"<{tag}>")
         for name, value in attrs:

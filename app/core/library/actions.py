@@ -128,7 +128,9 @@ def import_file(
     """
     source = Path(path).expanduser().resolve()
     existing = store.post_by_path(str(source))
-    item = prepare.prepare(Path(path), existing.content_hash if existing else None, post, plain)
+    # Unchanged: the same file, unless it now renders to another text than the one stored.
+    same = existing is not None and (plain is None or plain.text == existing.text)
+    item = prepare.prepare(Path(path), existing.content_hash if same else None, post, plain)
     if item.error is not None:
         raise PostError(item.error)
     return _store_prepared(store, item, existing)

@@ -72,12 +72,15 @@ def open_post(
     at = record.reading_offset if offset is None else offset
     options = RenderOptions(mode=mode, overrides=store.reading_overrides(record.id), allow_remote_images=allow_remote)
     rendered, window = _render(post, options, record.length, at)
-    if post.content_hash != record.content_hash:
+    # A changed file, or a file that renders to another text than the one stored (a newer
+    # Kakikomi reads some syntax differently): imported again from this render, so highlights are
+    # re-anchored in the text the page shows.
+    if post.content_hash != record.content_hash or rendered.plain.text != record.text:
         from app.core.library import actions  # (it builds on this module's imports; loaded when needed)
 
         actions.import_file(store, Path(record.source_path), post=post, plain=rendered.plain)
         record = store.post(post_id)
-    elif rendered.plain.text == record.text and store.post_blocks(record.id) is None:
+    elif store.post_blocks(record.id) is None:
         # A post an older Kakikomi imported: its block spans, kept for the claims from now on.
         with store.transaction():
             store.set_post_blocks(record.id, rendered.plain.blocks)

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from app.core.posts.dialects import preprocess
 from app.core.posts.meta import PostMeta
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -126,9 +127,13 @@ def parse_post(
 
     front = _read_front_matter(text)
     warnings.extend(front.warnings)
+    body, dialect_warnings = preprocess(front.body, front.mapping or {})
+    warnings.extend(dialect_warnings)
     fields = _lower_keys(front.mapping)
-    title = _text_field(fields, ("title",)) or _first_heading(front.body)
-    title = title or (source_path.stem if source_path and source_path.stem else "Untitled")
+    title = _text_field(fields, ("title",))
+    if title is None and (leading := _leading_title(body)) is not None:
+        title, body = leading  # the post's own "# Title" line: the title, not shown twice
+    title = title or _first_heading(body) or (source_path.stem if source_path and source_path.stem else "Untitled")
     date = _post_date(fields, source_path, warnings)
 
     if _REPLACEMENT in title:
@@ -147,7 +152,7 @@ def parse_post(
         tags=_terms(fields, ("tags", "topics", "keywords")),
         categories=_terms(fields, ("categories", "category")),
         excerpt=_text_field(fields, ("excerpt", "description", "summary")),
-        body=front.body,
+        body=body,
         source_path=source_path,
         content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
         encoding=encoding,
@@ -333,6 +338,12 @@ def _read_front_matter(text: str) -> _FrontMatter:
             value = yaml.safe_load(inner) if fmt == "yaml" else tomllib.loads(inner)
         except Exception:  # YAMLError, TOMLDecodeError, RecursionError, ValueError...
             value, problem = None, f"The front matter is not valid {fmt.upper()}"
+            recovered = _recover_fields(inner, fmt)
+            if recovered:
+                names = list(recovered)
+                said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+                verb = "was" if len(names) == 1 else "were"
+                return _FrontMatter(recovered, fmt, rest, [f"{problem}; its {said} {verb} read line by line."])
         else:
             if value is None:
                 return _FrontMatter({}, fmt, rest, [])
@@ -343,6 +354,57 @@ def _read_front_matter(text: str) -> _FrontMatter:
             else:
                 return _FrontMatter(value, fmt, rest, [])
     return _FrontMatter(None, fmt, _as_text_block(block, rest), [f"{problem}, so it is shown as text."])
+
+
+# The fields worth saving from a front matter the parser refuses, and how a line gives one.
+_RECOVERED_KEYS = ("title", "date", "tags", "categories", "category", "topics", "keywords", "author", "description",
+                   "excerpt", "summary", "published", "draft", "emoji", "lastmod", "updated")
+_FIELD_LINE = {"yaml": re.compile(r"([A-Za-z_]+)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$"),
+               "toml": re.compile(r"([A-Za-z_]+)[ \t]*=[ \t]*(.*?)[ \t]*$")}
+_LIST_ITEM = re.compile(r"[ \t]*-[ \t]+(.*?)[ \t]*$")
+
+
+def _recover_fields(inner: str, fmt: str) -> dict[str, Any]:
+    """The known fields of a front matter that does not parse as a whole, read line by line (a
+    stray colon or quote elsewhere should not cost the post its title and tags)."""
+    found: dict[str, Any] = {}
+    lines = inner.split("\n")
+    for number, line in enumerate(lines):
+        match = _FIELD_LINE[fmt].fullmatch(line)
+        if not match or match.group(1).lower() not in _RECOVERED_KEYS or match.group(1).lower() in found:
+            continue
+        key, raw = match.group(1).lower(), match.group(2) or ""
+        if raw:
+            found[key] = _field_value(key, raw, fmt)
+            continue
+        items = []  # "tags:" followed by "- item" lines
+        for following in lines[number + 1 :]:
+            item = _LIST_ITEM.fullmatch(following)
+            if not item:
+                break
+            items.append(_field_value("", item.group(1), fmt))
+        if items:
+            found[key] = items
+    return {key: value for key, value in found.items() if value not in (None, "", [])}
+
+
+_LIST_KEYS = frozenset({"tags", "categories", "category", "topics", "keywords"})
+
+
+def _field_value(key: str, raw: str, fmt: str) -> Any:
+    """One value as its own line would parse it; else the text itself, quotes taken off (and for
+    tags and the like, an unbalanced [list] split at its commas)."""
+    try:
+        value = yaml.safe_load(f"v: {raw}")["v"] if fmt == "yaml" else tomllib.loads(f"v = {raw}")["v"]
+    except Exception:  # noqa: BLE001 - a value the parser refuses is kept as text
+        value = None
+    else:
+        if isinstance(value, (str, int, float, bool, list, dt.date)) and _is_small(value):
+            return value
+    text = raw.strip()
+    if key in _LIST_KEYS and text.startswith("["):
+        return [part.strip().strip("'\"") for part in text.strip("[]").split(",") if part.strip().strip("'\"")]
+    return text.strip("'\"")
 
 
 def _unclosed(text: str, fence: str, fmt: str) -> _FrontMatter:
@@ -399,6 +461,8 @@ _DATE_TEXT = re.compile(
     re.I,
 )
 _TERM_SEPARATORS = re.compile(r"[,、，]")
+# Qiita's old tags carry the version they are about: "Go:1.3", "Rails:4.2.0" are the tags Go, Rails.
+_VERSIONED_TAG = re.compile(r"\A(.*[^\W\d_].*?):v?\d+(?:\.\d+)*\Z")
 
 
 def _lower_keys(mapping: Mapping[Any, Any] | None) -> dict[str, Any]:
@@ -415,6 +479,17 @@ def _text_field(fields: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
             if text:
                 return text
     return None
+
+
+_LEADING_H1 = re.compile(r"\A(?:[ \t]*\n)*[ ]{0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*(?:\n|\Z)(?:[ \t]*\n)*")
+
+
+def _leading_title(body: str) -> tuple[str, str] | None:
+    """(title, the body without it) when the body opens with a level-1 "# Title" line."""
+    match = _LEADING_H1.match(body)
+    if match is None or not match.group(1).strip():
+        return None
+    return match.group(1).strip(), body[match.end() :]
 
 
 def _first_heading(body: str) -> str | None:
@@ -448,10 +523,40 @@ def _post_date(fields: Mapping[str, Any], source_path: Path | None, warnings: li
     return from_name
 
 
+_MONTHS = {name: number for number, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"), ("july", "jul"),
+     ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec")], 1)
+    for name in names}
+# "April 30, 2017", "Apr. 30 2017", "30 April 2017" (Hakyll and other English blogs), and
+# "2017年4月30日" (Japanese posts write dates so too).
+_MONTH_FIRST = re.compile(r"([A-Za-z]+)\.?[ \t]+(\d{1,2})(?:st|nd|rd|th)?,?[ \t]+(\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ \t]+([A-Za-z]+)\.?,?[ \t]+(\d{4})")
+_JAPANESE_DATE = re.compile(r"(\d{4})年[ \t]*(\d{1,2})月[ \t]*(\d{1,2})日")
+
+
+def _written_date(text: str) -> str | None:
+    """ISO 8601 for a date written out in words (see the patterns above); else None."""
+    parts = None
+    if match := _MONTH_FIRST.fullmatch(text):
+        parts = (match.group(3), _MONTHS.get(match.group(1).lower()), match.group(2))
+    elif match := _DAY_FIRST.fullmatch(text):
+        parts = (match.group(3), _MONTHS.get(match.group(2).lower()), match.group(1))
+    elif match := _JAPANESE_DATE.fullmatch(text):
+        parts = match.groups()
+    if parts is None or parts[1] is None:
+        return None
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+    except ValueError:
+        return None
+
+
 def _iso_date(value: Any) -> str | None:
     """ISO 8601 text for a date, datetime or date string (time and offset kept); else None."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, str) and (written := _written_date(value.strip())):
+        return written
     if not isinstance(value, str) or not (match := _DATE_TEXT.fullmatch(value.strip())):
         return None
     year, month, day, hour, minute, second, fraction, offset = match.groups()
@@ -514,8 +619,9 @@ def _split_terms(value: Any) -> list[str]:
         parts = [item.get("name") if isinstance(item, Mapping) else item for item in value]
     else:
         parts = [value]
-    return [str(part).strip() for part in parts
-            if isinstance(part, (str, int, float)) and not isinstance(part, bool) and str(part).strip()]
+    terms = [str(part).strip() for part in parts
+             if isinstance(part, (str, int, float)) and not isinstance(part, bool) and str(part).strip()]
+    return [_VERSIONED_TAG.sub(r"\1", term) for term in terms]
 
 
 def _as_bool(value: Any) -> bool | None:

@@ -1,11 +1,14 @@
 """Markdown -> safe HTML blocks with furigana on prose text only.
 
-markdown-it-py parses the body once (CommonMark + tables, strikethrough, footnotes); the top-level
-blocks are then annotated and rendered one at a time, so cost grows linearly with the post and the
-reader can insert blocks progressively. Furigana go on text nodes of prose only: never in code,
-URLs, link targets or readings the author wrote. Nothing in a post can run: raw HTML is reduced to
-an allow-list of inline tags (ruby, rt, rp, br, sup, sub, small) or escaped, links keep only http,
-https, mailto and in-page targets, and images become placeholders unless remote images are allowed.
+markdown-it-py parses the body once (CommonMark + tables, strikethrough, footnotes, and what the
+authors' sites show: boxes, folded details, cards for embeds, a table of contents, GitHub alerts,
+TeX kept as written, CJK-friendly emphasis; other generators' syntax is rewritten into these by
+dialects.py before the post gets here); the top-level blocks are then annotated and rendered one
+at a time, so cost grows linearly with the post and the reader can insert blocks progressively.
+Furigana go on text nodes of prose only: never in code, URLs, link targets, math or readings the
+author wrote. Nothing in a post can run: raw HTML is reduced to an allow-list of inline tags (ruby,
+rt, rp, br, sup, sub, small) or escaped, links keep only http, https, mailto and in-page targets,
+and images become placeholders unless remote images are allowed.
 """
 
 from __future__ import annotations
@@ -19,12 +22,17 @@ from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.state_inline import Scanned
 from markdown_it.token import Token as MdToken
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from app.core.posts.dialects import CARD_KINDS
 from app.core.posts.plain_text import BlockSpan, PlainText, html_to_text
 from app.core.posts.post import Post, PostError
 from app.core.reading import furigana
@@ -102,6 +110,250 @@ def _section_break_rule(state: StateBlock, start: int, end: int, silent: bool) -
     return True
 
 
+# A card for an embedded thing (a video, a post, a gist...), written `@[kind](address "caption")`
+# alone on a line (Zenn's syntax; dialects.py writes other generators' embeds this way too). It
+# shows the address as a plain link: nothing is embedded or loaded.
+_CARD_LINE = re.compile(r' {0,3}@\[([A-Za-z]+)\]\(([^\s()"]*)(?:[ \t]+"([^"\n]*)")?\)[ \t]*')
+_CARD_LABELS = {
+    "youtube": "YouTube", "tweet": "X (Twitter)", "twitter": "X (Twitter)", "x": "X (Twitter)",
+    "gist": "GitHub Gist", "card": "Link", "embed": "Link", "figure": "Figure", "vimeo": "Vimeo",
+    "instagram": "Instagram", "speakerdeck": "Speaker Deck", "slideshare": "SlideShare",
+    "docswell": "Docswell", "codepen": "CodePen", "codesandbox": "CodeSandbox",
+    "stackblitz": "StackBlitz", "jsfiddle": "JSFiddle", "github": "GitHub", "figma": "Figma",
+    "blueprintue": "blueprintUE",
+}
+
+
+def _card_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    if state.src[pos : pos + 2] != "@[":
+        return False
+    match = _CARD_LINE.fullmatch(state.src[pos : state.eMarks[start]])
+    if match is None or match.group(1).lower() not in CARD_KINDS:
+        return False
+    if silent:
+        return True
+    state.line = start + 1
+    token = state.push("kk_card", "div", 0)
+    token.map = [start, state.line]
+    kind, address = match.group(1).lower(), match.group(2)
+    if kind == "youtube" and re.fullmatch(r"[\w-]{6,20}", address):
+        address = f"https://www.youtube.com/watch?v={address}"  # Zenn gives the video's id
+    token.meta = {"kind": kind, "address": address, "caption": match.group(3) or ""}
+    return True
+
+
+def _render_card(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    kind, address, caption = token.meta["kind"], token.meta["address"], token.meta["caption"]
+    safe = _safe_href(address)
+    if safe is not None and not safe.startswith("#"):
+        where = f'<a href="{escapeHtml(safe)}" rel="noopener noreferrer nofollow">{escapeHtml(address)}</a>'
+    else:
+        where = f'<span class="kk-embed-address">{escapeHtml(address)}</span>'
+    caption_html = f' <span class="kk-embed-caption">{escapeHtml(caption)}</span>' if caption else ""
+    label = escapeHtml(_CARD_LABELS.get(kind, kind))
+    return (
+        f'<div class="kk-embed kk-embed-{escapeHtml(kind)}"{_block_attr(token)}>'
+        f'<span class="kk-embed-kind">{label}</span>{caption_html} {where}</div>\n'
+    )
+
+
+# Boxes: Zenn's :::message [alert] and :::details title, Qiita's :::note [info|warn|alert].
+_BOX_VARIANTS = {"message": "message", "info": "info", "warn": "warn", "warning": "warn", "alert": "alert"}
+
+
+def _box_validator(name: str):
+    def validate(params: str, *args) -> bool:
+        return params.strip().split(maxsplit=1)[:1] == [name]
+
+    return validate
+
+
+def _box_variant(token: MdToken) -> str:
+    words = token.info.strip().split()
+    if words[:1] == ["message"]:
+        return "alert" if words[1:2] == ["alert"] else "message"
+    return _BOX_VARIANTS.get(words[1], "info") if len(words) > 1 else "info"
+
+
+def _render_box(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.nesting == -1:
+        return "</div>\n"
+    return f'<div class="kk-box kk-box-{_box_variant(token)}"{_block_attr(token)}>\n'
+
+
+def _render_details(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    return f"<details class=\"kk-details\"{_block_attr(token)}>\n" if token.nesting == 1 else "</details>\n"
+
+
+def _render_summary(self, tokens, idx, options, env) -> str:
+    return "<summary>" if tokens[idx].nesting == 1 else "</summary>\n"
+
+
+def _details_summary_rule(state) -> None:
+    """Give each :::details its title as a <summary> (an inline token, so it gets furigana)."""
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "container_details_open":
+            title = token.info.strip().partition(" ")[2].strip() or "Details"
+            opener = MdToken("kk_summary_open", "summary", 1, block=True, level=token.level + 1)
+            inline = MdToken("inline", "", 0, content=title, block=True, level=token.level + 2, children=[])
+            inline.map = token.map
+            closer = MdToken("kk_summary_close", "summary", -1, block=True, level=token.level + 1)
+            tokens[i + 1 : i + 1] = [opener, inline, closer]
+            i += 3
+        i += 1
+
+
+# Hatena's [:contents] (kramdown's "* TOC {:toc}" is turned into it by dialects.py): a table of
+# contents of the post's headings, linking to their ids.
+_TOC_LINE = re.compile(r" {0,3}\[:contents\][ \t]*")
+
+
+def _toc_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    if state.src[pos : pos + 2] != "[:" or not _TOC_LINE.fullmatch(state.src[pos : state.eMarks[start]]):
+        return False
+    if silent:
+        return True
+    state.line = start + 1
+    token = state.push("kk_toc", "nav", 0)
+    token.map = [start, state.line]
+    return True
+
+
+def _toc_entries_rule(state) -> None:
+    """Fill each table of contents with the headings (level, id, text), once their ids are set."""
+    tocs = [t for t in state.tokens if t.type == "kk_toc"]
+    if not tocs:
+        return
+    entries = []
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and i + 1 < len(tokens):
+            slug = token.attrGet("id")
+            text = "".join(
+                child.content for child in tokens[i + 1].children or [] if child.type in ("text", "code_inline")
+            )
+            if slug and text.strip():
+                entries.append((int(token.tag[1]), str(slug), text.strip()))
+    for toc in tocs:
+        toc.meta = dict(toc.meta or {}, entries=entries)
+
+
+def _render_toc(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    entries = (token.meta or {}).get("entries") or []
+    if not entries:
+        return ""
+    top = min(level for level, _slug, _text in entries)
+    items = "".join(
+        f'<li class="kk-toc-{level - top + 1}"><a href="#{escapeHtml(slug)}">{escapeHtml(text)}</a></li>\n'
+        for level, slug, text in entries
+    )
+    return f'<nav class="kk-toc"{_block_attr(token)}>\n<ul>\n{items}</ul>\n</nav>\n'
+
+
+# GitHub's alerts: a blockquote whose first line is [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or
+# [!CAUTION] is a box titled with that word.
+_ALERT_MARKER = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)", re.I)
+
+
+def _alert_rule(state) -> None:
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens) - 2:
+        token = tokens[i]
+        if token.type == "blockquote_open" and tokens[i + 1].type == "paragraph_open" and tokens[i + 2].type == "inline":
+            marker = _ALERT_MARKER.match(tokens[i + 2].content)
+            if marker is not None:
+                depth, j = 0, i
+                for j in range(i, len(tokens)):
+                    if tokens[j].type == "blockquote_open":
+                        depth += 1
+                    elif tokens[j].type == "blockquote_close":
+                        depth -= 1
+                        if depth == 0:
+                            break
+                kind = marker.group(1).lower()
+                token.type, tokens[j].type = "kk_alert_open", "kk_alert_close"
+                token.meta = dict(token.meta or {}, kind=kind)
+                rest = tokens[i + 2].content[marker.end() :]
+                if rest.strip():
+                    tokens[i + 2].content = rest
+                else:
+                    del tokens[i + 1 : i + 4]  # the marker was the whole paragraph
+                title = MdToken("kk_alert_title", "p", 0, block=True, level=token.level + 1, meta={"kind": kind})
+                tokens.insert(i + 1, title)
+        i += 1
+
+
+def _render_alert(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.type == "kk_alert_close":
+        return "</div>\n"
+    if token.type == "kk_alert_title":
+        return f'<p class="kk-box-title">{token.meta["kind"].title()}</p>\n'
+    return f'<div class="kk-box kk-alert kk-alert-{token.meta["kind"]}"{_block_attr(token)}>\n'
+
+
+# Math ($...$, $$...$$) is shown as the author wrote it (TeX, backslashes and all), set apart and
+# without furigana: nothing typesets it.
+def _render_math_inline(self, tokens, idx, options, env) -> str:
+    return f'<span class="kk-math">{escapeHtml(tokens[idx].content)}</span>'
+
+
+def _render_math_block(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    return f'<div class="kk-math kk-math-block"{_block_attr(token)}>{escapeHtml(token.content.strip())}</div>\n'
+
+
+# CommonMark leaves **「重要」**と and **本当？**と open: a run after punctuation closes only
+# before a space or punctuation. Japanese has no spaces, so (as the CJK-friendly rule of the
+# authors' sites does) a CJK character next to the run counts as such a boundary.
+_CJK_CHAR = re.compile(
+    "[\u1100-\u11ff\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
+)
+
+
+class _CjkStateInline(StateInline):
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        scanned = super().scanDelims(start, canSplitWord)
+        last = self.src[start - 1] if start > 0 else " "
+        pos = start + scanned.length
+        following = self.src[pos] if pos < self.posMax else " "
+        last_cjk, next_cjk = _CJK_CHAR.match(last) is not None, _CJK_CHAR.match(following) is not None
+        if not (last_cjk or next_cjk):
+            return scanned
+        last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+        next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
+        last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
+        left = not next_space and (not next_punct or last_space or last_punct or last_cjk)
+        right = not last_space and (not last_punct or next_space or next_punct or next_cjk)
+        can_open = left and (canSplitWord or not right or last_punct)
+        can_close = right and (canSplitWord or not left or next_punct)
+        return Scanned(can_open, can_close, scanned.length)
+
+
+def _parse_inline_cjk(parser, src: str, md: MarkdownIt, env, tokens: list[MdToken]) -> list[MdToken]:
+    """ParserInline.parse with the CJK-friendly emphasis rule."""
+    state = _CjkStateInline(src, md, env, tokens)
+    parser.tokenize(state)
+    for rule in parser.ruler2.getRules(""):
+        rule(state)
+    return state.tokens
+
+
 @functools.cache
 def markdown() -> MarkdownIt:
     """The one configured parser (CommonMark + tables, strikethrough, footnotes, heading ids)."""
@@ -109,7 +361,17 @@ def markdown() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, permalink=False)
+    md.inline.parse = functools.partial(_parse_inline_cjk, md.inline)
     md.block.ruler.before("hr", "section_break", _section_break_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before("paragraph", "kk_card", _card_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before("paragraph", "kk_toc", _toc_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.use(container_plugin, "message", validate=_box_validator("message"), render=_render_box)
+    md.use(container_plugin, "note", validate=_box_validator("note"), render=_render_box)
+    md.use(container_plugin, "details", validate=_box_validator("details"), render=_render_details)
+    md.core.ruler.before("inline", "kk_details_summary", _details_summary_rule)
+    md.core.ruler.push("kk_toc_entries", _toc_entries_rule)
+    md.core.ruler.before("inline", "kk_alerts", _alert_rule)
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, allow_blank_lines=False)
     # Every link and image is parsed so the renderer below decides what is safe; markdown-it's
     # own check would leave a rejected link as literal brackets instead.
     md.validateLink = lambda url: True
@@ -123,6 +385,15 @@ def markdown() -> MarkdownIt:
     rules("fence", _render_code)
     rules("code_block", _render_code)
     rules("section_break", _render_section_break)
+    rules("kk_card", _render_card)
+    rules("kk_toc", _render_toc)
+    for name in ("kk_alert_open", "kk_alert_close", "kk_alert_title"):
+        rules(name, _render_alert)
+    rules("math_inline", _render_math_inline)
+    rules("math_inline_double", _render_math_inline)
+    rules("math_block", _render_math_block)
+    rules("kk_summary_open", _render_summary)
+    rules("kk_summary_close", _render_summary)
     rules("footnote_block_open", _render_footnote_block_open)
     return md
 
@@ -423,7 +694,10 @@ _BLOCK_KINDS = {
     "paragraph_open": "paragraph", "heading_open": "heading", "bullet_list_open": "list",
     "ordered_list_open": "list", "blockquote_open": "blockquote", "fence": "code",
     "code_block": "code", "table_open": "table", "hr": "rule", "html_block": "html",
-    "section_break": "section_break", "footnote_block_open": "footnotes",
+    "section_break": "section_break", "footnote_block_open": "footnotes", "kk_card": "embed",
+    "kk_toc": "toc", "container_message_open": "box", "container_note_open": "box",
+    "container_details_open": "details",
+    "kk_alert_open": "box", "math_block": "math",
 }
 
 
