@@ -393,19 +393,10 @@ def test_token_entries_are_tokenize_with_alternatives() -> None:
         assert [tuple(entry) for entry in furigana.token_entries(text)] == expected, text
 
 
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        (furigana.ReadingOverride("東京", "とーきょー"), furigana.ReadingOverride("会社", "かいしゃ", "株式")),
-        # A reader's reading goes into the page's HTML as written: one holding tags changes the
-        # text, and the offsets follow it, as they always did.
-        (furigana.ReadingOverride("会社", "</rt><b>x</b>かいしゃ"), furigana.ReadingOverride("投資", "とうし&amp;<rt>")),
-    ],
-    ids=["kana", "tags"],
-)
-def test_the_readers_own_readings_keep_the_offsets(overrides, posts: dict[str, Path]) -> None:
+def test_the_readers_own_readings_keep_the_offsets(posts: dict[str, Path]) -> None:
     """With the reader's readings from the library, the words are those of the reference, read
     whole or in two shares."""
+    overrides = (furigana.ReadingOverride("東京", "とーきょー"), furigana.ReadingOverride("会社", "かいしゃ", "株式"))
     post = load_post(posts["long"])
     options = RenderOptions(overrides=overrides)
     expected = reference_tokens(post.body, overrides)
@@ -414,6 +405,19 @@ def test_the_readers_own_readings_keep_the_offsets(overrides, posts: dict[str, P
     halfway = render.halfway_line(post.body)
     shares = [post_tokens(post, options, (0, halfway)), post_tokens(post, options, (halfway, None))]
     assert [render.token_json(e) for share in shares for block in share for e in block] == expected
+
+
+def test_a_reading_holding_markup_is_text(posts: dict[str, Path]) -> None:
+    """A reader's reading with tags in it is shown as written, escaped: it opens no element on the
+    page and moves no word of the text."""
+    overrides = (furigana.ReadingOverride("会社", "</rt><b>x</b>かいしゃ"), furigana.ReadingOverride("投資", "とうし&amp;<rt>"))
+    post = load_post(posts["long"])
+    plain = [(e["surface"], e["start"], e["end"]) for e in (render.token_json(x) for b in post_tokens(post, RenderOptions()) for x in b)]
+    marked = [(e["surface"], e["start"], e["end"]) for e in (render.token_json(x) for b in post_tokens(post, RenderOptions(overrides=overrides)) for x in b)]
+    assert marked == plain
+    html = render_post(post, RenderOptions(overrides=overrides)).html
+    assert "<rt>&lt;/rt&gt;&lt;b&gt;x&lt;/b&gt;かいしゃ</rt>" in html and "<b>x</b>" not in html
+    assert "<rt>とうし&amp;amp;&lt;rt&gt;</rt>" in html
 
 
 def test_the_token_json_items_are_what_json_dumps_writes(capsysbinary) -> None:

@@ -9,6 +9,7 @@ atomically.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
 import re
@@ -105,7 +106,7 @@ def _readings(annotation: Annotation, overrides: Sequence[furigana.ReadingOverri
 
 def _ruby(base: str, reading: str, before: str, style: str) -> str:
     if style == "ruby":
-        return f"<ruby>{base}<rt>{reading}</rt></ruby>"
+        return f"<ruby>{html.escape(base, quote=False)}<rt>{html.escape(reading, quote=False)}</rt></ruby>"
     # After another reading's 》 the base cannot reach back, so ｜ only follows a bare kanji.
     return furigana.aozora_ruby(base, reading, before)
 

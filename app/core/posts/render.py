@@ -563,6 +563,8 @@ class _InlineAnalysis:
         self.tokens = tokens
         if overrides and mode.enabled:
             spans = furigana.apply_overrides(self.text, spans, overrides)
+            # A reader's own reading is text like any other: markup in it is shown, never run.
+            spans = [s._replace(reading=escapeHtml(s.reading)) if _NEEDS_ESCAPE.search(s.reading) else s for s in spans]
         if mode.kind != "all" or mode.known_words:
             known = mode.known_words
             spans = [
@@ -746,7 +748,7 @@ def _render_blocks(
     """The rendered blocks one at a time, each with its plain text and, when `collect`, its words
     with offsets into the post's plain text (None otherwise).
 
-    ruby=False leaves the ruby out of a collecting render's HTML (see `_ruby_changes_text`).
+    ruby=False leaves the ruby out of a collecting render's HTML: readings are escaped, so they never change the text.
     `lines` = (first, stop) yields only the blocks from the first one starting at or after source
     line `first` up to the first one starting at or after line `stop` (a block with no line of its
     own, such as the footnotes, goes with the one before): the blocks before are still rendered,
@@ -935,17 +937,8 @@ def post_tokens(
     """
     check_length(post)
     options = options or RenderOptions()
-    blocks = _render_blocks(post.body, options, True, ruby=_ruby_changes_text(options), lines=lines)
+    blocks = _render_blocks(post.body, options, True, ruby=False, lines=lines)
     return (entries or [] for _block, _text, entries in blocks)
-
-
-def _ruby_changes_text(options: RenderOptions) -> bool:
-    """Whether the ruby can change a post's plain text, so that the words' offsets need it.
-
-    A reading goes into <rt>, which the text leaves out; but a reader's own reading goes into the
-    HTML as written, and one holding "<" can open or close tags, as it does on the page.
-    """
-    return any("<" in override.reading for override in options.overrides)
 
 
 def halfway_line(body: str) -> int:
