@@ -100,7 +100,11 @@ def load_post(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
         if info.st_size > max_bytes:
             raise PostError(_too_large(name, info.st_size, max_bytes))
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)  # +1 tells us the file grew past the limit
+            # The size it has (read(n) sets n bytes aside first: not the limit for every post),
+            # and on, up to the limit, if it grew since; +1 tells us it grew past the limit.
+            data = handle.read(min(info.st_size, max_bytes) + 1)
+            if len(data) > info.st_size:
+                data += handle.read(max_bytes + 1 - len(data))
     except (OSError, ValueError) as err:  # ValueError: e.g. a NUL inside the path
         reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
         raise PostError(f"{name} could not be read: {reason.rstrip('.')}.") from err

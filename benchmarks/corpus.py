@@ -1,0 +1,131 @@
+"""`python -m benchmarks.corpus`: the real-post corpus (tests/corpus/) as Kakikomi shows it.
+
+For every post: the time to read and render it with `--furigana all`, the peak of Python's
+allocations meanwhile (tracemalloc), and the checks of the issue "Real posts as their authors
+meant them": metadata as expected (expected.json), no site-generator syntax left in the text
+outside code, every code fence rendered as <pre>, no ruby inside code, no HTML tags shown as text,
+and the share of kanji in prose (outside code) that has furigana. Figures are given for the dev
+half (read while writing rules) and the held-out test half separately (see tests/corpus/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from app.core.posts.post import PostError, load_post
+from app.core.posts.render import RenderOptions, render_post
+from app.core.reading.furigana_mode import FuriganaMode
+from app.core.reading.tokens import KANJI_CHARS
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+COVERAGE_TARGET = 0.90
+
+# Syntax of the site generators, as it would show if left in the text.
+_SYNTAX = re.compile(
+    r"\{%.*?%\}|\{\{[<%].*?[>%]\}\}|\{\{\s*(?:page|site)\.|\{:[^}\n]*\}|^:::|@\[\w+\]\(|\[:contents\]|^\s*> \[!\w+\]",
+    re.M,
+)
+# An HTML tag the reader would see as text (escaped markup).
+_SHOWN_TAG = re.compile(r"</?(?:font|b|u|i|a|span|div|table|tr|td|br|p|img|strong|em|center|small|big)\b[^>\n]*>", re.I)
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.M)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
+_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+_RUBY = re.compile(r"<ruby>(.*?)<rt>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_KANJI = re.compile(f"[{KANJI_CHARS}]")
+
+
+def coverage(html: str) -> tuple[int, int]:
+    """(kanji with furigana, kanji) in the prose of `html` (code and readings left out)."""
+    prose = _CODE.sub("", html)
+    covered = sum(len(_KANJI.findall(base)) for base in _RUBY.findall(prose))
+    text = _TAG.sub("", re.sub(r"<rt>.*?</rt>", "", prose, flags=re.S))
+    return covered, len(_KANJI.findall(text))
+
+
+def check(path: Path, expected: dict) -> dict:
+    """The figures and checks for one post."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        post = load_post(path)
+        rendered = render_post(post, RenderOptions(mode=FuriganaMode("all")))
+    except PostError as exc:
+        tracemalloc.stop()
+        return {"file": path.name, "refused": str(exc)}
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    html = rendered.html
+    text_outside_code = _TAG.sub("", re.sub(r"<rt>.*?</rt>", "", _CODE.sub("", html), flags=re.S))
+    covered, kanji = coverage(html)
+    fences = len(_FENCE.findall(post.body)) // 2
+    meta = {
+        "title": post.title == expected.get("title"),
+        "date": (post.date or "")[:10] == (expected.get("date") or ""),
+        "tags": list(post.tags) == list(expected.get("tags") or []),
+        "categories": list(post.categories) == list(expected.get("categories") or []),
+    }
+    return {
+        "file": path.name, "half": expected.get("half"), "seconds": seconds, "peak_mb": peak / 1e6, "meta": meta,
+        "syntax": _SYNTAX.findall(text_outside_code)[:3],
+        "code_as_pre": len(_PRE.findall(html)) >= fences,
+        "ruby_in_code": any("<ruby>" in m.group(0) for m in _CODE.finditer(html)),
+        "shown_tags": _SHOWN_TAG.findall(text_outside_code)[:3],
+        "coverage": covered / kanji if kanji else 1.0,
+    }
+
+
+def passed(result: dict) -> bool:
+    return (
+        "refused" not in result and all(result["meta"].values()) and not result["syntax"] and result["code_as_pre"]
+        and not result["ruby_in_code"] and not result["shown_tags"] and result["coverage"] >= COVERAGE_TARGET
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.corpus", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print every post's figures as JSON")
+    args = parser.parse_args(argv)
+    expected = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+    results = [check(CORPUS / "posts" / name, wanted) for name, wanted in sorted(expected.items())]
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'post':<48}{'half':<6}{'ms':>7}{'MB':>7}  {'meta':<5}{'syntax':<8}{'pre':<5}{'code':<6}{'tags':<6}{'kanji':>7}")
+    for r in results:
+        if "refused" in r:
+            print(f"{r['file'][:47]:<48}{expected[r['file']].get('half', ''):<6}  refused: {r['refused']}")
+            continue
+        meta = "".join("·" if ok else k[0].upper() for k, ok in r["meta"].items())
+        print(
+            f"{r['file'][:47]:<48}{r['half']:<6}{1000 * r['seconds']:7.0f}{r['peak_mb']:7.1f}  {meta:<5}"
+            f"{'ok' if not r['syntax'] else 'SHOWN':<8}{'ok' if r['code_as_pre'] else 'NO':<5}"
+            f"{'ok' if not r['ruby_in_code'] else 'RUBY':<6}{'ok' if not r['shown_tags'] else 'SHOWN':<6}{100 * r['coverage']:6.1f}%"
+        )
+    print("\n(meta: · for each of title, date, tags, categories as expected; else its initial)")
+    for half in ("dev", "test"):
+        part = [r for r in results if expected[r["file"]].get("half") == half]
+        opened = [r for r in part if "refused" not in r]
+        if not part:
+            continue
+        share = lambda f: sum(1 for r in opened if f(r))  # noqa: E731
+        print(
+            f"\n{half}: {len(part)} posts, {len(part) - len(opened)} refused; all checks passed: {share(passed)}/{len(part)}; "
+            f"metadata right: {share(lambda r: all(r['meta'].values()))}; no syntax shown: {share(lambda r: not r['syntax'])}; "
+            f"no tags shown: {share(lambda r: not r['shown_tags'])}; code as <pre>: {share(lambda r: r['code_as_pre'])}; "
+            f"furigana over >= {COVERAGE_TARGET:.0%} of prose kanji: {share(lambda r: r['coverage'] >= COVERAGE_TARGET)}"
+        )
+        if opened:
+            print(f"  time: max {1000 * max(r['seconds'] for r in opened):.0f} ms; peak Python memory: max {max(r['peak_mb'] for r in opened):.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
