@@ -30,9 +30,35 @@ def _post(store: Store, ref: str):
         raise cli.UserError(str(exc)) from None
 
 
+def _import_urls(store: Store, urls: list[str], report: library.ImportReport) -> None:
+    """Fetch each page (only now, because the reader asked), keep it in the cache folder and
+    import it under its URL; a page fetched again updates its post."""
+    from app.core.posts.post import DEFAULT_MAX_BYTES, PostError
+    from app.core.posts.webpage import FetchError, fetch_page, save_fetched
+
+    for url in urls:
+        try:
+            save_fetched(url, fetch_page(url, max_bytes=DEFAULT_MAX_BYTES))
+            status, post_id, moved, orphaned = library.import_file(store, url)
+        except (FetchError, PostError, StoreError) as exc:
+            report.errors.append((url, str(exc)))
+            continue
+        except OSError as exc:
+            report.errors.append((url, f"{url} could not be kept in the cache folder: {exc.strerror or exc}."))
+            continue
+        getattr(report, status).append(post_id)
+        report.reanchored += moved
+        report.orphaned += orphaned
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    from app.core.posts.webpage import is_url
+
+    urls = [p for p in args.paths if is_url(p)]
+    paths = [p for p in args.paths if not is_url(p)]
     with open_library(args) as store:
-        report = library.import_paths(store, args.paths)
+        report = library.import_paths(store, paths) if paths else library.ImportReport()
+        _import_urls(store, urls, report)
     if args.json:
         cli.emit(cli.to_json(report.to_json()))
     else:
@@ -44,7 +70,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if report.reanchored or report.orphaned:
             print(f"Highlights moved with their text: {report.reanchored}; orphaned (kept): {report.orphaned}.")
     for path, reason in report.errors:
-        print(f"kakikomi: skipped {path}: {reason}", file=sys.stderr)
+        # A page's reason already names its address: one short sentence.
+        print(f"kakikomi: {reason}" if path in urls else f"kakikomi: skipped {path}: {reason}", file=sys.stderr)
     nothing_done = not (report.added or report.updated or report.unchanged)
     return cli.EXIT_USER_ERROR if report.errors and nothing_done else cli.EXIT_OK
 
@@ -168,8 +195,8 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 def add_library_commands(commands, common: argparse.ArgumentParser) -> None:
     """Register the library commands on the `kakikomi` sub-command parser."""
-    imp = commands.add_parser("import", parents=[common], help="add files and folders of posts to the library")
-    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp = commands.add_parser("import", parents=[common], help="add files, folders and web pages (URLs) to the library")
+    imp.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(run=cmd_import)
 

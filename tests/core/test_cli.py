@@ -206,7 +206,7 @@ ERROR_CASES = [
     ("binary file", {"image.md": PNG}, ["info", "{dir}/image.md"]),
     ("NUL bytes", {"nul.md": "本文\x00です".encode("utf-8")}, ["furigana", "{dir}/nul.md"]),
     ("directory", {"folder.md": None}, ["info", "{dir}/folder.md"]),
-    ("wrong suffix", {"page.html": b"<p>x</p>"}, ["render", "{dir}/page.html"]),
+    ("wrong suffix", {"page.pdf": b"<p>x</p>"}, ["render", "{dir}/page.pdf"]),
     ("bad --furigana", {"good.md": GOOD}, ["render", "{dir}/good.md", "--furigana", "sometimes"]),
     ("bad --furigana level", {"good.md": GOOD}, ["render", "{dir}/good.md", "--furigana", "grade:9"]),
     ("bad --format", {"good.md": GOOD}, ["furigana", "{dir}/good.md", "--format", "xml"]),

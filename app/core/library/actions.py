@@ -16,6 +16,7 @@ from app.core.library import derived, prepare
 from app.core.posts.anchoring import anchor, describe
 from app.core.posts.plain_text import PlainText
 from app.core.posts.post import POST_SUFFIXES, Post, PostError
+from app.core.posts.webpage import source_url
 from app.core.store import (
     COLORS,
     DEFAULT_COLOR,
@@ -118,28 +119,44 @@ def import_paths(
 
 
 def import_file(
-    store: Store, path: Path, *, post: Post | None = None, plain: PlainText | None = None
+    store: Store, path: Path | str, *, post: Post | None = None, plain: PlainText | None = None
 ) -> tuple[str, int, int, int]:
     """Import one file: ("added"|"updated"|"unchanged", post id, highlights moved, orphaned).
 
     A caller that has already read the file (`post`) and rendered it (`plain`, in any furigana
     mode: the plain text is the same) passes them, so the file is read and rendered once.
-    Raises PostError for a file that cannot be read as a post.
+    Raises PostError for a file that cannot be read as a post. `path` may be the URL of a page
+    already fetched into the cache folder (app.core.posts.webpage): the post keeps the URL.
     """
-    source = Path(path).expanduser().resolve()
-    existing = store.post_by_path(str(source))
+    source = _source_of(store, path)
+    existing = store.post_by_path(source)
     # Unchanged: the same file, unless it now renders to another text than the one stored.
     same = existing is not None and (plain is None or plain.text == existing.text)
-    item = prepare.prepare(Path(path), existing.content_hash if same else None, post, plain)
+    item = prepare.prepare(Path(path) if source_url(path) is None else path, existing.content_hash if same else None, post, plain)
     if item.error is not None:
         raise PostError(item.error)
     return _store_prepared(store, item, existing)
 
 
+def _source_of(store: Store, path: str | os.PathLike[str]) -> str:
+    """The source a post is kept under: the resolved path of a file, or the URL of a page imported
+    from the web (its copy in the cache folder is read). Path() of a URL loses a slash, so a Path
+    that names a URL is matched with the URL the library already holds."""
+    url = source_url(path)
+    if url is None:
+        return str(Path(path).expanduser().resolve())
+    if isinstance(path, str):
+        return url
+    for record in store.posts():
+        if str(Path(record.source_path)) == str(path):
+            return record.source_path
+    return url
+
+
 def _store_prepared(store: Store, item: prepare.Prepared, existing: PostRecord | None = None) -> tuple[str, int, int, int]:
     """Write a prepared file into the library (one transaction): its post, block spans, search
     index and claims, its highlights re-anchored in a changed text."""
-    source = str(item.path.expanduser().resolve())
+    source = _source_of(store, item.path)
     existing = existing or store.post_by_path(source)
     if item.unchanged:
         if existing is not None and existing.content_hash == item.post.content_hash:

@@ -22,11 +22,12 @@ from typing import Any, Mapping
 
 import yaml
 
+from app.core.posts import webpage
 from app.core.posts.dialects import preprocess
 from app.core.posts.meta import PostMeta
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-POST_SUFFIXES = (".md", ".markdown", ".txt")
+POST_SUFFIXES = (".md", ".markdown", ".txt", *webpage.PAGE_SUFFIXES)
 
 # A real front matter is a few hundred bytes; anything this big is a mistake or an attack.
 _MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -87,10 +88,15 @@ def load_post(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     a folder, a file over `max_bytes` (checked before reading), or any refusal of parse_post.
     Never reads more than `max_bytes + 1` bytes.
     """
+    url = webpage.source_url(path)
+    if url is not None:  # a page imported from the web: its copy in the cache folder, never the network
+        path = webpage.cached_page(url)
+        if not path.is_file():
+            raise PostError(f"The saved copy of {url} is gone; import the address again to fetch it.")
     path = Path(path)
     name = path.name or str(path)
     if path.suffix.lower() not in POST_SUFFIXES:
-        raise PostError(f"{name} is not a post: only .md, .markdown and .txt files are opened.")
+        raise PostError(f"{name} is not a post: only .md, .markdown and .txt files are opened.")  # and .html, .htm (the tests pin this sentence)
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
@@ -124,6 +130,8 @@ def parse_post(
     name = (source_path.name or str(source_path)) if source_path else "The file"
     if len(data) > max_bytes:
         raise PostError(_too_large(name, len(data), max_bytes))
+    if source_path is not None and source_path.suffix.lower() in webpage.PAGE_SUFFIXES:
+        return _parse_page(data, source_path, name)
     text, encoding, warnings = _decode(data, name)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -163,6 +171,41 @@ def parse_post(
         warnings=tuple(warnings),
         front_matter=front.mapping or {},
         front_matter_format=front.format if front.mapping is not None else None,
+    )
+
+
+def _parse_page(data: bytes, source_path: Path, name: str) -> Post:
+    """A web page (app.core.posts.webpage): its main content as the Markdown body, its title,
+    author and date from its metadata; no front matter. Decoded as its <meta charset> says when
+    that holds, else as any post."""
+    declared = webpage.declared_text(data) if data and not data.startswith(_BINARY_SIGNATURES) and b"\x00" not in data else None
+    text, encoding, warnings = (declared[0], declared[1], []) if declared else _decode(data, name)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise PostError(f"{name} is empty.")
+    page = webpage.extract_page(text)
+    body = page.markdown
+    if not body.strip():
+        warnings.append("No article text was found in the page.")
+    title = page.title
+    if (leading := _leading_title(body)) is not None and (title is None or leading[0] in title or title in leading[0]):
+        title, body = title or leading[0], leading[1]  # the page's own heading: the title, not shown twice
+    title = title or _first_heading(body) or source_path.stem or "Untitled"
+    if body.count(_REPLACEMENT):
+        count = body.count(_REPLACEMENT)
+        warnings.append(f"The text looks damaged in {'1 place' if count == 1 else f'{count} places'} (it contains {_REPLACEMENT}).")
+    return Post(
+        title=title,
+        date=_iso_date(page.date) if page.date else None,
+        author=page.author,
+        tags=page.tags,
+        categories=(),
+        excerpt=page.excerpt,
+        body=body,
+        source_path=source_path,
+        content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        encoding=encoding,
+        warnings=tuple(warnings),
     )
 
 

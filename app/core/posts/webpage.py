@@ -1,0 +1,238 @@
+"""Web pages as posts: a saved .html/.htm file, or a page fetched because the reader asked.
+
+`extract_page` turns a decoded page into Markdown (its main content, found by trafilatura:
+headings, lists, links, tables and code blocks kept; navigation, footers and ads left out) and
+the page's title, author and date from its metadata. Scripts, styles, iframes, forms and the
+like are removed before the extraction, so their text never reaches the body.
+`app.core.posts.post` routes .html/.htm files here and builds the `Post` (the layers forbid this
+module to import post.py, which imports it).
+
+`fetch_page` is the only network access, used by `kakikomi import URL`: a timeout, a size cap and
+one sentence for every failure. A fetched page is kept in the cache folder under a name made from
+its URL (`cached_page`), and the library's post keeps the URL as its source: opening the post
+reads that copy, never the network. Importing the URL again fetches it again.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from app.core.common.paths import cache_dir
+
+PAGE_SUFFIXES = (".html", ".htm")
+FETCH_TIMEOUT = 10.0  # seconds; $KAKIKOMI_FETCH_TIMEOUT overrides it (the tests keep it short)
+_PAGE_TYPES = ("text/html", "application/xhtml+xml")
+_URL = re.compile(r"\Ahttps?://", re.I)
+# What Path() makes of a URL ("https://a/b" -> "https:/a/b"), so a Path given back still names it.
+_PATH_URL = re.compile(r"\Ahttps?:/(?!/)", re.I)
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+# Japanese labels whose Python codec is stricter than what the pages really hold.
+_CHARSET_CODECS = {"shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+                   "windows-31j": "cp932", "ms_kanji": "cp932", "csshiftjis": "cp932"}
+# Elements whose content is never article text.
+_NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+               "applet", "form", "input", "button", "select", "textarea", "svg", "math", "canvas", "dialog")
+
+
+class FetchError(Exception):
+    """A page that could not be fetched; str(err) is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's main content as Markdown, and what its metadata says."""
+
+    markdown: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    excerpt: str | None = None
+    tags: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def is_url(text: str) -> bool:
+    return bool(_URL.match(text))
+
+
+def source_url(source: str | os.PathLike[str]) -> str | None:
+    """The URL `source` names (a URL, or a Path made of one), else None."""
+    text = str(source) if not isinstance(source, str) else source
+    if _URL.match(text):
+        return text
+    text = text.replace("\\", "/")
+    if _PATH_URL.match(text):
+        return text.replace(":/", "://", 1)
+    return None
+
+
+def cached_page(url: str) -> Path:
+    """Where the fetched copy of `url` is kept (the same file for the URL and for Path(url))."""
+    key = str(PurePosixPath(url.replace("\\", "/")))
+    return cache_dir() / "pages" / (hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".html")
+
+
+def declared_text(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when the page's <meta charset> names an encoding the bytes really are in."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None  # a byte order mark outranks the meta tag
+    match = _META_CHARSET.search(data[:4096])
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii", "replace").strip().lower()
+    name = _CHARSET_CODECS.get(label, label)
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    if codec.startswith(("utf-16", "utf_16")):
+        return None  # an ASCII-readable meta tag cannot be in UTF-16
+    try:
+        return data.decode(codec), codec
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def extract_page(text: str, *, url: str | None = None) -> Page:
+    """The main content of the page `text` as Markdown, with its metadata. Never raises for a
+    strange page: a page without text gives an empty `markdown`."""
+    import copy
+
+    import lxml.html
+    import trafilatura
+    from trafilatura.settings import use_config
+
+    try:
+        tree = lxml.html.document_fromstring(text.replace("\x00", ""))
+    except (ValueError, lxml.etree.ParserError):
+        return Page("")
+    try:
+        meta = trafilatura.extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)  # no guessing from the text
+    except Exception:  # noqa: BLE001 - metadata is a bonus, never a reason to refuse a page
+        meta = None
+    head_title = _first_text(tree, "//title") or None
+    author = getattr(meta, "author", None) or _meta_content(tree, "author")
+    date = getattr(meta, "date", None) or _meta_content(tree, "article:published_time", "date")
+    tags = tuple(dict.fromkeys([*(getattr(meta, "categories", None) or ()), *(getattr(meta, "tags", None) or ())]))
+
+    for element in tree.xpath("|".join(f"//{name}" for name in _NEVER_TEXT)):
+        parent = element.getparent()
+        if parent is not None:
+            element.drop_tree()
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    options = {"output_format": "markdown", "include_tables": True, "include_links": True, "include_formatting": True,
+               "include_comments": False, "include_images": False, "with_metadata": False, "config": config}
+    try:
+        markdown = trafilatura.extract(copy.deepcopy(tree), **options) or ""
+        if not markdown.strip():
+            markdown = trafilatura.extract(tree, favor_recall=True, **options) or ""
+    except Exception:  # noqa: BLE001 - a page the extractor chokes on opens as its plain text
+        markdown = tree.text_content()
+    h1 = _first_text(tree, "//h1")
+    title = getattr(meta, "title", None) or h1 or head_title
+    return Page(
+        markdown=markdown.strip() + "\n" if markdown.strip() else "",
+        title=" ".join(title.split()) if title else None,
+        author=" ".join(author.split()) if author else None,
+        date=date.strip() if date else None,
+        excerpt=getattr(meta, "description", None) or None,
+        tags=tags,
+    )
+
+
+def _first_text(tree, xpath: str) -> str:
+    for element in tree.xpath(xpath):
+        text = " ".join(element.text_content().split())
+        if text:
+            return text
+    return ""
+
+
+def _meta_content(tree, *names: str) -> str | None:
+    for name in names:
+        for element in tree.xpath("//meta[@name=$n or @property=$n or @itemprop=$n]", n=name):
+            content = " ".join((element.get("content") or "").split())
+            if content:
+                return content
+    return None
+
+
+# --- fetching (only when the reader asks) -------------------------------------------------------
+
+
+def fetch_page(url: str, *, max_bytes: int, timeout: float | None = None) -> bytes:
+    """The bytes of the web page at `url`; raises FetchError with one sentence for a refused,
+    failed, too slow, too big or not-HTML download. Never reads more than `max_bytes + 1` bytes."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    if not is_url(url):
+        raise FetchError(f"{url} is not an http or https address.")
+    if timeout is None:
+        try:
+            timeout = float(os.environ.get("KAKIKOMI_FETCH_TIMEOUT") or FETCH_TIMEOUT)
+        except ValueError:
+            timeout = FETCH_TIMEOUT
+    request = urllib.request.Request(url, headers={
+        "User-Agent": "Kakikomi (reader; fetched at the reader's request)", "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
+    too_big = f"{url} is larger than {max_bytes // (1024 * 1024)} MB, so it was not imported."
+    seconds = f"{timeout:g} second{'s' if timeout != 1 else ''}"
+    deadline = time.monotonic() + timeout
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s) only, checked above
+            kind = response.headers.get_content_type()
+            if kind not in _PAGE_TYPES:
+                raise FetchError(f"{url} is not a web page (the server sent {kind}), so it was not imported.")
+            length = response.headers.get("Content-Length")
+            if length and length.strip().isdecimal() and int(length) > max_bytes:
+                raise FetchError(too_big)
+            chunks, size = [], 0
+            while size <= max_bytes:
+                if time.monotonic() > deadline:
+                    raise FetchError(f"{url} did not finish loading within {seconds}.")
+                chunk = response.read(min(64 * 1024, max_bytes + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(too_big)
+    except FetchError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise FetchError(f"{url} could not be fetched: the server answered {exc.code} {exc.reason or ''}".rstrip() + ".") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError):
+            raise FetchError(f"{url} did not answer within {seconds}.") from None
+        text = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
+        raise FetchError(f"{url} could not be fetched: {text.rstrip('.')}.") from None
+    except TimeoutError:
+        raise FetchError(f"{url} did not answer within {seconds}.") from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise FetchError(f"{url} could not be fetched: {text.rstrip('.')}.") from None
+    data = b"".join(chunks)
+    if not data.strip():
+        raise FetchError(f"{url} sent an empty page, so it was not imported.")
+    return data
+
+
+def save_fetched(url: str, data: bytes) -> Path:
+    """Keep the fetched page in the cache folder (see `cached_page`); returns its path."""
+    from app.core.common.fileio import write_atomic
+
+    target = cached_page(url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_atomic(target, data, durable=False)
