@@ -243,7 +243,7 @@ def test_a_file_that_is_not_a_post_is_refused_when_named(store: Store, posts_fol
     """Naming a file of another kind is an error sentence, not a post."""
     report = library.import_paths(store, [posts_folder / "readme.rst"])
     assert report.added == []
-    assert len(report.errors) == 1 and "only .md, .markdown and .txt" in report.errors[0][1]
+    assert len(report.errors) == 1 and "only .md, .markdown, .txt, .html and .htm" in report.errors[0][1]
 
 
 def test_progress_is_reported_once_per_file(store: Store, posts_folder: Path) -> None:

@@ -591,11 +591,11 @@ def test_load_post_reads_at_most_max_bytes_plus_one(tmp_path: Path, monkeypatch:
 
 @pytest.mark.parametrize("name", ["photo.pdf", "notes", "archive.md.zip", "readme.rst"])
 def test_wrong_suffix_is_refused(tmp_path: Path, name: str) -> None:
-    """Only .md, .markdown and .txt files are opened by load_post."""
+    """Only .md, .markdown, .txt, .html and .htm files are opened by load_post."""
     (tmp_path / name).write_text("# hi\n")
     with pytest.raises(PostError) as caught:
         load_post(tmp_path / name)
-    assert str(caught.value) == f"{name} is not a post: only .md, .markdown and .txt files are opened."
+    assert str(caught.value) == f"{name} is not a post: only .md, .markdown, .txt, .html and .htm files are opened."
 
 
 @pytest.mark.parametrize("name", ["a.md", "b.MD", "c.markdown", "d.Markdown", "e.txt"])

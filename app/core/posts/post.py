@@ -96,7 +96,7 @@ def load_post(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     path = Path(path)
     name = path.name or str(path)
     if path.suffix.lower() not in POST_SUFFIXES:
-        raise PostError(f"{name} is not a post: only .md, .markdown and .txt files are opened.")  # and .html, .htm (the tests pin this sentence)
+        raise PostError(f"{name} is not a post: only .md, .markdown, .txt, .html and .htm files are opened.")
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
