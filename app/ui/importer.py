@@ -216,7 +216,7 @@ class WindowImports(QObject):
     # --- choosing what to import ------------------------------------------------------------
 
     def open_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self.window, self.tr("Open posts"), self._start_folder(), self.tr("Posts (*.md *.markdown *.txt)"))
+        files, _ = QFileDialog.getOpenFileNames(self.window, self.tr("Open posts"), self._start_folder(), self.tr("Posts (*.md *.markdown *.txt *.html *.htm)"))
         if files:
             self.import_and_open(files)
 

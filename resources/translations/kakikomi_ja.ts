@@ -855,8 +855,8 @@
         <translation>記事を開く</translation>
     </message>
     <message>
-        <source>Posts (*.md *.markdown *.txt)</source>
-        <translation>記事 (*.md *.markdown *.txt)</translation>
+        <source>Posts (*.md *.markdown *.txt *.html *.htm)</source>
+        <translation>記事 (*.md *.markdown *.txt *.html *.htm)</translation>
     </message>
     <message>
         <source>Open a folder of posts</source>
