@@ -78,7 +78,7 @@ def open_post(
     if post.content_hash != record.content_hash or rendered.plain.text != record.text:
         from app.core.library import actions  # (it builds on this module's imports; loaded when needed)
 
-        actions.import_file(store, Path(record.source_path), post=post, plain=rendered.plain)
+        actions.import_file(store, record.source_path, post=post, plain=rendered.plain)
         record = store.post(post_id)
     elif store.post_blocks(record.id) is None:
         # A post an older Kakikomi imported: its block spans, kept for the claims from now on.
