@@ -30,35 +30,12 @@ def _post(store: Store, ref: str):
         raise cli.UserError(str(exc)) from None
 
 
-def _import_urls(store: Store, urls: list[str], report: library.ImportReport) -> None:
-    """Fetch each page (only now, because the reader asked), keep it in the cache folder and
-    import it under its URL; a page fetched again updates its post."""
-    from app.core.posts.post import DEFAULT_MAX_BYTES, PostError
-    from app.core.posts.webpage import FetchError, fetch_page, save_fetched
-
-    for url in urls:
-        try:
-            save_fetched(url, fetch_page(url, max_bytes=DEFAULT_MAX_BYTES))
-            status, post_id, moved, orphaned = library.import_file(store, url)
-        except (FetchError, PostError, StoreError) as exc:
-            report.errors.append((url, str(exc)))
-            continue
-        except OSError as exc:
-            report.errors.append((url, f"{url} could not be kept in the cache folder: {exc.strerror or exc}."))
-            continue
-        getattr(report, status).append(post_id)
-        report.reanchored += moved
-        report.orphaned += orphaned
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from app.core.posts.webpage import is_url
 
     urls = [p for p in args.paths if is_url(p)]
-    paths = [p for p in args.paths if not is_url(p)]
     with open_library(args) as store:
-        report = library.import_paths(store, paths) if paths else library.ImportReport()
-        _import_urls(store, urls, report)
+        report = library.import_paths(store, args.paths)
     if args.json:
         cli.emit(cli.to_json(report.to_json()))
     else:

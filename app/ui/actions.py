@@ -90,6 +90,7 @@ ACTIONS = (
     Action("open", QT_TRANSLATE_NOOP("MainWindow", "&Open…"), "imports.open_files", shortcut=Key.Open, menu="file"),
     Action("open_folder", QT_TRANSLATE_NOOP("MainWindow", "Open &Folder…"), "imports.open_folder", shortcut="Ctrl+Shift+O", menu="file"),
     Menu("recent", QT_TRANSLATE_NOOP("MainWindow", "Open &Recent"), parent="file", filled_by="imports.fill_recent"),
+    Action("import_url", QT_TRANSLATE_NOOP("MainWindow", "Import from &URL…"), "imports.import_url", shortcut="Ctrl+Shift+U", menu="file"),
     Separator("file"),
     Action("export", QT_TRANSLATE_NOOP("MainWindow", "&Export Highlights…"), "export_highlights", shortcut="Ctrl+E", menu="file"),
     Separator("file"),

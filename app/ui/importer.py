@@ -174,8 +174,11 @@ class WindowImports(QObject):
     def _done(self, worker: ImportWorker, progress: ImportProgress | None, report, paths: list[str]) -> None:
         window = self.window
         self._forget(worker, progress)
+        from app.core.posts.webpage import is_url
+
         for path in paths:
-            window.settings.add_recent(str(Path(path).expanduser().resolve()))
+            if not is_url(path):  # a web page is opened from the library, not from Open Recent
+                window.settings.add_recent(str(Path(path).expanduser().resolve()))
         window.save_settings()
         window.refresh_posts()
         opened = (report.added + report.updated + report.unchanged)[:1]
@@ -224,6 +227,22 @@ class WindowImports(QObject):
         folder = QFileDialog.getExistingDirectory(self.window, self.tr("Open a folder of posts"), self._start_folder())
         if folder:
             self.import_and_open([folder])
+
+    def import_url(self) -> None:
+        """Ask for the address of a web page, then fetch it (now, because the reader asked),
+        import it and open it; a page fetched again updates its post."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.core.posts.webpage import is_url
+
+        url, ok = QInputDialog.getText(self.window, self.tr("Import from URL"), self.tr("The address of a web page (http or https):"))
+        url = url.strip()
+        if not ok or not url:
+            return
+        if not is_url(url):
+            QMessageBox.warning(self.window, self.tr("Import from URL"), self.tr("Only http and https addresses can be imported."))
+            return
+        self.import_and_open([url])
 
     def _start_folder(self) -> str:
         recent = self.window.settings.recent_files[:1]

@@ -611,6 +611,10 @@
         <translation>ハイライト(&amp;H)</translation>
     </message>
     <message>
+        <source>Import from &amp;URL…</source>
+        <translation>URLから読み込む(&amp;U)…</translation>
+    </message>
+    <message>
         <source>&amp;Highlight Selection</source>
         <translation>選択範囲をハイライト(&amp;H)</translation>
     </message>
@@ -861,6 +865,18 @@
     <message>
         <source>Open a folder of posts</source>
         <translation>記事のフォルダーを開く</translation>
+    </message>
+    <message>
+        <source>Import from URL</source>
+        <translation>URLから読み込む</translation>
+    </message>
+    <message>
+        <source>The address of a web page (http or https):</source>
+        <translation>ウェブページのアドレス（http または https）:</translation>
+    </message>
+    <message>
+        <source>Only http and https addresses can be imported.</source>
+        <translation>読み込めるのは http と https のアドレスだけです。</translation>
     </message>
     <message>
         <source>No recent files</source>

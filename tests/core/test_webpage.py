@@ -238,7 +238,7 @@ def test_import_url_search_open_and_reimport(tmp_path, server, monkeypatch):
     info = json.loads(ok(run("info", url, home=home)))  # the saved copy, read as a post
     assert info["title"] == "AIチップへの投資" and info["date"] == "2024-03-05" and info["author"] == "山田太郎"
 
-    # Opening reads the copy in the cache folder: the server is not asked again.
+    # Opening reads the copy kept beside the library: the server is not asked again.
     monkeypatch.setenv("KAKIKOMI_HOME", str(home))
     assert cached_page(url).is_file()
     Handler.pages = {}

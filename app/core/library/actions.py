@@ -16,7 +16,7 @@ from app.core.library import derived, prepare
 from app.core.posts.anchoring import anchor, describe
 from app.core.posts.plain_text import PlainText
 from app.core.posts.post import POST_SUFFIXES, Post, PostError
-from app.core.posts.webpage import source_url
+from app.core.posts.webpage import is_url, source_url
 from app.core.store import (
     COLORS,
     DEFAULT_COLOR,
@@ -83,14 +83,15 @@ def import_paths(
     known: Mapping[Path, tuple[Post, PlainText | None]] | None = None,
     workers: int | None = None,
 ) -> ImportReport:
-    """Import files and folders, one transaction per file; one bad file never stops the rest
-    (its error is collected).
+    """Import files, folders and web pages (URLs, fetched now), one transaction per file; one bad
+    file never stops the rest (its error is collected).
 
     Files are read, rendered and split into search words on every core when there are many
     (app.core.library.prepare; `workers` overrides how many processes, 0 for none). `known`
     holds files the caller has already read (and perhaps rendered), by resolved path: they are
     not read again."""
-    files, missing = collect_files(paths)
+    urls = [str(p) for p in paths if is_url(str(p))]
+    files, missing = collect_files([p for p in paths if not is_url(str(p))])
     report = ImportReport(errors=list(missing))
     stored = store.content_hashes()
     ready = prepare.prepared(files, stored, known=known, workers=workers)
@@ -115,7 +116,31 @@ def import_paths(
             report.orphaned += orphaned
     finally:
         ready.close()
+    if urls and not report.cancelled:
+        import_urls(store, urls, report)
     return report
+
+
+def import_urls(store: Store, urls: Sequence[str], report: ImportReport) -> None:
+    """Fetch each web page (only now: the reader asked), keep it beside the library and import it
+    under its URL, one transaction each; a page fetched again updates its post. Problems go into
+    `report.errors`, one sentence each."""
+    from app.core.posts.post import DEFAULT_MAX_BYTES
+    from app.core.posts.webpage import FetchError, fetch_page, save_fetched
+
+    for url in urls:
+        try:
+            save_fetched(url, fetch_page(url, max_bytes=DEFAULT_MAX_BYTES))
+            status, post_id, moved, orphaned = import_file(store, url)
+        except (FetchError, PostError, StoreError) as exc:
+            report.errors.append((url, str(exc)))
+            continue
+        except OSError as exc:
+            report.errors.append((url, f"{url} could not be kept beside the library: {exc.strerror or exc}."))
+            continue
+        getattr(report, status).append(post_id)
+        report.reanchored += moved
+        report.orphaned += orphaned
 
 
 def import_file(
@@ -126,7 +151,7 @@ def import_file(
     A caller that has already read the file (`post`) and rendered it (`plain`, in any furigana
     mode: the plain text is the same) passes them, so the file is read and rendered once.
     Raises PostError for a file that cannot be read as a post. `path` may be the URL of a page
-    already fetched into the cache folder (app.core.posts.webpage): the post keeps the URL.
+    already fetched beside the library (app.core.posts.webpage): the post keeps the URL.
     """
     source = _source_of(store, path)
     existing = store.post_by_path(source)
@@ -140,7 +165,7 @@ def import_file(
 
 def _source_of(store: Store, path: str | os.PathLike[str]) -> str:
     """The source a post is kept under: the resolved path of a file, or the URL of a page imported
-    from the web (its copy in the cache folder is read). Path() of a URL loses a slash, so a Path
+    from the web (its copy beside the library is read). Path() of a URL loses a slash, so a Path
     that names a URL is matched with the URL the library already holds."""
     url = source_url(path)
     if url is None:

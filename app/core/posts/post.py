@@ -89,7 +89,7 @@ def load_post(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     Never reads more than `max_bytes + 1` bytes.
     """
     url = webpage.source_url(path)
-    if url is not None:  # a page imported from the web: its copy in the cache folder, never the network
+    if url is not None:  # a page imported from the web: its copy beside the library, never the network
         path = webpage.cached_page(url)
         if not path.is_file():
             raise PostError(f"The saved copy of {url} is gone; import the address again to fetch it.")

@@ -8,7 +8,8 @@ like are removed before the extraction, so their text never reaches the body.
 module to import post.py, which imports it).
 
 `fetch_page` is the only network access, used by `kakikomi import URL`: a timeout, a size cap and
-one sentence for every failure. A fetched page is kept in the cache folder under a name made from
+one sentence for every failure. A fetched page is kept beside the library (the data folder: it
+may be the only copy left once the site changes) under a name made from
 its URL (`cached_page`), and the library's post keeps the URL as its source: opening the post
 reads that copy, never the network. Importing the URL again fetches it again.
 """
@@ -23,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from app.core.common.paths import cache_dir
+from app.core.common.paths import data_dir
 
 PAGE_SUFFIXES = (".html", ".htm")
 FETCH_TIMEOUT = 10.0  # seconds; $KAKIKOMI_FETCH_TIMEOUT overrides it (the tests keep it short)
@@ -76,7 +77,7 @@ def source_url(source: str | os.PathLike[str]) -> str | None:
 def cached_page(url: str) -> Path:
     """Where the fetched copy of `url` is kept (the same file for the URL and for Path(url))."""
     key = str(PurePosixPath(url.replace("\\", "/")))
-    return cache_dir() / "pages" / (hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".html")
+    return data_dir() / "pages" / (hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".html")
 
 
 def declared_text(data: bytes) -> tuple[str, str] | None:
@@ -230,7 +231,7 @@ def fetch_page(url: str, *, max_bytes: int, timeout: float | None = None) -> byt
 
 
 def save_fetched(url: str, data: bytes) -> Path:
-    """Keep the fetched page in the cache folder (see `cached_page`); returns its path."""
+    """Keep the fetched page beside the library (see `cached_page`); returns its path."""
     from app.core.common.fileio import write_atomic
 
     target = cached_page(url)
