@@ -19,7 +19,7 @@ EXIT_USER_ERROR = 2  # as app.cli's; the window's path does not load the command
 
 def render_instead(path: Path) -> int:
     """Without a screen to show a window on, render `path` to a page and say where it is."""
-    from app import cli
+    from app.cli import main as cli
     from app.core.common.paths import cache_dir
 
     out_dir = cache_dir() / "pages"
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_window(args[1:])
     if not args[0].startswith("-") and args[0] not in COMMANDS:
         return open_window(args)  # kakikomi FILE...
-    from app import cli
+    from app.cli import main as cli
 
     return cli.run(args)
 

@@ -59,9 +59,10 @@ def imports_of(path: Path, modules: dict[str, Path], root: Path = APP) -> set[st
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
-            # `from app.core.library import search` imports the submodule; `from app.core.store
-            # import Store` imports the package (whose __init__ brings the rest).
+            # `from app.core.library import search` imports the submodule, and runs the package's
+            # __init__ first; `from app.core.store import Store` imports the package.
             names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
+            names.append(base)
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "lazy_module" and node.args:
             arg = node.args[0]
             names = [arg.value] if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else []
@@ -181,6 +182,9 @@ def _write(root: Path, files: dict[str, str]) -> Path:
         # A cycle through an import inside a function (loaded when needed) is still a cycle.
         ({"__init__.py": "", "a.py": "def f():\n    from app.b import x\n", "b.py": "from app.a import y\n"}, ["app.a", "app.b"]),
         ({"__init__.py": "", "p/__init__.py": "", "p/a.py": "from .b import x\n", "p/b.py": "from app.p import a\n"}, ["app.p.a", "app.p.b"]),
+        # Through a package's __init__: `from app.p import a` runs app/p/__init__.py, which imports b.
+        ({"__init__.py": "", "p/__init__.py": "from app.p.b import x\n", "p/a.py": "", "q.py": "from app.p import a\n",
+          "p/b.py": "from app.q import y\n"}, ["app.p", "app.p.b", "app.q"]),
     ],
 )
 def test_the_cycle_check_finds_cycles(tmp_path: Path, files: dict[str, str], cycle: list[str]) -> None:
@@ -199,7 +203,8 @@ def test_the_layer_check_finds_an_upward_import(tmp_path: Path) -> None:
             "core/library/search.py": "",
         },
     )
+    store, library = layer_of("app.core.store"), layer_of("app.core.library")
     assert upward_imports(import_graph(root)) == [
-        f"app.core.store.database (layer {layer_of('app.core.store')}) imports app.core.library.search "
-        f"(layer {layer_of('app.core.library')})"
+        f"app.core.store.database (layer {store}) imports app.core.library (layer {library})",  # its __init__ runs first
+        f"app.core.store.database (layer {store}) imports app.core.library.search (layer {library})",
     ]

@@ -29,6 +29,7 @@ from app.cli.common import (
     storage_problem,
     to_json,
 )
+from app.commands import COMMANDS  # noqa: F401 - scripts and tests read the command names here
 from app.core.common.fileio import write_atomic
 from app.core.posts.page import THEMES, standalone_html, version
 from app.core.posts.plain_text import html_to_aozora

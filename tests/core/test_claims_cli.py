@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
+from app.cli import main as cli
 from app.core.common.paths import sample_post_path
 from app.core.posts.post import load_post
 from app.core.posts.render import RenderOptions, render_post
