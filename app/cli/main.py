@@ -30,6 +30,7 @@ from app.cli.common import (
     to_json,
 )
 from app.commands import COMMANDS  # noqa: F401 - scripts and tests read the command names here
+from app.core.common.cpus import usable_cpus
 from app.core.common.fileio import write_atomic
 from app.core.posts.page import THEMES, standalone_html, version
 from app.core.posts.plain_text import html_to_aozora
@@ -195,13 +196,6 @@ _CHUNK = 1 << 16  # characters written at a time
 SPLIT_CHARS = 50_000
 
 
-def _usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def _write_tokens_json(post: Post, options: RenderOptions) -> None:
     """The post's words as a JSON list on stdout (see `Token.to_json`), written as they come.
 
@@ -240,7 +234,7 @@ def _write_tokens_json(post: Post, options: RenderOptions) -> None:
 def _start_second_half(post: Post, options: RenderOptions, halfway: int) -> tuple[int, BinaryIO] | None:
     """Fork a child that writes the words of the post from line `halfway` on into a temporary
     file, as JSON items joined by ",\n"; returns (its pid, the file), or None where that cannot be."""
-    if not hasattr(os, "fork") or _usable_cpus() < 2:
+    if not hasattr(os, "fork") or usable_cpus() < 2:
         return None
     try:
         spool = tempfile.TemporaryFile()

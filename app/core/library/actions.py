@@ -93,7 +93,7 @@ def import_paths(
     urls = [str(p) for p in paths if is_url(str(p))]
     files, missing = collect_files([p for p in paths if not is_url(str(p))])
     report = ImportReport(errors=list(missing))
-    stored = store.content_hashes()
+    stored = store.content_hashes([str(path.expanduser().resolve()) for path in files])
     ready = prepare.prepared(files, stored, known=known, workers=workers)
     try:
         for number, path in enumerate(files, 1):

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.common.cpus import usable_cpus
 from app.core.posts.plain_text import PlainText
 from app.core.posts.post import Post, PostError, load_post
 from app.core.posts.render import RenderOptions, render_post
@@ -66,7 +67,7 @@ def _prepare_many(jobs: Sequence[tuple[Path, str | None]]) -> list[Prepared]:
 
 def worker_count(files: int) -> int:
     """How many worker processes to prepare `files` files with (0: do it in this process)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = usable_cpus()
     if files < MIN_FILES_FOR_WORKERS or cores < 2 or os.environ.get("KAKIKOMI_NO_WORKERS"):
         return 0
     return cores

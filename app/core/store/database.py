@@ -356,9 +356,17 @@ class Store:
             return None
         return tuple(BlockSpan(index, start, end, kind) for index, start, end, kind in json.loads(row[0]))
 
-    def content_hashes(self) -> dict[Path, str]:
-        """Every post's content hash, by its source path (an import tells changed files by them)."""
-        return {Path(path): digest for path, digest in self.conn.execute("SELECT source_path, content_hash FROM posts")}
+    def content_hashes(self, sources: Sequence[str]) -> dict[Path, str]:
+        """The content hashes of the posts from these sources (resolved paths), by path: an
+        import tells changed files by them."""
+        found: dict[Path, str] = {}
+        for at in range(0, len(sources), 500):  # SQLite's limit on parameters, with room to spare
+            batch = list(sources[at : at + 500])
+            rows = self.conn.execute(
+                f"SELECT source_path, content_hash FROM posts WHERE source_path IN ({', '.join('?' * len(batch))})", batch
+            )
+            found.update((Path(path), digest) for path, digest in rows)
+        return found
 
     def set_reading_offset(self, post_id: int, offset: int) -> None:
         with self.transaction():
