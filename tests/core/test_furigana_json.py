@@ -273,7 +273,7 @@ def _second_half_failing(monkeypatch, only_in_the_child: bool) -> None:
         return real(post, options, lines)
 
     monkeypatch.setattr(main, "post_tokens", failing)
-    monkeypatch.setattr(main, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(main, "usable_cpus", lambda: 2)
 
 
 def test_a_long_post_is_read_by_two_processes(posts: dict[str, Path], monkeypatch, capsysbinary) -> None:
@@ -291,7 +291,7 @@ def test_a_long_post_is_read_by_two_processes(posts: dict[str, Path], monkeypatc
         return pid
 
     monkeypatch.setattr(main.os, "fork", counting_fork)
-    monkeypatch.setattr(main, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(main, "usable_cpus", lambda: 2)
     monkeypatch.setenv("KAKIKOMI_HOME", str(posts["long"].parent / "home"))
     assert main.run(["furigana", str(posts["long"]), "--format", "json"]) == 0
     assert capsysbinary.readouterr().out == reference_json(load_post(posts["long"]).body)
@@ -332,7 +332,7 @@ def test_without_a_second_process_the_output_is_the_same(posts: dict[str, Path],
     """On one core (no fork) the long post's JSON is the same bytes."""
     from app.cli import main
 
-    monkeypatch.setattr(main, "_usable_cpus", lambda: 1)
+    monkeypatch.setattr(main, "usable_cpus", lambda: 1)
     monkeypatch.setenv("KAKIKOMI_HOME", str(posts["long"].parent / "home"))
     assert main.run(["furigana", str(posts["long"]), "--format", "json"]) == 0
     assert capsysbinary.readouterr().out == reference_json(load_post(posts["long"]).body)
