@@ -167,11 +167,14 @@ def test_blocked_links_keep_their_words_but_lose_their_target() -> None:
     assert "押してください" in checker.text
 
 
-def test_escaped_payloads_stay_visible_as_text() -> None:
-    """Inline tags that are not allowed are shown as text, not dropped: the reader sees what the author wrote."""
-    checker = check(render_markdown("前 <img src=x onerror=alert(1)> 後").html)
+def test_inline_html_shows_as_a_browser_would_minus_anything_active() -> None:
+    """An inline <img> with a handler is a placeholder without it; a word in angle brackets that is
+    not HTML (generics) is shown as written; script content is not shown."""
+    html = render_markdown("前 <img src=x onerror=alert(1)> 中 List<T> と <script>alert(2)</script>後").html
+    checker = check(html)
     assert checker.problems == []
-    assert "<img src=x onerror=alert(1)>" in checker.text
+    assert 'class="kk-image"' in html and 'data-src="x"' in html and "onerror" not in html
+    assert "List<T>" in checker.text and "alert" not in checker.text
 
 
 def test_remote_images_only_for_http_and_https() -> None:

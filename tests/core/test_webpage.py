@@ -79,7 +79,12 @@ PAGES = [
     ("active", page(body=ACTIVE).encode(), "AIチップへの投資", None, None, "utf-8",
      ("STYLETEXT", "SCRIPTTEXT", "SCRIPT2TEXT", "IFRAMETEXT", "FORMLABEL", "FORMVALUE", "FORMBUTTON", "NOSCRIPTTEXT",
       "secret", "color: red")),
-    ("metadata", page(head=METADATA).encode(), "AIチップへの投資", "2024-03-05", "山田太郎", "utf-8", ()),
+    ("metadata", page(head=METADATA).encode(), "AIチップへの投資", "2024-03-05T09:00:00+09:00", "山田太郎", "utf-8", ()),
+    # A date in the text is not the page's date (a changelog's title, say); JSON-LD's is.
+    ("date_in_text", page(body="<main><h2>変更履歴(2015/2/22～)</h2><p>2017年5月2日に更新しました。</p>" + ARTICLE + "</main>").encode(),
+     "AIチップへの投資", None, None, "utf-8", ()),
+    ("json_ld", page(head='<script type="application/ld+json">{"@graph": [{"@type": "BlogPosting", '
+                          '"datePublished": "2023-11-02"}]}</script>').encode(), "AIチップへの投資", "2023-11-02", None, "utf-8", ()),
 ]
 
 
@@ -236,7 +241,7 @@ def test_import_url_search_open_and_reimport(tmp_path, server, monkeypatch):
     ok(run("annotate", url, "--quote", "720億ドル", "--tag", "investment", home=home))
     assert json.loads(ok(run("annotations", url, "--json", home=home)))[0]["quote"] == "720億ドル"
     info = json.loads(ok(run("info", url, home=home)))  # the saved copy, read as a post
-    assert info["title"] == "AIチップへの投資" and info["date"] == "2024-03-05" and info["author"] == "山田太郎"
+    assert info["title"] == "AIチップへの投資" and info["date"] == "2024-03-05T09:00:00+09:00" and info["author"] == "山田太郎"
 
     # Opening reads the copy kept beside the library: the server is not asked again.
     monkeypatch.setenv("KAKIKOMI_HOME", str(home))

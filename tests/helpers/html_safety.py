@@ -24,8 +24,10 @@ FORBIDDEN_TAGS = frozenset({
     "audio", "source", "track", "noscript", "xmp", "plaintext", "style", "title", "html", "head",
     "body", "area", "map", "details", "dialog",
 })
-# Only markdown-it's table alignment writes a style attribute, and only this one.
+# Only markdown-it's table alignment and a post's own font colour (rawhtml.py) write a style
+# attribute, and only these: a colour cannot load or run anything.
 _TABLE_ALIGN = re.compile(r"text-align:(left|center|right)")
+_FONT_COLOUR = re.compile(r"color:(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(?:rgb|rgba|hsl|hsla)\(\s*[0-9.%,\s/]{1,40}\))")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
@@ -115,7 +117,8 @@ class SafetyChecker(HTMLParser):
             elif name == "srcdoc":
                 self.problems.append(f"<{tag} srcdoc>")
             elif name == "style":
-                if not (tag in ("th", "td") and _TABLE_ALIGN.fullmatch(value or "")):
+                if not ((tag in ("th", "td") and _TABLE_ALIGN.fullmatch(value or ""))
+                        or (tag == "span" and _FONT_COLOUR.fullmatch(value or ""))):
                     self.problems.append(f"<{tag} style={value!r}>")
             elif name in URL_ATTRIBUTES and value is not None and not url_is_safe(value):
                 self.problems.append(f"<{tag} {name}={value!r}>")

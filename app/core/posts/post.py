@@ -145,8 +145,13 @@ def parse_post(
     title = _text_field(fields, ("title",))
     if title is None and (leading := _leading_title(body)) is not None:
         title, body = leading  # the post's own "# Title" line: the title, not shown twice
+    plain = front.format is None and source_path is not None and source_path.suffix.lower() == ".txt"
+    if title is None and plain and (first := _first_line_title(body)) is not None:
+        title, body = first  # a plain text's first line, as a README or a changelog starts
     title = title or _first_heading(body) or (source_path.stem if source_path and source_path.stem else "Untitled")
     date = _post_date(fields, source_path, warnings)
+    if date is None and plain:
+        date = _header_date(body)
 
     if _REPLACEMENT in title:
         warnings.append(f"The title looks damaged (it contains {_REPLACEMENT}).")
@@ -249,7 +254,26 @@ _UNKNOWN_BYTES = f"Some bytes are not valid text in any known encoding; they are
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
-    """Return (text, encoding, warnings), or raise PostError for data that is not text."""
+    """Return (text, encoding, warnings), or raise PostError for data that is not text.
+
+    A few stray NUL bytes in a long text (old pages have them, and browsers skip them) are left
+    out with a warning; more than one byte in a hundred means the file is not text.
+    """
+    if not data:
+        raise PostError(f"{name} is empty.")
+    if data.startswith(_BINARY_SIGNATURES):
+        raise PostError(f"{name} looks like a binary file, not text.")
+    nuls = data.count(b"\x00") if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else 0
+    if not nuls:
+        return _decode_text(data, name)
+    if nuls * 100 > len(data):
+        raise PostError(f"{name} contains NUL bytes, so it is not a text post.")
+    text, encoding, warnings = _decode_text(data.replace(b"\x00", b""), name)
+    left_out = "1 NUL byte (an invisible character) was" if nuls == 1 else f"{nuls} NUL bytes (invisible characters) were"
+    return text, encoding, [f"{left_out} left out of the text.", *warnings]
+
+
+def _decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
     if not data:
         raise PostError(f"{name} is empty.")
     if data.startswith(_BINARY_SIGNATURES):
@@ -500,7 +524,9 @@ def _is_small(value: Any) -> bool:
 
 _ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
 _CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_DATE_PREFIX = re.compile(r"(\d{4}-\d{2}-\d{2})-")
+# A date at the start of the file name: Jekyll's "2017-04-30-slug", and the "20170430-slug" or
+# "20170430_slug" many others (Zenn slugs among them) use.
+_DATE_PREFIX = re.compile(r"((?:19|20)\d{2}-\d{2}-\d{2}|(?:19|20)\d{6})[-_]")
 _DATE_TEXT = re.compile(
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
     r"(?:(?:T|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
@@ -539,6 +565,34 @@ def _leading_title(body: str) -> tuple[str, str] | None:
     return match.group(1).strip(), body[match.end() :]
 
 
+_FIRST_LINE = re.compile(r"\A(?:[ \t]*\n)*[ \t]*(\S[^\n]*?)[ \t]*(?:\n|\Z)")
+# A line that is a rule or list item, not a title.
+_NOT_TITLE = re.compile(r"[-=*_~#・●■◆]{3,}|[-*+・]\s|\d+[.)]\s")
+
+
+def _first_line_title(body: str) -> tuple[str, str] | None:
+    """(title, the body without it) for a plain text whose first line reads as a title: short,
+    not a sentence, a rule or a list item, set apart from what follows (a blank or indented line),
+    with text after it."""
+    match = _FIRST_LINE.match(body)
+    if match is None:
+        return None
+    line, rest = match.group(1), body[match.end() :]
+    follows = rest.split("\n", 1)[0]
+    if (len(line) > 80 or _NOT_TITLE.match(line) or line.endswith(("。", "."))  # a sentence, not a title
+            or not rest.strip() or (follows.strip() and not follows[:1].isspace())):
+        return None
+    return line, rest
+
+
+def _header_date(body: str) -> str | None:
+    """The date on a line of its own (often right-aligned) among a plain text's first lines."""
+    for line in body.split("\n", 6)[:6]:
+        if (date := _iso_date(line.strip())) is not None:
+            return date
+    return None
+
+
 def _first_heading(body: str) -> str | None:
     """Text of the first ATX heading outside fenced code blocks."""
     open_fence = ""
@@ -557,7 +611,8 @@ def _first_heading(body: str) -> str | None:
 def _post_date(fields: Mapping[str, Any], source_path: Path | None, warnings: list[str]) -> str | None:
     from_name = None
     if source_path and (prefix := _DATE_PREFIX.match(source_path.name)):
-        from_name = _iso_date(prefix.group(1))
+        digits = prefix.group(1)
+        from_name = _iso_date(digits if "-" in digits else f"{digits[:4]}-{digits[4:6]}-{digits[6:]}")
     for key in ("date", "published_at", "created_at"):
         if key in fields and fields[key] is not None:
             parsed = _iso_date(fields[key])

@@ -6,9 +6,9 @@ TeX kept as written, CJK-friendly emphasis; other generators' syntax is rewritte
 dialects.py before the post gets here); the top-level blocks are then annotated and rendered one
 at a time, so cost grows linearly with the post and the reader can insert blocks progressively.
 Furigana go on text nodes of prose only: never in code, URLs, link targets, math or readings the
-author wrote. Nothing in a post can run: raw HTML is reduced to an allow-list of inline tags (ruby,
-rt, rp, br, sup, sub, small) or escaped, links keep only http, https, mailto and in-page targets,
-and images become placeholders unless remote images are allowed.
+author wrote. Nothing in a post can run: HTML the post writes goes through one allow-list
+(rawhtml.py) and keeps its structure, its text getting furigana like prose; links keep only http,
+https, mailto and in-page targets, and images become placeholders unless remote images are allowed.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_block import StateBlock
@@ -32,16 +30,13 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from app.core.posts import rawhtml
 from app.core.posts.dialects import CARD_KINDS
 from app.core.posts.plain_text import BlockSpan, PlainText, html_to_text
 from app.core.posts.post import Post, PostError
 from app.core.reading import furigana
 from app.core.reading.furigana_mode import FuriganaMode
 
-ALLOWED_INLINE_TAGS = frozenset({"ruby", "rt", "rp", "rb", "br", "sup", "sub", "small"})
-ALLOWED_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-_VOID_TAGS = frozenset({"br"})
-_SIMPLE_TAG = re.compile(r"<(/?)([A-Za-z]+)\s*(/?)>")
 # Author ruby: ｜base《reading》 (explicit base) or kanji《reading》 (the kanji run before 《).
 # Without ｜ only a kana reading counts, so a title in 《》 after a kanji (小説《雪国》) stays text.
 _AUTHOR_RUBY = re.compile(
@@ -148,7 +143,7 @@ def _card_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 def _render_card(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     kind, address, caption = token.meta["kind"], token.meta["address"], token.meta["caption"]
-    safe = _safe_href(address)
+    safe = rawhtml.safe_href(address)
     if safe is not None and not safe.startswith("#"):
         where = f'<a href="{escapeHtml(safe)}" rel="noopener noreferrer nofollow">{escapeHtml(address)}</a>'
     else:
@@ -370,6 +365,7 @@ def markdown() -> MarkdownIt:
     md.use(container_plugin, "details", validate=_box_validator("details"), render=_render_details)
     md.core.ruler.before("inline", "kk_details_summary", _details_summary_rule)
     md.core.ruler.push("kk_toc_entries", _toc_entries_rule)
+    md.core.ruler.push("kk_raw_html", _raw_html_rule)
     md.core.ruler.before("inline", "kk_alerts", _alert_rule)
     md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, allow_blank_lines=False)
     # Every link and image is parsed so the renderer below decides what is safe; markdown-it's
@@ -378,7 +374,9 @@ def markdown() -> MarkdownIt:
     rules = md.add_render_rule
     rules("text", _render_text)
     rules("html_inline", _render_html_inline)
-    rules("html_block", _render_html_block)
+    rules("kk_html_open", _render_raw_html)
+    rules("kk_html", _render_raw_html)
+    rules("kk_html_close", _render_raw_html)
     rules("link_open", _render_link_open)
     rules("link_close", _render_link_close)
     rules("image", _render_image)
@@ -415,59 +413,52 @@ def _render_html_inline(self, tokens, idx, options, env) -> str:
     return prepared if prepared is not None else escapeHtml(token.content)
 
 
-def _render_html_block(self, tokens, idx, options, env) -> str:
-    cleaned = nh3.clean(
-        tokens[idx].content,
-        tags=set(ALLOWED_INLINE_TAGS),
-        attributes={},
-        url_schemes=set(),
-        strip_comments=True,
-        link_rel=None,
-    ).strip()
-    return f'<div class="kk-raw"{_block_attr(tokens[idx])}>{cleaned}</div>\n' if cleaned else ""
+def _raw_html_rule(state) -> None:
+    """Each raw HTML block becomes its allowed structure with its text as inline tokens
+    (rawhtml.block_tokens), wrapped in a kk-raw box; a block with nothing to show goes."""
+    if not any(token.type == "html_block" for token in state.tokens):
+        return
+    remote = bool(state.env.get("kk_allow_remote_images"))
+    out: list[MdToken] = []
+    for token in state.tokens:
+        if token.type != "html_block":
+            out.append(token)
+            continue
+        inner = rawhtml.block_tokens(token.content, allow_remote_images=remote, level=token.level)
+        if not inner:
+            continue
+        opener = MdToken("kk_html_open", "div", 1, map=token.map, level=token.level, block=True)
+        closer = MdToken("kk_html_close", "div", -1, level=token.level, block=True)
+        out.extend([opener, *inner, closer])
+    state.tokens = out
 
 
-def _safe_href(href: str) -> str | None:
-    if href.startswith("#"):
-        return href
-    try:
-        scheme = urlsplit(href).scheme.lower()
-    except ValueError:
-        return None
-    return href if scheme in ALLOWED_LINK_SCHEMES else None
+def _render_raw_html(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.type == "kk_html_open":
+        return f'<div class="kk-raw"{_block_attr(token)}>'
+    if token.type == "kk_html_close":
+        return "</div>\n"
+    return token.meta["kk_html"]
 
 
 def _render_link_open(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    href = token.attrGet("href") or ""
-    safe = _safe_href(str(href))
-    stack = env.setdefault("kk_links", [])
-    stack.append(safe is not None)
     title = token.attrGet("title")
-    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
-    if safe is None:
-        return f'<span class="kk-link-blocked" title="{escapeHtml(str(href))}">'
-    external = "" if safe.startswith("#") else ' rel="noopener noreferrer nofollow"'
-    return f'<a href="{escapeHtml(safe)}"{title_attr}{external}>'
+    html, closer = rawhtml.link_open(str(token.attrGet("href") or ""), str(title) if title else None)
+    env.setdefault("kk_links", []).append(closer)
+    return html
 
 
 def _render_link_close(self, tokens, idx, options, env) -> str:
-    stack = env.get("kk_links") or [True]
-    return "</a>" if stack.pop() else "</span>"
+    stack = env.get("kk_links") or ["a"]
+    return f"</{stack.pop()}>"
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    src = str(token.attrGet("src") or "")
     alt = self.renderInlineAsText(token.children or [], options, env)
-    if env.get("kk_allow_remote_images") and urlsplit(src).scheme.lower() in ("http", "https"):
-        return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" loading="lazy" referrerpolicy="no-referrer">'
-    # The placeholder's words come from CSS (attr()), so the plain text is the same whether or
-    # not the reader later lets the image load.
-    return (
-        f'<span class="kk-image" role="img" aria-label="{escapeHtml(alt or src)}" '
-        f'data-alt="{escapeHtml(alt)}" data-src="{escapeHtml(src)}"></span>'
-    )
+    return rawhtml.image_html(str(token.attrGet("src") or ""), alt, bool(env.get("kk_allow_remote_images")))
 
 
 def _render_code(self, tokens, idx, options, env) -> str:
@@ -499,24 +490,32 @@ class _Segment:
 class _InlineAnalysis:
     """The prose of one inline token, tokenized as one string so MeCab sees words whole."""
 
-    def __init__(self, children: list[MdToken]):
+    def __init__(self, children: list[MdToken], *, allow_remote_images: bool = False):
         self.text_children: list[tuple[MdToken, list[_Segment]]] = []
         parts: list[str] = []
         length = 0
-        ruby_depth = 0
         in_autolink = False
-        open_tags: list[tuple[str, MdToken]] = []
-        open_counts: dict[str, int] = {}  # how many of each tag are in open_tags
+        tags = _InlineTags(allow_remote_images)
+        hidden: list[MdToken] = []  # text inside <script> and the like, which a browser never shows
         for child in children:
             kind = child.type
             if kind == "html_inline":
-                ruby_depth = _prepare_html_inline(child, open_tags, ruby_depth, open_counts)
+                if child.meta and child.meta.get("kk_safe"):
+                    tags.ruby_depth += child.meta["kk_ruby"]  # raw HTML's own, already clean
+                else:
+                    tags.prepare(child)
             elif kind == "link_open":
                 in_autolink = child.info == "auto"
+                tags.links += 1
             elif kind == "link_close":
                 in_autolink = False
+                tags.links -= 1
             elif kind == "text":
-                if ruby_depth or in_autolink:
+                if tags.hidden:
+                    child.meta = dict(child.meta or {}, kk_html="")
+                    hidden.append(child)
+                    continue
+                if tags.ruby_depth or in_autolink:
                     continue  # inside author <ruby> or a bare URL: shown exactly as written
                 segments = _split_segments(child.content)
                 for seg in segments:
@@ -524,15 +523,20 @@ class _InlineAnalysis:
                     parts.append(seg.text)
                     length += len(seg.text)
                 self.text_children.append((child, segments))
+        # A <script> the post never closed hides nothing: a browser would hide the rest of the
+        # page, but the reader would lose the text without a trace.
+        if tags.hidden:
+            for child in hidden:
+                del child.meta["kk_html"]
         # A ruby the post never closed would turn the rest of the paragraph into a hidden
         # reading: show those tags as the text they are. Other tags are closed at the end, so
         # the browser and plain_text see the same tree.
         still_open = []
-        for name, opener in open_tags:
+        for name, opener, closer in tags.open_tags:
             if name in ("ruby", "rt", "rp", "rb"):
                 opener.meta["kk_html"] = escapeHtml(opener.content)
             else:
-                still_open.append(name)
+                still_open.append(closer)
         if still_open:
             closing = "".join(f"</{t}>" for t in reversed(still_open))
             last = children[-1]
@@ -602,49 +606,80 @@ class _InlineAnalysis:
             child.meta["kk_html"] = "".join(out)
 
 
-def _prepare_html_inline(
-    token: MdToken, open_tags: list[tuple[str, MdToken]], ruby_depth: int, open_counts: dict[str, int]
-) -> int:
-    """Keep an allowed bare tag (no attributes), escape everything else; returns the ruby depth.
+class _InlineTags:
+    """The HTML tags of one inline token, checked against the allow-list (rawhtml.py) in order:
+    allowed tags rebuilt, others dropped or hidden, and the tags still open tracked so every tag
+    is closed in the right order (the browser and plain_text then see the same tree)."""
 
-    `open_tags` holds the tags opened so far with the token that opened each; `open_counts` how
-    many of each name it holds (kept alongside so thousands of nested tags cost linear time).
-    """
-    match = _SIMPLE_TAG.fullmatch(token.content.strip())
-    token.meta = dict(token.meta or {})
-    if match is None or match.group(2).lower() not in ALLOWED_INLINE_TAGS:
-        token.meta["kk_html"] = escapeHtml(token.content)
-        return ruby_depth
-    closing, name = match.group(1) == "/", match.group(2).lower()
-    if name in _VOID_TAGS:
-        token.meta["kk_html"] = "<br>" if not closing else ""
-        return ruby_depth
-    in_ruby = open_counts.get("ruby", 0) > 0
-    if not closing:
-        # rt/rp/rb only inside ruby, and no ruby inside ruby: the tree stays what we expect.
-        if (name in ("rt", "rp", "rb") and not in_ruby) or (name == "ruby" and in_ruby) or (
-            name in ("rt", "rp", "rb") and open_tags and open_tags[-1][0] in ("rt", "rp", "rb")
-        ):
+    def __init__(self, allow_remote_images: bool):
+        self.allow_remote_images = allow_remote_images
+        self.open_tags: list[tuple[str, MdToken, str]] = []  # (name, the token opening it, the element that closes it)
+        self.open_counts: dict[str, int] = {}  # how many of each name are in open_tags (linear time for deep nesting)
+        self.ruby_depth = 0
+        self.links = 0  # Markdown links open around here: no link inside a link
+        self.hidden = 0
+        self.hidden_name = ""
+
+    def prepare(self, token: MdToken) -> None:
+        """Set the HTML `token` (one tag as written) stands for in the page."""
+        token.meta = dict(token.meta or {})
+        parsed = rawhtml.inline_tag(token.content)
+        if parsed is None:  # a comment, CDATA, a declaration: never shown by a browser
             token.meta["kk_html"] = ""
-            return ruby_depth
-        open_tags.append((name, token))
-        open_counts[name] = open_counts.get(name, 0) + 1
-        token.meta["kk_html"] = f"<{name}>"
-        return ruby_depth + (name == "ruby")
-    if not open_counts.get(name):
-        token.meta["kk_html"] = ""
-        return ruby_depth
-    closed = []
-    while open_tags:
-        tag, _opener = open_tags.pop()
-        open_counts[tag] -= 1
-        closed.append(f"</{tag}>")
-        if tag == "ruby":
-            ruby_depth -= 1
-        if tag == name:
-            break
-    token.meta["kk_html"] = "".join(closed)
-    return ruby_depth
+            return
+        closing, name, attrs = parsed
+        kind = rawhtml.classify(name)
+        if self.hidden:
+            if closing and name == self.hidden_name:
+                self.hidden -= 1
+            elif not closing and name == self.hidden_name:
+                self.hidden += 1
+            token.meta["kk_html"] = ""
+            return
+        if kind == "text":  # not HTML (List<T>): the text as written
+            token.meta["kk_html"] = escapeHtml(token.content)
+            return
+        if kind == "hidden":
+            if not closing and not token.content.rstrip().endswith("/>"):
+                self.hidden, self.hidden_name = 1, name
+            token.meta["kk_html"] = ""
+            return
+        if kind != "inline":  # a block or another element inside a line: the tag goes, its text stays
+            token.meta["kk_html"] = ""
+            return
+        name = rawhtml.RENAMES.get(name, name)
+        if name in rawhtml.VOID_TAGS:
+            html, _closer = rawhtml.start_tag(name, attrs, allow_remote_images=self.allow_remote_images)
+            token.meta["kk_html"] = "" if closing else html
+            return
+        in_ruby = self.open_counts.get("ruby", 0) > 0
+        if not closing:
+            # rt/rp/rb only inside ruby, and no ruby inside ruby, no link inside a link: the tree
+            # stays what we expect.
+            if (name in ("rt", "rp", "rb") and not in_ruby) or (name == "ruby" and in_ruby) or (
+                name in ("rt", "rp", "rb") and self.open_tags and self.open_tags[-1][0] in ("rt", "rp", "rb")
+            ) or (name == "a" and (self.links or self.open_counts.get("a"))):
+                token.meta["kk_html"] = ""
+                return
+            html, closer = rawhtml.start_tag(name, attrs, allow_remote_images=self.allow_remote_images)
+            self.open_tags.append((name, token, closer))
+            self.open_counts[name] = self.open_counts.get(name, 0) + 1
+            token.meta["kk_html"] = html
+            self.ruby_depth += name == "ruby"
+            return
+        if not self.open_counts.get(name):
+            token.meta["kk_html"] = ""
+            return
+        closed = []
+        while self.open_tags:
+            tag, _opener, closer = self.open_tags.pop()
+            self.open_counts[tag] -= 1
+            closed.append(f"</{closer}>")
+            if tag == "ruby":
+                self.ruby_depth -= 1
+            if tag == name:
+                break
+        token.meta["kk_html"] = "".join(closed)
 
 
 def _split_segments(content: str) -> list[_Segment]:
@@ -695,7 +730,7 @@ def _top_level_blocks(tokens: list[MdToken]) -> list[list[MdToken]]:
 _BLOCK_KINDS = {
     "paragraph_open": "paragraph", "heading_open": "heading", "bullet_list_open": "list",
     "ordered_list_open": "list", "blockquote_open": "blockquote", "fence": "code",
-    "code_block": "code", "table_open": "table", "hr": "rule", "html_block": "html",
+    "code_block": "code", "table_open": "table", "hr": "rule", "html_block": "html", "kk_html_open": "html",
     "section_break": "section_break", "footnote_block_open": "footnotes", "kk_card": "embed",
     "kk_toc": "toc", "container_message_open": "box", "container_note_open": "box",
     "container_details_open": "details",
@@ -774,7 +809,10 @@ def _render_blocks(
         first.meta["kk_block"] = _BLOCK_INDEX
         if first.tag and (first.nesting == 1 or first.type == "hr"):
             first.attrSet("data-kb", _BLOCK_INDEX)
-        analyses = [_InlineAnalysis(t.children) for t in block_tokens if t.type == "inline" and t.children]
+        analyses = [
+            _InlineAnalysis(t.children, allow_remote_images=options.allow_remote_images)
+            for t in block_tokens if t.type == "inline" and t.children
+        ]
         window = options.ruby_window
         with_ruby = mode.enabled and (window is None or window[0] <= offset < window[1])
         collecting = collect and (started or ruby)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import os
 import re
 import time
@@ -101,6 +102,9 @@ def declared_text(data: bytes) -> tuple[str, str] | None:
         return None
 
 
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+
 def extract_page(text: str, *, url: str | None = None) -> Page:
     """The main content of the page `text` as Markdown, with its metadata. Never raises for a
     strange page: a page without text gives an empty `markdown`."""
@@ -111,7 +115,8 @@ def extract_page(text: str, *, url: str | None = None) -> Page:
     from trafilatura.settings import use_config
 
     try:
-        tree = lxml.html.document_fromstring(text.replace("\x00", ""))
+        # lxml refuses text that still declares its encoding (XHTML's <?xml … encoding=…?>).
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text.replace("\x00", ""), count=1))
     except (ValueError, lxml.etree.ParserError):
         return Page("")
     try:
@@ -120,13 +125,17 @@ def extract_page(text: str, *, url: str | None = None) -> Page:
         meta = None
     head_title = _first_text(tree, "//title") or None
     author = getattr(meta, "author", None) or _meta_content(tree, "author")
-    date = getattr(meta, "date", None) or _meta_content(tree, "article:published_time", "date")
-    tags = tuple(dict.fromkeys([*(getattr(meta, "categories", None) or ()), *(getattr(meta, "tags", None) or ())]))
+    date = _published(tree)  # only what the page states: trafilatura's guesses read dates out of the text
+    # The author's tags and categories; a <meta name="keywords"> list is for search engines, not them.
+    keywords = {" ".join((k.get("content") or "").split()) for k in tree.xpath("//meta[@name='keywords' or @name='Keywords']")}
+    found = [*(getattr(meta, "categories", None) or ()), *(getattr(meta, "tags", None) or ())]
+    tags = tuple(dict.fromkeys(t for t in found if " ".join(t.split()) not in keywords))
 
     for element in tree.xpath("|".join(f"//{name}" for name in _NEVER_TEXT)):
         parent = element.getparent()
         if parent is not None:
             element.drop_tree()
+    _unwrap_layout_tables(tree)
     config = use_config()
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
     config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
@@ -141,22 +150,84 @@ def extract_page(text: str, *, url: str | None = None) -> Page:
         markdown = tree.text_content()
     h1 = _first_text(tree, "//h1")
     title = getattr(meta, "title", None) or h1 or head_title
+    if title and head_title and "".join(title.split()) == "".join(head_title.split()):
+        title = head_title  # the page's own spacing (trafilatura drops ideographic spaces)
     return Page(
         markdown=markdown.strip() + "\n" if markdown.strip() else "",
-        title=" ".join(title.split()) if title else None,
-        author=" ".join(author.split()) if author else None,
+        title=_squash(title) if title else None,
+        author=_squash(author) if author else None,
         date=date.strip() if date else None,
         excerpt=getattr(meta, "description", None) or None,
         tags=tags,
     )
 
 
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def _squash(text: str) -> str:
+    """`text` on one line, runs of ASCII white space made one space (an ideographic space is kept)."""
+    return _SPACES.sub(" ", text).strip()
+
+
 def _first_text(tree, xpath: str) -> str:
     for element in tree.xpath(xpath):
-        text = " ".join(element.text_content().split())
+        text = _squash(element.text_content())
         if text:
             return text
     return ""
+
+
+_DATE_NAMES = ("article:published_time", "datePublished", "date", "dc.date", "DC.date", "dcterms.created",
+               "dcterms.date", "DC.date.created", "pubdate", "publishdate", "og:published_time")
+
+
+def _published(tree) -> str | None:
+    """The publication date the page states: a <meta>, an itemprop, JSON-LD's datePublished or a
+    <time pubdate>; None when it states none (a date in the text is not the page's date)."""
+    if (date := _meta_content(tree, *_DATE_NAMES)) is not None:
+        return date
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            found = _json_field(json.loads(script.text_content() or "null"), "datePublished")
+        except (ValueError, RecursionError):
+            continue
+        if found:
+            return found
+    for element in tree.xpath("//time[@pubdate or @itemprop='datePublished'][@datetime]"):
+        return element.get("datetime")
+    return None
+
+
+def _json_field(value, key: str, depth: int = 0) -> str | None:
+    if depth > 20:
+        return None
+    if isinstance(value, dict):
+        if isinstance(value.get(key), str):
+            return value[key]
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value[:100]:
+            if (found := _json_field(item, key, depth + 1)) is not None:
+                return found
+    return None
+
+
+# Elements inside a table cell that make the table a page's layout rather than data.
+_LAYOUT_CONTENT = "descendant::*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::ul or self::ol or self::blockquote or self::pre or self::table or self::div]"
+
+
+def _unwrap_layout_tables(tree) -> None:
+    """Tables that lay out a page (cells holding headings, paragraphs, lists or other tables, or
+    long text) become plain blocks, so their text comes out as prose, not as one table row."""
+    for table in tree.xpath("//table"):
+        cells = [cell for cell in table.xpath(".//td|.//th") if next(cell.iterancestors("table"), None) is table]
+        if any(cell.xpath(_LAYOUT_CONTENT) or len(cell.text_content()) > 400 for cell in cells):
+            for element in [table, *table.xpath(".//tr|.//thead|.//tbody|.//tfoot|.//caption"), *cells]:
+                if element is table or next(element.iterancestors("table"), None) is table:
+                    element.tag = "div"
+                    for name in ("colspan", "rowspan"):
+                        element.attrib.pop(name, None)
 
 
 def _meta_content(tree, *names: str) -> str | None:
