@@ -742,3 +742,46 @@ def test_a_written_date_that_is_no_date_is_ignored_with_a_warning(written: str) 
     """A month name that is none, or a day that does not exist, is not a date: ignored, and said."""
     post = _post(f"---\ntitle: t\ndate: {written}\n---\nbody\n")
     assert post.date is None and post.warnings == (f'The date "{written}" could not be understood, so it is ignored.',)
+
+
+# --- real posts' odd corners (issue "Real posts as their authors meant them") ------------------------
+
+
+def test_a_few_stray_nul_bytes_in_a_long_text_are_left_out_with_a_warning() -> None:
+    data = ("本文の段落です。" * 200).encode("utf-8") + b"\x00" + "最後の文。\x00\n".encode("utf-8")
+    post = parse_post(data, source_path=Path("page.md"))
+    assert "\x00" not in post.body and "最後の文。" in post.body
+    assert post.warnings[0] == "2 NUL bytes (invisible characters) were left out of the text."
+
+
+def test_many_nul_bytes_still_mean_not_text() -> None:
+    with pytest.raises(PostError, match="NUL bytes"):
+        parse_post("短い\x00文\x00".encode("utf-8"), source_path=Path("x.md"))
+    with pytest.raises(PostError, match="NUL bytes"):
+        parse_post("A post in UTF-16 without its BOM.".encode("utf-16-le") * 50, source_path=Path("utf16-without-bom.md"))
+
+
+@pytest.mark.parametrize(("name", "date"), [
+    ("2020-09-21-slug.md", "2020-09-21"), ("20200921-unfinished-book.md", "2020-09-21"), ("20200921_memo.md", "2020-09-21"),
+    ("20201399-bad.md", None), ("12345678-not-a-date.md", None), ("2020092-short.md", None),
+])
+def test_a_date_at_the_start_of_the_file_name(name: str, date: str | None) -> None:
+    assert parse_post("# 題\n\n本文\n".encode(), source_path=Path(name)).date == date
+
+
+def test_a_plain_texts_first_line_is_its_title_and_a_header_date_its_date() -> None:
+    text = "国際化 w3m\n                    2003/03/08\n                    坂本\n\nはじめに\n\n本文です。\n"
+    post = parse_post(text.encode("euc_jp"), source_path=Path("README.m17n.txt"))
+    assert post.title == "国際化 w3m" and post.date == "2003-03-08"
+    assert not post.body.lstrip().startswith("国際化")
+
+
+@pytest.mark.parametrize("text", [
+    "メモ：来週の会議の資料を用意する。\n",  # one sentence: the text, not a title
+    "今日は晴れ。\n\n明日は雨。\n",
+    "最初の行\n続きの行がすぐ来る。\n",  # a paragraph's first line
+    "=====\n本文\n",
+])
+def test_a_plain_text_that_opens_with_prose_keeps_it(text: str) -> None:
+    post = parse_post(text.encode(), source_path=Path("memo.txt"))
+    assert post.title == "memo" and post.body.strip().startswith(text.strip().split("\n")[0])
