@@ -261,6 +261,10 @@
       ev.preventDefault();
       send("linkClicked", { href: link.getAttribute("href") });
     }
+    // A link to another post (a relative .md link, Jekyll's post_url): the app opens it if it is
+    // in the library.
+    const post = ev.target.closest && ev.target.closest(".kk-post-link[data-post]");
+    if (post && !link) send("linkClicked", { href: "kakikomi-post:" + post.dataset.post });
   }, true);
   document.addEventListener("copy", (ev) => {
     // Copy gives the text without readings.

@@ -785,3 +785,12 @@ def test_a_plain_texts_first_line_is_its_title_and_a_header_date_its_date() -> N
 def test_a_plain_text_that_opens_with_prose_keeps_it(text: str) -> None:
     post = parse_post(text.encode(), source_path=Path("memo.txt"))
     assert post.title == "memo" and post.body.strip().startswith(text.strip().split("\n")[0])
+
+
+def test_a_set_of_quoted_names_after_the_title_line_is_the_tags() -> None:
+    post = parse_post('# はじめての記事\n\n{"mastodon", "はじめて"}\n\n本文です。\n'.encode(), source_path=Path("x.md"))
+    assert post.title == "はじめての記事" and post.tags == ("mastodon", "はじめて")
+    assert post.body.strip() == "本文です。"
+    # Only right after the title, and only without front matter.
+    later = parse_post('# 題\n\n本文です。\n\n{"a","b"}\n'.encode(), source_path=Path("x.md"))
+    assert later.tags == () and '{"a","b"}' in later.body

@@ -109,16 +109,34 @@ def test_pages_open_as_posts(tmp_path, name, data, title, date, author, encoding
     assert "AIチップへの投資" not in text  # the heading is the title, not shown twice
     for word in absent:
         assert word not in text and word not in post.body, word
-    assert "<" not in post.body.replace("<!--", "")  # Markdown, not markup
+    if name == "boilerplate":
+        assert "<" not in post.body.replace("<!--", "")  # the extractor's Markdown, not markup
+    else:  # a page that is all article: its blocks as they are, through the renderer's allow-list
+        assert "<ul>" in post.body and "<script" not in post.body and "<iframe" not in post.body
 
 
 def test_markdown_keeps_structure(tmp_path):
-    post = parse_post(page().encode(), source_path=tmp_path / "x.htm")
+    """A page with menus and sidebars: the extractor's Markdown of its article."""
+    post = parse_post(page(body=BOILERPLATE).encode(), source_path=tmp_path / "x.htm")
     assert "## 背景" in post.body
     assert "- 一つ目の理由" in post.body
     assert "[半導体](https://example.com/chips)" in post.body
     assert "| 会社 | 金額 |" in post.body
     assert "```\ntotal = 720\nprint(total)\n```" in post.body
+
+
+def test_a_page_that_is_all_article_keeps_every_block(tmp_path):
+    """A page without menus or sidebars (an old hand-written page): every block as written, each
+    its own block in the reader, through the allow-list, the title not shown twice."""
+    loose = "<h1>AIチップへの投資</h1><div align=right>2024/3/5<br>山田</div><h2>背景</h2>前置きの文。<ul><li>短い</li></ul>"
+    post = parse_post(page(body=loose + ARTICLE + "<p><a href='/a'>前へ</a> | <a href='/b'>次へ</a></p>").encode(), source_path=tmp_path / "x.htm")
+    rendered = render_post(post, RenderOptions(mode=FuriganaMode("off")))
+    assert post.date == "2024-03-05"  # a date alone on a line at the top, as the page shows it
+    assert "<h2>背景</h2>" in rendered.html and "<li>一つ目の理由</li>" in rendered.html and "<li>短い</li>" in rendered.html
+    assert "<table>" in rendered.html and "<pre><code>total = 720\nprint(total)</code></pre>" in rendered.html
+    assert "前置きの文。" in rendered.plain.text and "前へ" not in rendered.plain.text
+    assert rendered.plain.text.count("AIチップへの投資") == 1  # the second <h1> is not the page's first
+    assert len(rendered.blocks) >= 8
 
 
 def test_suffixes_and_other_files_unchanged(tmp_path):

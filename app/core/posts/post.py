@@ -143,8 +143,12 @@ def parse_post(
     warnings.extend(dialect_warnings)
     fields = _lower_keys(front.mapping)
     title = _text_field(fields, ("title",))
+    set_tags: tuple[str, ...] = ()
     if title is None and (leading := _leading_title(body)) is not None:
         title, body = leading  # the post's own "# Title" line: the title, not shown twice
+        if front.mapping is None and (line_tags := _TAG_SET_LINE.match(body)) is not None:
+            # Qiita collaboration articles write their tags as a set on the line after the title.
+            set_tags, body = tuple(_QUOTED.findall(line_tags.group(1))), body[line_tags.end() :]
     plain = front.format is None and source_path is not None and source_path.suffix.lower() == ".txt"
     if title is None and plain and (first := _first_line_title(body)) is not None:
         title, body = first  # a plain text's first line, as a README or a changelog starts
@@ -166,7 +170,7 @@ def parse_post(
         title=title,
         date=date,
         author=_author(fields),
-        tags=_terms(fields, ("tags", "topics", "keywords")),
+        tags=_terms(fields, ("tags", "topics", "keywords")) or set_tags,
         categories=_terms(fields, ("categories", "category")),
         excerpt=_text_field(fields, ("excerpt", "description", "summary")),
         body=body,
@@ -201,7 +205,7 @@ def _parse_page(data: bytes, source_path: Path, name: str) -> Post:
         warnings.append(f"The text looks damaged in {'1 place' if count == 1 else f'{count} places'} (it contains {_REPLACEMENT}).")
     return Post(
         title=title,
-        date=_iso_date(page.date) if page.date else None,
+        date=_iso_date(page.date) if page.date else _header_date("\n".join(page.top_lines)),
         author=page.author,
         tags=page.tags,
         categories=(),
@@ -557,6 +561,11 @@ def _text_field(fields: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
 _LEADING_H1 = re.compile(r"\A(?:[ \t]*\n)*[ ]{0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*(?:\n|\Z)(?:[ \t]*\n)*")
 
 
+# {"tag","other tag"} alone on a line: a set of quoted names.
+_TAG_SET_LINE = re.compile(r'(?:[ \t]*\n)*[ \t]*(\{[ \t]*"[^"\n]+"(?:[ \t]*,[ \t]*"[^"\n]+")*[ \t]*\})[ \t]*(?:\n|\Z)')
+_QUOTED = re.compile(r'"([^"\n]+)"')
+
+
 def _leading_title(body: str) -> tuple[str, str] | None:
     """(title, the body without it) when the body opens with a level-1 "# Title" line."""
     match = _LEADING_H1.match(body)
@@ -585,9 +594,10 @@ def _first_line_title(body: str) -> tuple[str, str] | None:
     return line, rest
 
 
-def _header_date(body: str) -> str | None:
-    """The date on a line of its own (often right-aligned) among a plain text's first lines."""
-    for line in body.split("\n", 6)[:6]:
+def _header_date(body: str, lines: int = 8) -> str | None:
+    """The date on a line of its own (often right-aligned) among the first lines of a plain text
+    or a page that states no date in its metadata."""
+    for line in body.split("\n", lines)[:lines]:
         if (date := _iso_date(line.strip())) is not None:
             return date
     return None

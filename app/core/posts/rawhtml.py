@@ -81,9 +81,23 @@ def safe_href(href: str) -> str | None:
     return href if scheme in ALLOWED_LINK_SCHEMES else None
 
 
+# A relative link to another post file (`2010-07-21-x.md`, `../posts/intro.md`, what Jekyll's
+# post_url and Hugo's ref become): the reader opens that post if it is in the library.
+_POST_LINK = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]*:|/|\\)[^?#]*\.(?:md|markdown|txt|html?)(?:#[^\s]*)?", re.I)
+
+
+def post_link(href: str) -> str | None:
+    """The post file a relative link points to (no fragment), or None if it is not one."""
+    href = href.strip()
+    return href.split("#", 1)[0] if _POST_LINK.fullmatch(href) else None
+
+
 def link_open(href: str, title: str | None = None) -> tuple[str, str]:
     """(the opening HTML, the element name to close) for a link to `href`."""
     safe = safe_href(href)
+    if safe is None and (post := post_link(href)) is not None:
+        # No href at all (nothing to navigate to); the page's script asks the app to open the post.
+        return f'<span class="kk-post-link" role="link" tabindex="0" data-post="{escapeHtml(post)}" title="{escapeHtml(post)}">', "span"
     if safe is None:
         return f'<span class="kk-link-blocked" title="{escapeHtml(href)}">', "span"
     title_attr = f' title="{escapeHtml(title)}"' if title else ""

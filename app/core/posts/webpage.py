@@ -58,6 +58,7 @@ class Page:
     excerpt: str | None = None
     tags: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    top_lines: tuple[str, ...] = ()  # the first lines of the page's text, where a date may stand alone
 
 
 def is_url(text: str) -> bool:
@@ -136,22 +137,26 @@ def extract_page(text: str, *, url: str | None = None) -> Page:
         if parent is not None:
             element.drop_tree()
     _unwrap_layout_tables(tree)
+    _wrap_loose_text(tree)
+    top_lines = _top_lines(tree)
     config = use_config()
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
     config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
     options = {"output_format": "markdown", "include_tables": True, "include_links": True, "include_formatting": True,
                "include_comments": False, "include_images": False, "with_metadata": False, "config": config}
-    try:
-        markdown = trafilatura.extract(copy.deepcopy(tree), **options) or ""
-        if not markdown.strip():
-            markdown = trafilatura.extract(tree, favor_recall=True, **options) or ""
-    except Exception:  # noqa: BLE001 - a page the extractor chokes on opens as its plain text
-        markdown = tree.text_content()
     h1 = _first_text(tree, "//h1")
     title = getattr(meta, "title", None) or h1 or head_title
     if title and head_title and "".join(title.split()) == "".join(head_title.split()):
         title = head_title  # the page's own spacing (trafilatura drops ideographic spaces)
+    markdown = "" if _has_boilerplate(tree) else _whole_page(tree, title)
+    if not markdown:
+        try:
+            markdown = trafilatura.extract(copy.deepcopy(tree), **options) or ""
+            if not markdown.strip():
+                markdown = trafilatura.extract(tree, favor_recall=True, **options) or ""
+        except Exception:  # noqa: BLE001 - a page the extractor chokes on opens as its plain text
+            markdown = tree.text_content()
     return Page(
         markdown=markdown.strip() + "\n" if markdown.strip() else "",
         title=_squash(title) if title else None,
@@ -159,6 +164,7 @@ def extract_page(text: str, *, url: str | None = None) -> Page:
         date=date.strip() if date else None,
         excerpt=getattr(meta, "description", None) or None,
         tags=tags,
+        top_lines=top_lines,
     )
 
 
@@ -217,17 +223,164 @@ def _json_field(value, key: str, depth: int = 0) -> str | None:
 _LAYOUT_CONTENT = "descendant::*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::ul or self::ol or self::blockquote or self::pre or self::table or self::div]"
 
 
+# Elements that flow inside a line; anything else starts a block.
+_INLINE = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "del", "dfn", "em", "font", "i", "img", "ins", "kbd",
+    "label", "mark", "nobr", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+    "time", "tt", "u", "var", "wbr",
+})
+_LOOSE_TEXT_CONTAINERS = "//body|//div|//blockquote|//center|//form|//section|//article|//main"
+
+
+def _wrap_loose_text(tree) -> None:
+    """Text written straight into <body> or a <div> between blocks (as old pages do) becomes
+    paragraphs, the way a browser shows it; the extractor would otherwise skip it."""
+    import lxml.html
+
+    for container in tree.xpath(_LOOSE_TEXT_CONTAINERS):
+        loose = (container.text or "").strip() or any(
+            isinstance(child.tag, str) and child.tag not in _INLINE and (child.tail or "").strip() for child in container
+        )
+        if not loose:
+            continue
+        children: list = []
+        run = None
+
+        def add_text(text: str) -> None:
+            nonlocal run
+            if run is None:
+                if not text.strip():
+                    return
+                run = lxml.html.Element("p")
+                children.append(run)
+            if len(run):
+                run[-1].tail = (run[-1].tail or "") + text
+            else:
+                run.text = (run.text or "") + text
+
+        text, container.text = container.text or "", None
+        add_text(text)
+        for child in list(container):
+            tail, child.tail = child.tail or "", None
+            container.remove(child)
+            if isinstance(child.tag, str) and child.tag in _INLINE:
+                if run is None:
+                    run = lxml.html.Element("p")
+                    children.append(run)
+                run.append(child)
+            else:
+                children.append(child)
+                run = None
+            add_text(tail)
+        container.extend(children)
+
+
+# What marks the parts of a page around its article (menus, sidebars, footers, ads).
+_BOILERPLATE_ELEMENTS = "//nav|//header|//footer|//aside|//menu"
+_BOILERPLATE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side-bar|footer|header|breadcrumbs?|banner|widgets?|"
+    r"comments?|share|social|related|ads?|advert\w*|sponsor\w*|masthead|toolbar)(?:$|[\s_-])",
+    re.I,
+)
+# Block tags that start a CommonMark HTML block which ends at a blank line; others are wrapped in a div.
+_HTML_BLOCK_TAGS = frozenset({
+    "address", "article", "blockquote", "caption", "center", "dd", "details", "dir", "div", "dl", "dt", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "section", "summary", "table", "ul",
+})
+
+
+def _has_boilerplate(tree) -> bool:
+    """Whether the page has parts around its article for the extractor to leave out."""
+    if tree.xpath(_BOILERPLATE_ELEMENTS):
+        return True
+    return any(
+        _BOILERPLATE_NAMES.search(element.get("id") or "") or _BOILERPLATE_NAMES.search(element.get("class") or "")
+        for element in tree.xpath("//body//*[@id or @class]")
+    )
+
+
+def _whole_page(tree, title: str | None) -> str:
+    """A page that is all article (an old hand-written page, a help file): every block of its
+    body as an HTML block of the Markdown body, so render.py shows it through its allow-list with
+    its structure (the extractor drops short headings and list items of such pages). Rows that
+    are mostly links (a page's own navigation) are left out; so is a first <h1> that is the title."""
+    import lxml.html
+
+    body = tree.find("body")
+    if body is None:
+        return ""
+    first_h1 = next(body.iter("h1"), None)
+    if first_h1 is not None and title and "".join(first_h1.text_content().split()) in "".join(title.split()):
+        first_h1.drop_tree()  # the title, shown above the post: not twice
+    blocks: list[str] = []
+    _page_blocks(body, blocks)
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+# Containers that only group blocks: their blocks are taken one by one (the allow-list keeps none
+# of their attributes), so a long page is many blocks, not one.
+_GROUPS = frozenset({"body", "div", "article", "main", "section", "center"})
+_BLOCKS = frozenset({*_HTML_BLOCK_TAGS, "pre"}) - {"li", "dt", "dd", "caption", "summary", "figcaption"}
+
+
+def _page_blocks(container, blocks: list[str]) -> None:
+    import lxml.html
+
+    for child in container:
+        if not isinstance(child.tag, str):
+            continue
+        text = " ".join(child.text_content().split())
+        if not text and child.tag not in ("hr", "img"):
+            continue
+        linked = sum(len("".join(a.text_content().split())) for a in child.xpath(".//a"))
+        if text and len(text) < 300 and linked >= 0.6 * len("".join(text.split())):
+            continue  # a row of links: the page's own navigation
+        if child.tag in _GROUPS and any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in child):
+            _page_blocks(child, blocks)
+            continue
+        html = lxml.html.tostring(child, encoding=str, with_tail=False)
+        if child.tag not in _HTML_BLOCK_TAGS and child.tag != "pre":
+            html = f"<div>{html}</div>"
+        # A blank line would end the HTML block: keep the line as an escaped line break instead.
+        blocks.append(_BLANK_LINE.sub("\n&#10;", html.strip()))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+
+
+def _top_lines(tree, count: int = 8) -> tuple[str, ...]:
+    """The first `count` non-empty lines of the page's text, block by block, <br> breaking lines."""
+    lines: list[str] = []
+    for element in tree.xpath("//body//*[self::p or self::div or self::h1 or self::h2 or self::h3 or self::li or self::td]"):
+        lines.extend(" ".join(line.split()) for line in _own_text(element).split("\n") if line.strip())
+        if len(lines) >= count:
+            break
+    return tuple(lines[:count])
+
+
+def _own_text(element) -> str:
+    """An element's text outside its child blocks, with <br> as a line break."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "br":
+            parts.append("\n")
+        elif isinstance(child.tag, str) and child.tag in _INLINE:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _unwrap_layout_tables(tree) -> None:
     """Tables that lay out a page (cells holding headings, paragraphs, lists or other tables, or
     long text) become plain blocks, so their text comes out as prose, not as one table row."""
     for table in tree.xpath("//table"):
         cells = [cell for cell in table.xpath(".//td|.//th") if next(cell.iterancestors("table"), None) is table]
         if any(cell.xpath(_LAYOUT_CONTENT) or len(cell.text_content()) > 400 for cell in cells):
-            for element in [table, *table.xpath(".//tr|.//thead|.//tbody|.//tfoot|.//caption"), *cells]:
-                if element is table or next(element.iterancestors("table"), None) is table:
-                    element.tag = "div"
-                    for name in ("colspan", "rowspan"):
-                        element.attrib.pop(name, None)
+            parts = [e for e in table.xpath(".//tr|.//thead|.//tbody|.//tfoot|.//caption") if next(e.iterancestors("table"), None) is table]
+            for element in [table, *parts, *cells]:
+                element.tag = "div"
+                for name in ("colspan", "rowspan"):
+                    element.attrib.pop(name, None)
 
 
 def _meta_content(tree, *names: str) -> str | None:
