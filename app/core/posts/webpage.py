@@ -304,7 +304,6 @@ def _whole_page(tree, title: str | None) -> str:
     body as an HTML block of the Markdown body, so render.py shows it through its allow-list with
     its structure (the extractor drops short headings and list items of such pages). Rows that
     are mostly links (a page's own navigation) are left out; so is a first <h1> that is the title."""
-    import lxml.html
 
     body = tree.find("body")
     if body is None:
