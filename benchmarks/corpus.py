@@ -119,12 +119,70 @@ def passed(result: dict) -> bool:
     )
 
 
+def contact_sheet(names: list[str], out: Path, columns: int = 5) -> None:
+    """Screenshot every post with `kakikomi screenshot --furigana all` (one process each, as a user
+    runs it) and lay the shots out in a grid, each under its file name, in one PNG to look at."""
+    import os
+    import subprocess
+    import tempfile
+
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_CHROMIUM_FLAGS"] = (env.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --no-sandbox").strip()
+    shots: list[tuple[str, Path | None]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for i, name in enumerate(names):
+            shot = Path(folder) / f"{i:03d}.png"
+            done = subprocess.run(
+                [sys.executable, "-m", "app", "screenshot", str(CORPUS / "posts" / name), "-o", str(shot), "--furigana", "all",
+                 "--size", "1100x800"], env=env, capture_output=True, text=True, timeout=180, check=False,
+            )
+            shots.append((name, shot if done.returncode == 0 and shot.exists() else None))
+            print(f"  screenshot {i + 1}/{len(names)} {name}: {'ok' if shots[-1][1] else done.stderr.strip()[-200:]}", file=sys.stderr)
+        _compose(shots, out, columns)
+    print(f"contact sheet: {out}", file=sys.stderr)
+
+
+def _compose(shots: list[tuple[str, Path | None]], out: Path, columns: int) -> None:
+    """The grid of shots (each scaled to 440 px wide) with their names, as one PNG (Qt's painter)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
+
+    app = QGuiApplication.instance() or QGuiApplication(["contact-sheet"])  # noqa: F841 - fonts need it
+    cell_w, cell_h, label = 440, 320, 22
+    rows = (len(shots) + columns - 1) // columns
+    sheet = QImage(columns * cell_w, rows * (cell_h + label), QImage.Format.Format_RGB32)
+    sheet.fill(QColor("white"))
+    painter = QPainter(sheet)
+    for i, (name, path) in enumerate(shots):
+        x, y = (i % columns) * cell_w, (i // columns) * (cell_h + label)
+        painter.drawText(QRect(x + 4, y, cell_w - 8, label), Qt.AlignmentFlag.AlignVCenter, name)
+        image = QImage(str(path)) if path else QImage()
+        if image.isNull():
+            painter.fillRect(QRect(x + 4, y + label, cell_w - 8, cell_h - 8), QColor("#f3c0c0"))
+            continue
+        scaled = image.scaled(cell_w - 8, cell_h - 8, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        painter.drawImage(x + 4, y + label, scaled)
+    painter.end()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(str(out))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.corpus", description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print every post's figures as JSON")
+    parser.add_argument("--sheet", metavar="OUT.png", help="also screenshot every post (kakikomi screenshot) into one contact sheet")
+    parser.add_argument("--half", choices=("dev", "test", "fresh"), help="only the posts of this half")
     args = parser.parse_args(argv)
     expected = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+    if args.half:
+        expected = {name: wanted for name, wanted in expected.items() if wanted.get("half") == args.half}
     results = [check(CORPUS / "posts" / name, wanted) for name, wanted in sorted(expected.items())]
+    if args.sheet:
+        contact_sheet(sorted(expected), Path(args.sheet))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0
@@ -140,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'ok' if not r['ruby_in_code'] else 'RUBY':<6}{'ok' if not r['shown_tags'] else 'SHOWN':<6}{100 * r['coverage']:6.1f}%"
         )
     print("\n(meta: · for each of title, date, tags, categories as expected; else its initial)")
-    for half in ("dev", "test"):
+    for half in ("dev", "test", "fresh"):
         part = [r for r in results if expected[r["file"]].get("half") == half]
         opened = [r for r in part if "refused" not in r]
         if not part:

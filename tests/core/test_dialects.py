@@ -70,7 +70,7 @@ LIQUID = [
     Case(
         "post_url",
         "続きは[前回の記事]({% post_url 2010-07-21-tokyo-trip %})を読んでください。\n",
-        html=('<span class="kk-link-blocked" title="2010-07-21-tokyo-trip.md"><ruby>前回',),
+        html=('<span class="kk-post-link" role="link" tabindex="0" data-post="2010-07-21-tokyo-trip.md" title="2010-07-21-tokyo-trip.md"><ruby>前回',),
         plain=("続きは前回の記事を読んでください。",),
     ),
     Case(
@@ -406,3 +406,30 @@ def test_many_unclosed_backticks_stay_fast():
     body = "{% include x %}\n" + "`a " * 50_000 + "\n"
     out, _warnings = preprocess(body, {})
     assert out.endswith("`a \n")
+
+
+def test_a_plain_text_shows_line_for_line_as_written(tmp_path):
+    """A .txt that is not Markdown: lines, indentation and punctuation as written, nothing read as
+    Markdown (no code block from indentation, no heading from #, no list from -), ruby marks kept."""
+    from app.core.posts.post import load_post
+    from app.core.posts.render import RenderOptions, render_post
+    from app.core.reading.furigana_mode import FuriganaMode
+
+    path = tmp_path / "history.txt"
+    path.write_bytes(
+        "更新履歴\n\n2006/09/06 修正\n    - 字下げした行 *星* と #番号\n・一覧の行\n\n｜東雲《しののめ》の空。\n".encode("cp932")
+    )
+    post = load_post(path)
+    rendered = render_post(post, RenderOptions(mode=FuriganaMode("off")))
+    assert post.title == "更新履歴"
+    assert "<pre" not in rendered.html and "<ul" not in rendered.html and "<h1" not in rendered.html and "<em" not in rendered.html
+    assert rendered.plain.text.startswith("2006/09/06 修正\n\u00a0\u00a0\u00a0\u00a0- 字下げした行 *星* と #番号\n・一覧の行\n")
+    assert "<ruby>東雲<rt>しののめ</rt></ruby>" in rendered.html
+
+
+def test_a_txt_written_in_markdown_stays_markdown(tmp_path):
+    from app.core.posts.post import load_post
+
+    path = tmp_path / "notes.txt"
+    path.write_text("# 見出し\n\n**太字**と[リンク](https://example.com/)。\n\n```\ncode\n```\n", encoding="utf-8")
+    assert load_post(path).body.startswith("**太字**")  # the # heading became the title

@@ -783,8 +783,10 @@ def test_a_plain_texts_first_line_is_its_title_and_a_header_date_its_date() -> N
     "=====\n本文\n",
 ])
 def test_a_plain_text_that_opens_with_prose_keeps_it(text: str) -> None:
+    from app.core.posts.render import render_post
+
     post = parse_post(text.encode(), source_path=Path("memo.txt"))
-    assert post.title == "memo" and post.body.strip().startswith(text.strip().split("\n")[0])
+    assert post.title == "memo" and render_post(post).plain.text.startswith(text.strip().split("\n")[0])
 
 
 def test_a_set_of_quoted_names_after_the_title_line_is_the_tags() -> None:
@@ -794,3 +796,29 @@ def test_a_set_of_quoted_names_after_the_title_line_is_the_tags() -> None:
     # Only right after the title, and only without front matter.
     later = parse_post('# 題\n\n本文です。\n\n{"a","b"}\n'.encode(), source_path=Path("x.md"))
     assert later.tags == () and '{"a","b"}' in later.body
+
+
+def test_a_first_heading_that_repeats_the_front_matter_title_is_not_shown_twice() -> None:
+    post = parse_post("---\ntitle: topコマンドのバッチモード\n---\n\n# top コマンドの バッチモード\n\n本文\n".encode(), source_path=Path("x.md"))
+    assert post.title == "topコマンドのバッチモード" and post.body.strip() == "本文"
+    other = parse_post("---\ntitle: 題名\n---\n\n# 別の見出し\n\n本文\n".encode(), source_path=Path("x.md"))
+    assert other.body.lstrip().startswith("# 別の見出し")
+
+
+def test_a_jekyll_post_written_in_html_takes_its_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "2014-04-20-matsue.html"
+    path.write_text("---\nlayout: post\ntitle: 松江の勉強会\ndate: 2014-04-20 10:33:00 GMT\ntags: [ruby]\n---\n"
+                    "<p>二日間の<b>勉強会</b>でした。</p>\n<ul><li>一日目</li></ul>\n", encoding="utf-8")
+    post = load_post(path)
+    assert (post.title, post.date, post.tags) == ("松江の勉強会", "2014-04-20T10:33:00+00:00", ("ruby",))
+    assert post.front_matter_format == "yaml" and "layout" not in post.body and "<li>一日目</li>" in post.body
+
+
+@pytest.mark.parametrize(("header", "date"), [
+    ("                 Since: 15-Aug-2001\n                 Last Change: 17-Nov-2021.\n", "2021-11-17"),
+    ("作成日：2019/04/01\n", "2019-04-01"),
+    ("Version: 1.4.0\n", None),
+])
+def test_a_labelled_date_in_a_plain_texts_header(header: str, date: str | None) -> None:
+    post = parse_post(f"説明書\n{header}\n本文です。\n".encode(), source_path=Path("README.txt"))
+    assert post.date == date

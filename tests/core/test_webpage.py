@@ -304,3 +304,13 @@ def test_import_refused_connection(tmp_path):
     result = run("import", f"http://127.0.0.1:{port}/x.html", home=tmp_path / "home")
     assert result.returncode == 2
     assert "could not be fetched" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("head", "h1", "title"), [
+    ("CaboCha: Yet Another Dependency Analyzer", "CaboCha/南瓜: Yet Another Dependency Analyzer", "CaboCha: Yet Another Dependency Analyzer"),
+    ("AIチップへの投資 | テストブログ", "AIチップへの投資", "AIチップへの投資"),  # the site's name is not the post's
+])
+def test_the_pages_own_title_unless_the_heading_is_it_without_the_sites_name(tmp_path, head, h1, title):
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><head><title>{head}</title></head><body><h1>{h1}</h1><p>本文の段落です。</p></body></html>", encoding="utf-8")
+    assert load_post(path).title == title

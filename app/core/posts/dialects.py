@@ -439,3 +439,32 @@ DIALECTS: tuple[Dialect, ...] = (
     # :::details), embeds (@[youtube](id)) and table of contents ([:contents]) itself.
     Dialect("emoji", _detect_emoji, _emoji_inline),
 )
+
+
+# --- plain text (.txt that is not Markdown) ------------------------------------------------
+
+# What only Markdown writes: headings, fences, links, bold, table rows (lists and quotes are
+# written in plain texts too).
+_MARKDOWN_SIGNS = re.compile(
+    r"^#{1,6}[ \t]\S|^ {0,3}(?:```|~~~)|\[[^\]\n]+\]\([^)\n]+\)|\*\*[^*\n]+\*\*|^\|.*\|[ \t]*$", re.M
+)
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_SPACE_RUN = re.compile(r"(?:^[ \t]+| {2,}|\t)", re.M)
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Whether a .txt body is written in Markdown: a few of its signs, not one stray one."""
+    return len(_MARKDOWN_SIGNS.findall(text[:200_000])) >= 2
+
+
+def plain_text_markdown(text: str) -> str:
+    """A plain text as Markdown that shows it as written: every line its own line (a hard break),
+    indentation and runs of spaces kept (no-break spaces, not code blocks), nothing read as
+    Markdown (ASCII punctuation escaped). Blank lines still part paragraphs; Aozora-style ruby
+    (｜漢字《かんじ》) still works, since its marks are not ASCII."""
+    paragraphs = []
+    for paragraph in re.split(r"\n[ \t\u3000]*\n", text.strip("\n")):
+        lines = [_SPACE_RUN.sub(lambda m: "\u00a0" * len(m.group(0).expandtabs(4)), _ASCII_PUNCTUATION.sub(r"\\\1", line))
+                 for line in paragraph.split("\n")]
+        paragraphs.append("\\\n".join(line.rstrip() for line in lines))
+    return "\n\n".join(p for p in paragraphs if p.strip()) + "\n"

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 import yaml
 
 from app.core.posts import webpage
-from app.core.posts.dialects import preprocess
+from app.core.posts.dialects import looks_like_markdown, plain_text_markdown, preprocess
 from app.core.posts.meta import PostMeta
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -139,23 +139,27 @@ def parse_post(
 
     front = _read_front_matter(text)
     warnings.extend(front.warnings)
+    plain = front.format is None and source_path is not None and source_path.suffix.lower() == ".txt"
     body, dialect_warnings = preprocess(front.body, front.mapping or {})
     warnings.extend(dialect_warnings)
     fields = _lower_keys(front.mapping)
     title = _text_field(fields, ("title",))
     set_tags: tuple[str, ...] = ()
-    if title is None and (leading := _leading_title(body)) is not None:
+    if title is not None and (leading := _leading_title(body)) is not None and _same_words(leading[0], title):
+        body = leading[1]  # "# Title" repeating the front matter's title: shown once, above the post
+    elif title is None and (leading := _leading_title(body)) is not None:
         title, body = leading  # the post's own "# Title" line: the title, not shown twice
         if front.mapping is None and (line_tags := _TAG_SET_LINE.match(body)) is not None:
             # Qiita collaboration articles write their tags as a set on the line after the title.
             set_tags, body = tuple(_QUOTED.findall(line_tags.group(1))), body[line_tags.end() :]
-    plain = front.format is None and source_path is not None and source_path.suffix.lower() == ".txt"
     if title is None and plain and (first := _first_line_title(body)) is not None:
         title, body = first  # a plain text's first line, as a README or a changelog starts
     title = title or _first_heading(body) or (source_path.stem if source_path and source_path.stem else "Untitled")
     date = _post_date(fields, source_path, warnings)
     if date is None and plain:
         date = _header_date(body)
+    if plain and not looks_like_markdown(body):
+        body = plain_text_markdown(body)  # shown line for line, as written
 
     if _REPLACEMENT in title:
         warnings.append(f"The title looks damaged (it contains {_REPLACEMENT}).")
@@ -192,29 +196,42 @@ def _parse_page(data: bytes, source_path: Path, name: str) -> Post:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise PostError(f"{name} is empty.")
-    page = webpage.extract_page(text)
+    # A Jekyll post written in HTML: front matter, then the post's HTML.
+    front = _read_front_matter(text) if text.startswith(("---", "+++")) else None
+    fields = _lower_keys(front.mapping) if front is not None and front.mapping is not None else {}
+    if front is not None and front.format:
+        warnings.extend(front.warnings)
+        text_for_page = front.body
+    else:
+        text_for_page = text
+    page = webpage.extract_page(text_for_page)
     body = page.markdown
     if not body.strip():
         warnings.append("No article text was found in the page.")
-    title = page.title
+    title = _text_field(fields, ("title",)) or page.title
     if (leading := _leading_title(body)) is not None and (title is None or leading[0] in title or title in leading[0]):
         title, body = title or leading[0], leading[1]  # the page's own heading: the title, not shown twice
     title = title or _first_heading(body) or source_path.stem or "Untitled"
     if body.count(_REPLACEMENT):
         count = body.count(_REPLACEMENT)
         warnings.append(f"The text looks damaged in {'1 place' if count == 1 else f'{count} places'} (it contains {_REPLACEMENT}).")
+    date = _post_date(fields, source_path, warnings) if fields else None
+    if date is None:
+        date = _iso_date(page.date) if page.date else _header_date("\n".join(page.top_lines))
     return Post(
         title=title,
-        date=_iso_date(page.date) if page.date else _header_date("\n".join(page.top_lines)),
-        author=page.author,
-        tags=page.tags,
-        categories=(),
-        excerpt=page.excerpt,
+        date=date,
+        author=_author(fields) or page.author,
+        tags=_terms(fields, ("tags", "topics", "keywords")) or page.tags,
+        categories=_terms(fields, ("categories", "category")),
+        excerpt=_text_field(fields, ("excerpt", "description", "summary")) or page.excerpt,
         body=body,
         source_path=source_path,
         content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
         encoding=encoding,
         warnings=tuple(warnings),
+        front_matter=front.mapping or {} if front is not None else {},
+        front_matter_format=front.format if front is not None and front.mapping is not None else None,
     )
 
 
@@ -534,7 +551,7 @@ _DATE_PREFIX = re.compile(r"((?:19|20)\d{2}-\d{2}-\d{2}|(?:19|20)\d{6})[-_]")
 _DATE_TEXT = re.compile(
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
     r"(?:(?:T|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
-    r"[ \t]*(Z|[+-]\d{2}(?::?\d{2})?)?",
+    r"[ \t]*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?",
     re.I,
 )
 _TERM_SEPARATORS = re.compile(r"[,、，]")
@@ -566,6 +583,12 @@ _TAG_SET_LINE = re.compile(r'(?:[ \t]*\n)*[ \t]*(\{[ \t]*"[^"\n]+"(?:[ \t]*,[ \t
 _QUOTED = re.compile(r'"([^"\n]+)"')
 
 
+def _same_words(a: str, b: str) -> bool:
+    """Whether two titles are the same but for spacing, case and emphasis marks."""
+    squash = lambda text: "".join(text.replace("*", "").replace("`", "").split()).casefold()  # noqa: E731
+    return squash(a) == squash(b)
+
+
 def _leading_title(body: str) -> tuple[str, str] | None:
     """(title, the body without it) when the body opens with a level-1 "# Title" line."""
     match = _LEADING_H1.match(body)
@@ -594,13 +617,28 @@ def _first_line_title(body: str) -> tuple[str, str] | None:
     return line, rest
 
 
+# "Last Change: 17-Nov-2021.", "更新日：2021/11/17" in a text's header; a change beats a start.
+_LABELLED_DATE = re.compile(r"(?P<label>[^:：]{1,24})[:：][ \t]*(?P<date>.+?)\.?")
+_CHANGE_LABEL = re.compile(r"change|update|modif|revis|更新|改訂|変更", re.I)
+_DMY = re.compile(r"(\d{1,2})-([A-Za-z]{3,9})-(\d{4})")
+
+
 def _header_date(body: str, lines: int = 8) -> str | None:
-    """The date on a line of its own (often right-aligned) among the first lines of a plain text
-    or a page that states no date in its metadata."""
+    """The date among the first lines of a plain text or a page that states no date in its
+    metadata: a line that is only a date (often right-aligned), else a labelled one ("Last
+    Change: 17-Nov-2021"), a change or update date before any other."""
+    labelled: list[tuple[bool, str]] = []
     for line in body.split("\n", lines)[:lines]:
-        if (date := _iso_date(line.strip())) is not None:
+        line = line.strip()
+        if (date := _iso_date(line)) is not None:
             return date
-    return None
+        if (match := _LABELLED_DATE.fullmatch(line)) is not None:
+            value = match.group("date").strip()
+            if dmy := _DMY.fullmatch(value):
+                value = f"{dmy.group(2)} {dmy.group(1)} {dmy.group(3)}"
+            if (date := _iso_date(value)) is not None:
+                labelled.append((_CHANGE_LABEL.search(match.group("label")) is None, date))
+    return min(labelled)[1] if labelled else None
 
 
 def _first_heading(body: str) -> str | None:
@@ -676,7 +714,7 @@ def _iso_date(value: Any) -> str | None:
         if hour is None:
             return dt.date(int(year), int(month), int(day)).isoformat()
         zone = None
-        if offset and offset.upper() == "Z":
+        if offset and offset.upper() in ("Z", "UTC", "GMT"):
             zone = dt.timezone.utc
         elif offset:
             digits = offset[1:].replace(":", "").ljust(4, "0")

@@ -147,7 +147,9 @@ def extract_page(text: str, *, url: str | None = None) -> Page:
                "include_comments": False, "include_images": False, "with_metadata": False, "config": config}
     h1 = _first_text(tree, "//h1")
     title = getattr(meta, "title", None) or h1 or head_title
-    if title and head_title and "".join(title.split()) == "".join(head_title.split()):
+    if title and head_title and "".join(title.split()) not in "".join(head_title.split()):
+        title = head_title  # the page's own title, unless the other is it without the site's name
+    elif title and head_title and "".join(title.split()) == "".join(head_title.split()):
         title = head_title  # the page's own spacing (trafilatura drops ideographic spaces)
     markdown = "" if _has_boilerplate(tree) else _whole_page(tree, title)
     if not markdown:
