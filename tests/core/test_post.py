@@ -822,3 +822,13 @@ def test_a_jekyll_post_written_in_html_takes_its_front_matter(tmp_path: Path) ->
 def test_a_labelled_date_in_a_plain_texts_header(header: str, date: str | None) -> None:
     post = parse_post(f"説明書\n{header}\n本文です。\n".encode(), source_path=Path("README.txt"))
     assert post.date == date
+
+
+def test_front_matter_with_a_lone_surrogate_or_base_60_numbers_opens() -> None:
+    """YAML's "\\ud800" escape makes a string no text can hold; YAML 1.1 reads 59:59:59 as 215999."""
+    post = parse_post(b'---\ntitle: "\\ud800abc"\ndate: 59:59:59\ntags: 1:2:3\nitems: ["\\udfff"]\n---\n\xe6\x9c\xac\xe6\x96\x87\n',
+                      source_path=Path("x.md"))
+    assert post.title == "\ufffdabc" and post.tags == ("1:2:3",) and post.date is None
+    assert post.front_matter["items"] == ["\ufffd"]
+    assert any("not valid text" in w for w in post.warnings) and any('"59:59:59"' in w for w in post.warnings)
+    json.dumps(post_to_dict(post), ensure_ascii=False).encode("utf-8")  # every string is valid text

@@ -136,6 +136,7 @@ def parse_post(
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise PostError(f"{name} is empty.")
+    check_text_size(text, name)
 
     front = _read_front_matter(text)
     warnings.extend(front.warnings)
@@ -187,6 +188,25 @@ def parse_post(
     )
 
 
+# Every stage's work grows with the characters and lines of a post, white space included (a flood
+# of spaces or line breaks costs parsing too): a text beyond these is refused before any stage
+# runs. render.check_length bounds what is shown more tightly.
+MAX_TEXT_CHARS = 2_000_000
+MAX_TEXT_LINES = 100_000
+
+
+def check_text_size(text: str, name: str) -> None:
+    """Raise PostError (one sentence) for a text with more characters or lines than any stage takes."""
+    advice = "so split it into parts."
+    if len(text) > MAX_TEXT_CHARS:
+        raise PostError(
+            f"{name} is {len(text):,} characters long counting spaces and line breaks; Kakikomi shows posts of up to "
+            f"{MAX_TEXT_CHARS:,}, {advice}"
+        )
+    if (lines := text.count("\n") + 1) > MAX_TEXT_LINES:
+        raise PostError(f"{name} has {lines:,} lines; Kakikomi shows posts of up to {MAX_TEXT_LINES:,} lines, {advice}")
+
+
 def _parse_page(data: bytes, source_path: Path, name: str) -> Post:
     """A web page (app.core.posts.webpage): its main content as the Markdown body, its title,
     author and date from its metadata; no front matter. Decoded as its <meta charset> says when
@@ -196,6 +216,7 @@ def _parse_page(data: bytes, source_path: Path, name: str) -> Post:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise PostError(f"{name} is empty.")
+    check_text_size(text, name)
     # A Jekyll post written in HTML: front matter, then the post's HTML.
     front = _read_front_matter(text) if text.startswith(("---", "+++")) else None
     fields = _lower_keys(front.mapping) if front is not None and front.mapping is not None else {}
@@ -427,7 +448,7 @@ def _read_front_matter(text: str) -> _FrontMatter:
         problem = "The front matter is too deeply nested or repetitive"
     else:
         try:
-            value = yaml.safe_load(inner) if fmt == "yaml" else tomllib.loads(inner)
+            value = yaml.load(inner, Loader=_FrontMatterLoader) if fmt == "yaml" else tomllib.loads(inner)
         except Exception:  # YAMLError, TOMLDecodeError, RecursionError, ValueError...
             value, problem = None, f"The front matter is not valid {fmt.upper()}"
             recovered = _recover_fields(inner, fmt)
@@ -444,8 +465,43 @@ def _read_front_matter(text: str) -> _FrontMatter:
             elif not _is_small(value):
                 problem = "The front matter is too deeply nested or repetitive"
             else:
-                return _FrontMatter(value, fmt, rest, [])
+                cleaned = _without_surrogates(value)
+                said = ["Some characters in the front matter are not valid text; they are shown as \ufffd."] if cleaned != value else []
+                return _FrontMatter(cleaned, fmt, rest, said)
     return _FrontMatter(None, fmt, _as_text_block(block, rest), [f"{problem}, so it is shown as text."])
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without YAML 1.1's base-60 numbers: `59:59:59` or `1:2:3` is text
+    (as YAML 1.2 and the people who write it mean), not 215999 or 3723."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate (YAML's "\\ud800", which no text can hold) made U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 # The fields worth saving from a front matter the parser refuses, and how a line gives one.
@@ -487,7 +543,8 @@ def _field_value(key: str, raw: str, fmt: str) -> Any:
     """One value as its own line would parse it; else the text itself, quotes taken off (and for
     tags and the like, an unbalanced [list] split at its commas)."""
     try:
-        value = yaml.safe_load(f"v: {raw}")["v"] if fmt == "yaml" else tomllib.loads(f"v = {raw}")["v"]
+        value = yaml.load(f"v: {raw}", Loader=_FrontMatterLoader)["v"] if fmt == "yaml" else tomllib.loads(f"v = {raw}")["v"]
+        value = _without_surrogates(value)
     except Exception:  # noqa: BLE001 - a value the parser refuses is kept as text
         value = None
     else:

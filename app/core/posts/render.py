@@ -33,7 +33,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from app.core.posts import rawhtml
 from app.core.posts.dialects import CARD_KINDS
 from app.core.posts.plain_text import BlockSpan, PlainText, html_to_text
-from app.core.posts.post import Post, PostError
+from app.core.posts.post import MAX_TEXT_CHARS, MAX_TEXT_LINES, Post, PostError
 from app.core.reading import furigana
 from app.core.reading.furigana_mode import FuriganaMode
 
@@ -923,23 +923,35 @@ def furigana_html(text: str, mode: FuriganaMode) -> str:
     return child.meta["kk_html"]
 
 
-# The longest body shown: rendering costs about 3.7 s per MB of Japanese prose here, and a post
-# must be shown (or refused, in one sentence) within seconds. 400,000 characters is over twice
-# the longest real posts we have seen (150,000) and renders in about 4 s.
+# The biggest body shown. Rendering costs about 3.7 s per MB of Japanese prose here, and a post
+# must be shown (or refused, in one sentence) within seconds, so the work is bounded by what
+# drives it: characters (400,000 is over twice the longest real posts we have seen, 150,000, and
+# renders in about 4 s), characters counting white space (a flood of spaces or line breaks still
+# costs parsing), lines (each is a possible block) and table cells (each cell is analysed alone).
 MAX_RENDER_CHARS = 400_000
+MAX_RENDER_ALL_CHARS = MAX_TEXT_CHARS
+MAX_RENDER_LINES = MAX_TEXT_LINES
+MAX_TABLE_CELLS = 50_000
 
 
 def check_length(post: Post) -> None:
-    """Raise PostError (one sentence) for a body over MAX_RENDER_CHARS characters."""
+    """Raise PostError (one sentence) for a body too big to show in seconds (see above)."""
     body = post.body
-    # Spaces and line breaks cost next to nothing (deep indentation is mostly spaces): not counted.
+    name = post.source_path.name if post.source_path else "The post"
+    advice = "so split it into parts."
+    # Spaces and line breaks are cheap next to text (deep indentation is mostly spaces): counted apart.
     length = len(body) - body.count(" ") - body.count("\n") - body.count("\t")
     if length > MAX_RENDER_CHARS:
-        name = post.source_path.name if post.source_path else "The post"
+        raise PostError(f"{name} is {length:,} characters long; Kakikomi shows posts of up to {MAX_RENDER_CHARS:,} characters, {advice}")
+    if len(body) > MAX_RENDER_ALL_CHARS:
         raise PostError(
-            f"{name} is {length:,} characters long; Kakikomi shows posts of up to "
-            f"{MAX_RENDER_CHARS:,} characters, so split it into parts."
+            f"{name} is {len(body):,} characters long counting spaces and line breaks; Kakikomi shows posts of up to "
+            f"{MAX_RENDER_ALL_CHARS:,}, {advice}"
         )
+    if (lines := body.count("\n") + 1) > MAX_RENDER_LINES:
+        raise PostError(f"{name} has {lines:,} lines; Kakikomi shows posts of up to {MAX_RENDER_LINES:,} lines, {advice}")
+    if (cells := body.count("|")) > MAX_TABLE_CELLS:
+        raise PostError(f"{name} has {cells:,} table cell borders (|); Kakikomi shows posts of up to {MAX_TABLE_CELLS:,}, {advice}")
 
 
 def render_post(post: Post, options: RenderOptions | None = None) -> RenderedPost:

@@ -178,8 +178,41 @@ def tokenize(text: str, *, detail: bool = False) -> list[Token]:
     return _tokenize_one(text, detail) if text else []
 
 
+# 64 or more of one character (｜｜｜…, ｗｗｗ…, ーーー…): MeCab weighs every length of such a run
+# as an unknown word, which takes time growing with the square of its length.
+_LONG_RUN = re.compile(r"([^\s])\1{63,}")
+_RUN_PIECE = 32
+
+
+def _run_pieces(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, piece) of `text` with every long run of one character cut into 32-character
+    pieces; white space before a cut goes with the piece after it (MeCab drops a piece's trailing
+    white space, so the rows of the pieces then still cover the text exactly)."""
+    cursor = 0
+    for match in _LONG_RUN.finditer(text):
+        cut = match.start()
+        while cut > cursor and text[cut - 1].isspace():
+            cut -= 1
+        if cut > cursor:
+            yield cursor, text[cursor:cut]
+        start, end = cut, match.start() + _RUN_PIECE
+        while start < match.end():
+            yield start, text[start:end]
+            start, end = end, min(match.end(), end + _RUN_PIECE)
+        cursor = match.end()
+    if cursor < len(text):
+        yield cursor, text[cursor:]
+
+
+def _parse_rows(text: str) -> list[tuple]:
+    """MeCab's rows for `text`, long runs of one character parsed piece by piece."""
+    if _LONG_RUN.search(text) is None:
+        return _rows(tagger().parse(text))
+    return [row for _offset, piece in _run_pieces(text) for row in _rows(tagger().parse(piece))]
+
+
 def _analyse(text: str, detail: bool) -> tuple[_Tokens, list[int]]:
-    rows = _rows(tagger().parse(text.translate(_DIGITS_TO_ASCII)))
+    rows = _parse_rows(text.translate(_DIGITS_TO_ASCII))
     tokens = _Tokens(text, rows, detail)
     with_kanji = list(itertools.compress(itertools.count(), map(_HAS_KANJI, rows)))
     return tokens, with_kanji
@@ -448,6 +481,12 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 
 
 def _sentences(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, sentence) of `text`; a sentence with a long run of one character comes in pieces."""
+    if _LONG_RUN.search(text) is not None:
+        for offset, piece in _run_pieces(text):
+            for start, sentence in _sentences(piece):
+                yield offset + start, sentence
+        return
     start = 0
     for m in _SENTENCE_END.finditer(text):
         if m.end() > start:
