@@ -1,0 +1,1 @@
+"""Hostile inputs: one test file per class of attack (issue #19)."""
