@@ -102,10 +102,29 @@ def test_text_inside_a_bare_url_gets_no_ruby_but_text_after_it_does() -> None:
 
 
 def test_paragraph_ruby_matches_furigana_module() -> None:
-    """A paragraph gets exactly the ruby furigana.ruby_spans gives for its text."""
+    """A paragraph gets exactly the readings furigana.ruby_spans gives for its text, words whose
+    readings are wider than their kanji in one ruby (see the next test)."""
     for text in ("私は明日、日本へ行く。", "株式会社の町工場で一晩中働いた。", "傘を三本買った。"):
-        expected = [(text[s.start : s.end], s.reading) for s in furigana.ruby_spans(furigana.tokenize(text))]
-        assert _RUBY.findall(render(text)) == expected
+        spans = furigana.ruby_spans(furigana.tokenize(text))
+        expected = [(text[s.start : s.end], s.reading) for s in spans]
+        found = _RUBY.findall(render(text))
+        assert "".join(b for b, _r in found) == "".join(b for b, _r in expected)
+        assert "".join(r for _b, r in found) == "".join(r for _b, r in expected)
+        assert len(found) <= len(expected)
+
+
+@pytest.mark.parametrize(("text", "rubies"), [
+    # A reading wider than its kanji would push the word apart: the word is one ruby.
+    ("兆円の編集部で一日中働く。", [("兆円", "ちょうえん"), ("編集部", "へんしゅうぶ"), ("一日中", "いちにちじゅう"), ("働", "はたら")]),
+    # Readings that fit stay one per word; a verb's stem never joins the word before it.
+    ("日本語を学ぶ。", [("日本", "にほん"), ("語", "ご"), ("学", "まな")]),
+])
+def test_words_whose_readings_are_wider_than_their_kanji_are_one_ruby(text: str, rubies: list) -> None:
+    assert _RUBY.findall(render(text)) == rubies
+
+
+def test_no_ruby_joins_across_markup() -> None:
+    assert _RUBY.findall(render("**兆**円")) == [("兆", "ちょう"), ("円", "えん")]
 
 
 @pytest.mark.parametrize(("before", "paragraph"), [("# 日本", "人が多い。"), ("鉛筆を一本", "中に入れる。")])

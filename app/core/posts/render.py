@@ -575,6 +575,9 @@ class _InlineAnalysis:
                 s for s in spans
                 if mode.shows(self.text[s.start : s.end], furigana.clean_lemma(s.lemma) if known else None)
             ]
+        if len(spans) > 1:
+            starts = {seg.start for _child, segments in self.text_children for seg in segments}
+            spans = _word_groups(spans, starts, self.text)
         self.annotated = True
         # Most prose has nothing to escape; skipping escapeHtml then saves a call per piece.
         esc = escapeHtml if _NEEDS_ESCAPE.search(self.text) else str
@@ -604,6 +607,31 @@ class _InlineAnalysis:
                 out.append(esc(self.text[cursor:seg_end]))
             child.meta = dict(child.meta or {})
             child.meta["kk_html"] = "".join(out)
+
+
+def _word_groups(spans: list[furigana.RubySpan], segment_starts: set[int], text: str) -> list[furigana.RubySpan]:
+    """Readings of kanji that touch merged into one ruby where one of them is wider than its kanji
+    (兆|円 -> 兆円 ちょうえん, 編集|部 -> 編集部): a reading wider than its base would push the
+    word's kanji apart. Only words written all in kanji join (a verb's stem, 働 of 働く, does
+    not); readings that fit stay one per word; nothing merges across markup."""
+    out: list[furigana.RubySpan] = []
+    i, n = 0, len(spans)
+
+    def whole(span: furigana.RubySpan) -> bool:
+        return furigana.clean_lemma(span.lemma) == text[span.start : span.end]
+
+    while i < n:
+        j = i
+        while (j + 1 < n and spans[j + 1].start == spans[j].end and spans[j].end not in segment_starts
+               and whole(spans[j]) and whole(spans[j + 1])):
+            j += 1
+        group = spans[i : j + 1]
+        if j > i and any(len(s.reading) > 2 * (s.end - s.start) for s in group):
+            out.append(group[0]._replace(end=group[-1].end, reading="".join(s.reading for s in group)))
+        else:
+            out.extend(group)
+        i = j + 1
+    return out
 
 
 class _InlineTags:
