@@ -188,9 +188,6 @@ NOT_AMOUNTS = [
     "2025年から2028年まで",
     "前年比20%増",
     "GPUサーバーを10台だけ借りる",
-    "数千億円の資金",
-    "数百億ドルが動く",
-    "十数億円",
     "二元論",
     "1ドル150円で計算する",
     "1ドル＝150円",
@@ -389,7 +386,9 @@ def test_sample_post_suggestions(sample_plain):
     assert by_amount["約3兆円"].approx is True
     assert by_amount["三百億円"].low == 300 * OKU
     assert by_amount["1兆円を超える"].high is None
-    # The exchange rate and the vague 数千億円 / 数百億ドル are not amounts; code is not read.
+    # Vague magnitudes are approximate ranges; the exchange rate is not an amount; code is not read.
+    assert (by_amount["数千億円"].low, by_amount["数千億円"].high, by_amount["数千億円"].approx) == (2000 * OKU, 9000 * OKU, True)
+    assert (by_amount["数百億ドル"].low, by_amount["数百億ドル"].high) == (200 * OKU, 900 * OKU)
     assert not any(a.text.startswith(("1ドル", "150円")) for a in by_amount.values())
     assert not any("RATE" in s.sentence or "print(" in s.sentence for s in suggestions)
     # A table row is one suggestion: the chips and the amount on the same row.
@@ -402,7 +401,7 @@ def test_sample_post_suggestions(sample_plain):
     assert google.chips == ("TPU", "TPU v7") and [m.text for m in google.mentions if m.name == "TPU v7"] == ["TPU v7", "Ironwood"]
     # Sentences with neither are not offered.
     assert not any("そもそもAIチップ" in s.sentence for s in suggestions)
-    assert len(suggestions) == 13
+    assert len(suggestions) == 15
 
 
 def test_sample_post_suggestions_skip_highlighted_sentences(sample_plain):
@@ -439,3 +438,83 @@ def test_any_text_gives_exact_offsets(text):
         assert text[suggestion.start : suggestion.end] == suggestion.sentence
         for item in (*suggestion.amounts, *suggestion.mentions):
             assert suggestion.start <= item.start and item.end <= suggestion.end
+
+
+# --- every figure read (issue "Claims, round two", item 1) -----------------------------------------
+
+OKU_ = 10**8
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    # Vague magnitudes: 数 is 2 to 9 of the unit, 十数 11 to 19, 数十 20 to 90, 百数十 110 to 190.
+    ("数百億円を投じる", 200 * OKU_, 900 * OKU_),
+    ("数千億ドル規模の市場", 2000 * OKU_, 9000 * OKU_),
+    ("数兆円", 2 * 10**12, 9 * 10**12),
+    ("十数億ドル", 11 * OKU_, 19 * OKU_),
+    ("何百億円もの資金", 200 * OKU_, 900 * OKU_),
+    ("数十億ドル", 20 * OKU_, 90 * OKU_),
+    ("百数十億円", 110 * OKU_, 190 * OKU_),
+    ("数百万ドル", 2 * 10**6, 9 * 10**6),
+])
+def test_vague_magnitudes_are_approximate_ranges(text: str, low: int, high: int) -> None:
+    [amount] = find_amounts(text)
+    assert (amount.low, amount.high, amount.approx) == (low, high, True)
+    assert amount.low >= 10 ** (len(str(low)) - 1) and amount.high < 10 ** len(str(low))  # within one power of ten
+
+
+@pytest.mark.parametrize("text", ["関数百万円", "複数億円の案件", "何円ですか", "人数千人"])
+def test_words_ending_in_su_are_not_vague_figures(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+@pytest.mark.parametrize(("text", "low", "high", "approx"), [
+    ("100億円強を投じ", 100 * OKU_, None, True),
+    ("100億ドル弱", None, 100 * OKU_, True),
+    ("100億円超", 100 * OKU_, None, False),
+    ("100億円超え", 100 * OKU_, None, False),
+    ("100億円以上", 100 * OKU_, None, False),
+    ("10億円足らず", None, 10 * OKU_, False),
+    ("10億円未満", None, 10 * OKU_, False),
+    ("10億円以下", None, 10 * OKU_, False),
+    ("10億円前後", 10 * OKU_, 10 * OKU_, True),
+    ("10億円程度", 10 * OKU_, 10 * OKU_, True),
+    ("およそ10億円", 10 * OKU_, 10 * OKU_, True),
+    ("1万円〜のプラン", 10_000, None, False),
+    ("1万円～2万円", 10_000, 20_000, False),
+    ("200〜300億ドル", 200 * OKU_, 300 * OKU_, False),
+])
+def test_bounds_and_approximations(text: str, low, high, approx: bool) -> None:
+    [amount] = find_amounts(text)
+    assert (amount.low, amount.high, amount.approx) == (low, high, approx)
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("年収1,500万円", "year"), ("年率換算で300億ドル", "year"), ("通期で1兆円", "year"), ("年商50億円", "year"),
+    ("毎年10億円", "year"), ("四半期ごとに50億ドル", "quarter"), ("毎四半期30億ドル", "quarter"),
+    ("$5bn per quarter", "quarter"), ("$5bn quarterly", "quarter"), ("月額980円", "month"), ("月収30万円", "month"),
+    ("第3四半期に50億ドル", None),
+])
+def test_periods(text: str, period) -> None:
+    [amount] = find_amounts(text)
+    assert amount.period == period
+
+
+@pytest.mark.parametrize(("text", "per"), [
+    ("1株当たり120円の配当", "share"), ("一人あたり10万円", "person"), ("1台につき300万円", "unit"),
+    ("$2.50 per share", "share"), ("$3,000 per GPU", "GPU"), ("GDP of $40,000 per capita", "person"), ("300億円の配当", None),
+])
+def test_per_unit_amounts(text: str, per) -> None:
+    [amount] = find_amounts(text)
+    assert amount.per == per and amount.to_json()["per"] == per
+
+
+@pytest.mark.parametrize(("text", "currency"), [
+    ("100億人民元", "CNY"), ("100元", "CNY"), ("1兆ウォン", "KRW"), ("50億台湾ドル", "TWD"), ("NT$5 billion", "TWD"),
+    ("£3bn", "GBP"), ("₹500 crore", "INR"), ("¥1,000", "JPY"), ("US$2mn", "USD"), ("300円", "JPY"), ("€7bn", "EUR"),
+])
+def test_more_currencies(text: str, currency: str) -> None:
+    assert find_amounts(text)[0].currency == currency
+
+
+def test_the_amounts_json_keeps_every_field_and_gains_per() -> None:
+    assert set(find_amounts("約100億円")[0].to_json()) == {"text", "currency", "low", "high", "approx", "period", "per", "start", "end"}

@@ -3,20 +3,25 @@
 Each finder returns dataclasses in text order with `start`/`end` indexing into the text given, so
 `text[start:end] == found.text`. Their `to_json()` shapes (what `kakikomi amounts --json` prints):
 
-- Amount: `{text, currency, low, high, approx, period, start, end}`. `text` takes in the words
-  that qualify the figure (約1.5兆円, 三百億円以上). `currency` is an ISO 4217 code; `low`/`high`
-  are in units of it (an int when whole, 72000000000 not 7.2e10); a single figure
-  has low == high; an open bound is null (以上/超/最低でも/at least: no high; 以下/未満/最大/up to:
-  no low). `approx` is true for 約/推定/およそ/程度/規模/about…; `period` is "year" (年間/毎年/
-  per year…), "month" (月額/毎月/per month) or null. No exchange rate is ever applied: "1ドル150円"
-  is recognised as a rate and is not an amount.
+- Amount: `{text, currency, low, high, approx, period, per, start, end}`. `text` takes in the
+  words that qualify the figure (約1.5兆円, 三百億円以上). `currency` is an ISO 4217 code;
+  `low`/`high` are in units of it (an int when whole, 72000000000 not 7.2e10); a single figure
+  has low == high; an open bound is null (以上/超/超え/最低でも/at least/1万円〜: no high;
+  以下/未満/足らず/最大/up to: no low; 強 is a lower bound and 弱 an upper one, both approximate).
+  `approx` is true for 約/推定/およそ/程度/前後/規模/about… and for vague magnitudes: 数百億円 is
+  2×10^10–9×10^10 (数 is 2 to 9 of the unit, 十数 11 to 19, 数十 20 to 90, 百数十 110 to 190;
+  何 and 幾 count as 数). `period` is "year" (年間/毎年/年収/年率/年商/通期/per year…), "quarter"
+  (四半期ごと/毎四半期/per quarter/quarterly), "month" (月額/毎月/月収/per month) or null. `per`
+  is what one amount is for, when it is per unit: "share" (1株当たり/per share), "person"
+  (1人当たり/per capita), "unit" (1台当たり/per unit), "chip", "GPU", "user", "employee",
+  "company", else null. No exchange rate is ever applied: "1ドル150円" is recognised as a rate
+  and is not an amount.
 - Percentage: `{text, value, direction, start, end}`. `value` is in percent (20 for 20%, 二割 and
   2割 are 20, 1割5分 is 15); `direction` is "up" (増, 上昇, rose, +…), "down" (減, 下落, fell, −…) or
   null. The text takes in a comparison basis written just before it (前年比, 前年同期比, YoY).
 - Year: `{text, year, fiscal, bound, start, end}`. `year` is an int; `fiscal` is true for 年度/FY;
   `bound` is "until" (まで/までに/by/until) or "from" (から/以降/since/from), else null.
 
-Vague figures (数百億ドル, 数千億円) are not amounts: they have no number to normalise.
 """
 
 from __future__ import annotations
@@ -41,11 +46,12 @@ class Amount:
     period: str | None
     start: int
     end: int
+    per: str | None = None
 
     def to_json(self) -> dict:
         return {
             "text": self.text, "currency": self.currency, "low": self.low, "high": self.high,
-            "approx": self.approx, "period": self.period, "start": self.start, "end": self.end,
+            "approx": self.approx, "period": self.period, "per": self.per, "start": self.start, "end": self.end,
         }
 
 
@@ -210,7 +216,8 @@ _RATE = re.compile(
 # Each word's effect: "approx", "low" (a lower bound: no high), "high" (an upper bound: no low),
 # or a period. Prefixes are peeled off right to left, suffixes left to right, so 年間約 and 約年間
 # both work.
-_APPROX, _LOW, _HIGH, _YEAR, _MONTH = "approx", "low", "high", "year", "month"
+_APPROX, _LOW, _HIGH, _YEAR, _MONTH, _QUARTER = "approx", "low", "high", "year", "month", "quarter"
+_PERIODS = (_YEAR, _QUARTER, _MONTH)
 _JA_PREFIXES = {
     "約": _APPROX, "およそ": _APPROX, "おおよそ": _APPROX, "推定": _APPROX, "推計": _APPROX, "概ね": _APPROX,
     "ざっと": _APPROX, "大体": _APPROX, "ほぼ": _APPROX,
@@ -218,8 +225,11 @@ _JA_PREFIXES = {
     "最大で": _HIGH, "最大": _HIGH, "最高で": _HIGH, "多くても": _HIGH, "上限": _HIGH,
     "年間": _YEAR, "毎年": _YEAR, "年額": _YEAR, "年": _YEAR, "年に": _YEAR, "年あたり": _YEAR, "年当たり": _YEAR,
     "一年で": _YEAR, "1年で": _YEAR, "一年に": _YEAR, "1年に": _YEAR, "一年あたり": _YEAR, "1年あたり": _YEAR,
-    "一年当たり": _YEAR, "1年当たり": _YEAR, "年平均": _YEAR,
-    "月額": _MONTH, "毎月": _MONTH, "月間": _MONTH,
+    "一年当たり": _YEAR, "1年当たり": _YEAR, "年平均": _YEAR, "年収": _YEAR, "年率": _YEAR, "年商": _YEAR,
+    "年率換算で": _YEAR, "年換算で": _YEAR, "通期で": _YEAR, "通期の": _YEAR, "通期": _YEAR,
+    "四半期ごとに": _QUARTER, "四半期ごと": _QUARTER, "毎四半期": _QUARTER, "四半期あたり": _QUARTER,
+    "四半期当たり": _QUARTER, "1四半期あたり": _QUARTER, "一四半期あたり": _QUARTER, "四半期平均": _QUARTER,
+    "月額": _MONTH, "毎月": _MONTH, "月間": _MONTH, "月収": _MONTH, "月商": _MONTH,
 }
 _EN_PREFIXES = {
     "about": _APPROX, "around": _APPROX, "approximately": _APPROX, "approx.": _APPROX, "roughly": _APPROX,
@@ -230,22 +240,35 @@ _EN_PREFIXES = {
 }
 _JA_SUFFIXES = {
     "以上": _LOW, "超え": _LOW, "超": _LOW, "を超える": _LOW, "を上回る": _LOW,
-    "以下": _HIGH, "未満": _HIGH, "以内": _HIGH,
+    "以下": _HIGH, "未満": _HIGH, "以内": _HIGH, "足らず": _HIGH, "に満たない": _HIGH, "を下回る": _HIGH,
     "程度": _APPROX, "前後": _APPROX, "規模": _APPROX, "ほど": _APPROX, "近く": _APPROX, "くらい": _APPROX,
-    "ぐらい": _APPROX, "台": _APPROX, "余り": _APPROX, "あまり": _APPROX, "強": _APPROX, "弱": _APPROX,
-    "/年": _YEAR, "／年": _YEAR, "/月": _MONTH, "／月": _MONTH,
+    "ぐらい": _APPROX, "台": _APPROX, "余り": _APPROX, "あまり": _APPROX,
+    "強": (_LOW, _APPROX), "弱": (_HIGH, _APPROX),
+    "/年": _YEAR, "／年": _YEAR, "/月": _MONTH, "／月": _MONTH, "/四半期": _QUARTER, "／四半期": _QUARTER,
 }
 _EN_SUFFIXES = {
     " per year": _YEAR, " a year": _YEAR, " annually": _YEAR, " each year": _YEAR, " every year": _YEAR,
     " per annum": _YEAR, "/year": _YEAR, "/yr": _YEAR, " per month": _MONTH, " a month": _MONTH,
     " each month": _MONTH, "/month": _MONTH, " or more": _LOW, " or less": _HIGH,
+    " per quarter": _QUARTER, " a quarter": _QUARTER, " each quarter": _QUARTER, " quarterly": _QUARTER,
+    "/quarter": _QUARTER, "/qtr": _QUARTER,
+    " per share": "per:share", " a share": "per:share", " per person": "per:person", " per capita": "per:person",
+    " per head": "per:person", " per unit": "per:unit", " per chip": "per:chip", " per GPU": "per:GPU",
+    " per user": "per:user", " per employee": "per:employee",
 }
+# 1株当たり, 一人あたりの, 1台につき: what one amount is for (the `per` field).
+_PER_UNITS = {"株": "share", "人": "person", "台": "unit", "個": "unit", "枚": "unit", "チップ": "chip", "GPU": "GPU",
+              "ユーザー": "user", "従業員": "employee", "社": "company", "件": "item"}
+_JA_PER = re.compile(rf"(?:[1１一]|ひと)?({_alternation(_PER_UNITS)})(?:当たり|あたり|につき)(?:の|で|は)?[ \u00a0]?\Z")
+# A wave dash after an amount with no figure after it: "1万円〜" is "from 10,000 yen".
+_OPEN_RANGE = re.compile(r"[〜～~](?![ \u00a0]?[0-9０-９〇一二三四五六七八九十百千$＄¥￥€£])")
 # Searched for in a window ending where the amount starts: the leftmost match is the longest word.
 _JA_PREFIX = re.compile(rf"(?:{_alternation(_JA_PREFIXES)})\Z")
 _LONGEST_JA_PREFIX = max(map(len, _JA_PREFIXES))
 _JA_SUFFIX = re.compile(_alternation(_JA_SUFFIXES))
 _EN_PREFIX = re.compile(rf"(?<![A-Za-z])({_alternation(_EN_PREFIXES)})[ \u00a0]\Z", re.I)
 _EN_SUFFIX = re.compile(rf"({_alternation(_EN_SUFFIXES)})(?![A-Za-z])", re.I)
+_EN_SUFFIX_EFFECTS = {word.lower(): effect for word, effect in _EN_SUFFIXES.items()}
 _NUMERAL_CHARS = set("0123456789０１２３４５６７８９" + _KANJI_DIGITS + "十百千")
 _KANJI = re.compile(r"[\u3005\u4e00-\u9fff]")
 _COUNTER_MARKS = frozenset("かヶカケ箇")
@@ -263,12 +286,17 @@ def _prefix_allowed(word: str, before: str) -> bool:
 def _qualify(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int, set[str]]:
     """The amount text[start:end] widened by the qualifiers around it (none before `floor`), and what they say."""
     effects: set[str] = set()
-    for _ in range(4):
+    for _ in range(5):
         m = _JA_PREFIX.search(text, max(floor, start - _LONGEST_JA_PREFIX), start)
         while m is not None and not _prefix_allowed(m.group(), text[max(0, m.start() - 1) : m.start()]):
             m = _JA_PREFIX.search(text, m.start() + 1, start)
         if m is not None:
             effects.add(_JA_PREFIXES[m.group()])
+            start = m.start()
+            continue
+        m = _JA_PER.search(text, max(floor, start - 10), start)
+        if m is not None:
+            effects.add("per:" + _PER_UNITS[m.group(1)])
             start = m.start()
             continue
         m = _EN_PREFIX.search(text, max(floor, start - 20), start)
@@ -283,13 +311,19 @@ def _qualify(text: str, start: int, end: int, floor: int = 0) -> tuple[int, int,
     for _ in range(4):
         m = _JA_SUFFIX.match(text, end)
         if m is not None:
-            effects.add(_JA_SUFFIXES[m.group()])
+            effect = _JA_SUFFIXES[m.group()]
+            effects.update(effect if isinstance(effect, tuple) else (effect,))
+            end = m.end()
+            continue
+        m = _OPEN_RANGE.match(text, end)
+        if m is not None:
+            effects.add(_LOW)
             end = m.end()
             continue
         m = _EN_SUFFIX.match(text, end)
         if m is None or text.startswith((" ago", " earlier", " later"), m.end()):
             break
-        effects.add(_EN_SUFFIXES[m.group(1).lower()])
+        effects.add(_EN_SUFFIX_EFFECTS[m.group(1).lower()])
         end = m.end()
     return start, end, effects
 
@@ -386,7 +420,49 @@ def find_amounts(text: str) -> list[Amount]:
     found: list[Amount] = []
     for window_start, window_end in _windows(text, _CURRENCY_MARKER, 48, 48):
         _amounts_in(text, window_start, window_end, found)
+        _vague_in(text, window_start, window_end, found)
     return found
+
+
+# Vague magnitudes: how many of the unit each count word means (see the module docstring).
+_VAGUE_COUNTS = {
+    "数": (2, 9), "何": (2, 9), "幾": (2, 9), "十数": (11, 19), "数十": (20, 90), "何十": (20, 90), "幾十": (20, 90),
+    "数百": (200, 900), "何百": (200, 900), "幾百": (200, 900), "百数十": (110, 190), "数千": (2000, 9000),
+    "何千": (2000, 9000), "幾千": (2000, 9000),
+}
+# Words ending in 数 that are not a count (関数, 複数, 人数…): 数 after them is no vague figure.
+_NOT_A_COUNT = "関複少多総件回人点倍係変整定分指乗台株日年枚個社票手数"
+_VAGUE = re.compile(
+    rf"(?<![{_DIG}{_KANJI_DIGITS}十百千万億兆{_NOT_A_COUNT}])(?P<count>{_alternation(_VAGUE_COUNTS)})"
+    rf"(?P<big>[万億兆])?[ \u00a0]?(?P<after>{_AFTER})"
+)
+
+
+def _vague_in(text: str, pos: int, endpos: int, found: list[Amount]) -> None:
+    """数百億円, 十数億ドル, 数千億ドル規模: approximate ranges, added to `found` in order."""
+    for m in _VAGUE.finditer(text, pos, endpos):
+        count, big = m.group("count"), m.group("big")
+        if count in ("何", "幾") and not big:
+            continue  # 何円: "how many yen", a question, not a figure
+        starts = [a.start for a in found]
+        i = bisect.bisect_left(starts, m.start())
+        if (i > 0 and found[i - 1].end > m.start()) or (i < len(found) and found[i].start < m.end()):
+            continue
+        low, high = (n * _BIG_UNITS.get(big or "", 1) for n in _VAGUE_COUNTS[count])
+        currency = _CURRENCY_AFTER.get(m.group("after")) or _ISO[m.group("after")]
+        floor = found[i - 1].end if i > 0 else 0
+        start, end, effects = _qualify(text, m.start(), m.end(), floor)
+        if i < len(found) and end > found[i].start:
+            start, end, effects = m.start(), m.end(), set()
+        low_value: Number | None = low
+        high_value: Number | None = high
+        if _LOW in effects and _HIGH not in effects:
+            high_value = None
+        elif _HIGH in effects and _LOW not in effects:
+            low_value = None
+        period = next((p for p in _PERIODS if p in effects), None)
+        per = next((e[4:] for e in sorted(effects) if e.startswith("per:")), None)
+        found.insert(i, Amount(text[start:end], currency, low_value, high_value, True, period, start, end, per))
 
 
 def _amounts_in(text: str, pos: int, endpos: int, found: list[Amount]) -> None:
@@ -413,8 +489,9 @@ def _amounts_in(text: str, pos: int, endpos: int, found: list[Amount]) -> None:
             high_value = None
         elif _HIGH in effects and _LOW not in effects:
             low_value = None
-        period = _YEAR if _YEAR in effects else _MONTH if _MONTH in effects else None
-        found.append(Amount(text[start:end], currency, low_value, high_value, _APPROX in effects, period, start, end))
+        period = next((p for p in _PERIODS if p in effects), None)
+        per = next((e[4:] for e in sorted(effects) if e.startswith("per:")), None)
+        found.append(Amount(text[start:end], currency, low_value, high_value, _APPROX in effects, period, start, end, per))
 
 
 # --- percentages ---------------------------------------------------------------------------------
