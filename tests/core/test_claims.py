@@ -510,10 +510,15 @@ def test_per_unit_amounts(text: str, per) -> None:
 
 @pytest.mark.parametrize(("text", "currency"), [
     ("100億人民元", "CNY"), ("100元", "CNY"), ("1兆ウォン", "KRW"), ("50億台湾ドル", "TWD"), ("NT$5 billion", "TWD"),
-    ("£3bn", "GBP"), ("₹500 crore", "INR"), ("¥1,000", "JPY"), ("US$2mn", "USD"), ("300円", "JPY"), ("€7bn", "EUR"),
+    ("£3bn", "GBP"), ("₹500 crore", "INR"), ("12.1 trillion won", "KRW"), ("3 billion pounds", "GBP"), ("¥1,000", "JPY"), ("US$2mn", "USD"), ("300円", "JPY"), ("€7bn", "EUR"),
 ])
 def test_more_currencies(text: str, currency: str) -> None:
     assert find_amounts(text)[0].currency == currency
+
+
+def test_crore_and_lakh_scale_rupees() -> None:
+    assert (find_amounts("₹500 crore")[0].low, find_amounts("₹2 lakh")[0].low) == (5 * 10**9, 2 * 10**5)
+    assert find_amounts("we won 5 billion") == []  # won is a verb here: no figure before it
 
 
 def test_the_amounts_json_keeps_every_field_and_gains_per() -> None:

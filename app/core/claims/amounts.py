@@ -123,7 +123,7 @@ _SCALES = {
     "trillion": 10**12, "tn": 10**12, "trn": 10**12, "t": 10**12,
     "billion": 10**9, "bn": 10**9, "b": 10**9,
     "million": 10**6, "mn": 10**6, "mm": 10**6, "m": 10**6,
-    "thousand": 10**3, "k": 10**3,
+    "thousand": 10**3, "k": 10**3, "crore": 10**7, "lakh": 10**5,
 }
 
 
@@ -180,7 +180,8 @@ _CURRENCY_AFTER = {
     "日本円": "JPY", "円": "JPY", "ユーロ": "EUR", "人民元": "CNY", "中国元": "CNY", "元": "CNY",
     "英ポンド": "GBP", "ポンド": "GBP", "ウォン": "KRW", "ルピー": "INR", "スイスフラン": "CHF",
     "US dollars": "USD", "U.S. dollars": "USD", "dollars": "USD", "dollar": "USD", "yen": "JPY",
-    "euros": "EUR", "euro": "EUR", "yuan": "CNY", "renminbi": "CNY",
+    "euros": "EUR", "euro": "EUR", "yuan": "CNY", "renminbi": "CNY", "won": "KRW", "pounds": "GBP",
+    "pound sterling": "GBP", "rupees": "INR", "rupee": "INR", "Taiwan dollars": "TWD", "NT dollars": "TWD",
 }
 _ISO = {code: ("CNY" if code == "RMB" else code) for code in _CODES}
 
@@ -195,7 +196,7 @@ _AFTER = (
     rf"(?:(?:{_alternation(w for w in _CURRENCY_AFTER if w != '元')})(?![A-Za-z])|元(?![\u4e00-\u9fff])"
     rf"|(?:{_alternation(_CODES)})(?![A-Za-z]))"
 )
-_SCALE = r"(?:[ \u00a0]?(?:trillion|billion|million|thousand|trn|tn|bn|mn)|mm|[TBMKbmk])(?![A-Za-z])"
+_SCALE = r"(?:[ \u00a0]?(?:trillion|billion|million|thousand|crore|lakh|trn|tn|bn|mn)|mm|[TBMKbmk])(?![A-Za-z])"
 
 
 def _side(n: int) -> str:
@@ -348,7 +349,7 @@ def _windows(text: str, marker: re.Pattern, before: int, after: int) -> list[tup
 
 _CURRENCY_MARKER = re.compile(
     "円|ドル|ユーロ|元|ポンド|ウォン|ルピー|フラン|[$＄¥￥€£₩₹]|" + "|".join(_CODES)
-    + "|dollar|yen|euro|yuan|renminbi"
+    + "|dollar|yen|euro|yuan|renminbi|won|pound|rupee"
 )
 _PERCENT_MARKER = re.compile("%|％|パーセント|割|percent|per cent")
 _JA_YEAR_MARKER = re.compile("年")
