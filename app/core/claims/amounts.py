@@ -240,8 +240,10 @@ _EN_PREFIXES = {
     "no more than": _HIGH, "below": _HIGH,
 }
 _JA_SUFFIXES = {
-    "以上": _LOW, "超え": _LOW, "超": _LOW, "を超える": _LOW, "を上回る": _LOW,
-    "以下": _HIGH, "未満": _HIGH, "以内": _HIGH, "足らず": _HIGH, "に満たない": _HIGH, "を下回る": _HIGH,
+    "以上": _LOW, "超え": _LOW, "超": _LOW, "を超える": _LOW, "を超えた": _LOW, "を超え": _LOW, "を上回る": _LOW,
+    "を上回った": _LOW, "を突破": _LOW, "を突破した": _LOW,
+    "以下": _HIGH, "未満": _HIGH, "以内": _HIGH, "足らず": _HIGH, "に満たない": _HIGH, "に満たなかった": _HIGH,
+    "を下回る": _HIGH, "を下回った": _HIGH,
     "程度": _APPROX, "前後": _APPROX, "規模": _APPROX, "ほど": _APPROX, "近く": _APPROX, "くらい": _APPROX,
     "ぐらい": _APPROX, "台": _APPROX, "余り": _APPROX, "あまり": _APPROX,
     "強": (_LOW, _APPROX), "弱": (_HIGH, _APPROX),

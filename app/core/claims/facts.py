@@ -27,8 +27,8 @@ from app.core.claims.entities import EntityTable, Mention, find_entities
 
 # Metric -> the words that say it, Japanese and English (matched case-insensitively for English).
 METRICS: dict[str, tuple[str, ...]] = {
-    "capex": ("設備投資", "投資額", "投資", "投じ", "投入", "支出", "使う", "capital expenditure", "capex", "invest",
-              "spend", "spending", "spends"),
+    "capex": ("設備投資", "投資額", "投資", "投じ", "投入", "支出", "使う", "capital expenditures", "capital expenditure", "capex",
+              "invest", "invests", "investment", "investments", "spend", "spending", "spends"),
     "revenue": ("売上高", "売上", "売り上げ", "営業収益", "収益", "出荷額", "販売額", "revenue", "sales"),
     "operating_profit": ("営業利益", "営業益", "営業損益", "operating profit", "operating income"),
     "net_profit": ("純利益", "最終利益", "当期利益", "純損失", "最終損益", "最終赤字", "net income", "net profit", "net loss"),

@@ -1,0 +1,154 @@
+"""Claims compared across posts: the same entity's same metric for the same period, side by side.
+
+`compare(items)` groups facts (app/core/claims/facts.py) by entity, metric and period and says
+whether each group's figures agree: two figures agree when their ranges overlap (an open bound
+reaches as far as it says), or when the nearer ends are within 10% of each other. Amounts in
+different currencies are compared through the rates table (`resources/claims/rates.tsv`, with its
+date, merged with the user's `rates.tsv` in the data folder): approximate by nature, and only used
+to compare, never to change a figure shown. Percentages are compared only with percentages; a
+figure whose currency has no rate cannot disagree with anything. A fact with no entity or figure
+is not grouped. An "as of" period groups by the year of its date.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.claims.facts import Fact
+from app.core.common import paths
+
+TOLERANCE = 0.10
+RATES_FILE_NAME = "rates.tsv"
+
+
+@dataclass(frozen=True)
+class Rates:
+    """US dollars per unit of each currency, and the date the table gives for them."""
+
+    usd_per_unit: dict[str, float]
+    as_of: str | None
+    warnings: tuple[str, ...] = ()
+
+    def to_usd(self, value: float | None, currency: str) -> float | None:
+        rate = self.usd_per_unit.get(currency)
+        return None if value is None or rate is None else value * rate
+
+
+def _read_rates(path: Path) -> tuple[dict[str, float], str | None, list[str]]:
+    rates: dict[str, float] = {}
+    as_of = None
+    warnings: list[str] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        columns = [c.strip() for c in line.split("\t")]
+        if len(columns) == 2 and columns[0].lower() == "as of":
+            as_of = columns[1]
+            continue
+        try:
+            rate = float(columns[1]) if len(columns) == 2 and len(columns[0]) == 3 and columns[0].isalpha() else -1.0
+        except ValueError:
+            rate = -1.0
+        if not 0 < rate < 1e6:
+            warnings.append(f"{path.name} line {number}: expected a currency code and US dollars per unit.")
+            continue
+        rates[columns[0].upper()] = rate
+    return rates, as_of, warnings
+
+
+def load_rates(user_path: str | os.PathLike[str] | None = None) -> Rates:
+    """The bundled rates with the user's file merged over them (a missing user file adds nothing)."""
+    rates, as_of, warnings = _read_rates(paths.resource("claims", RATES_FILE_NAME))
+    user = Path(user_path) if user_path is not None else paths.data_dir() / RATES_FILE_NAME
+    try:
+        mine, my_date, my_warnings = _read_rates(user)
+    except FileNotFoundError:
+        mine, my_date, my_warnings = {}, None, []
+    except (OSError, UnicodeDecodeError):
+        mine, my_date, my_warnings = {}, None, [f"{user.name} could not be read, so the bundled rates are used."]
+    return Rates({**rates, **mine}, my_date or as_of, tuple(warnings + my_warnings))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One post's figure in a group: where it is from and what it says."""
+
+    post: int | str | None
+    claim: str | None
+    text: str
+    currency: str
+    low: float | None
+    high: float | None
+    approx: bool
+
+    def to_json(self) -> dict:
+        return {"post": self.post, "claim": self.claim, "text": self.text, "currency": self.currency,
+                "low": self.low, "high": self.high, "approx": self.approx}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Figures for one entity, metric and period, and whether they agree."""
+
+    entity: str
+    metric: str
+    period: str
+    agree: bool
+    figures: tuple[Figure, ...]
+
+    def to_json(self) -> dict:
+        return {"entity": self.entity, "metric": self.metric, "period": self.period, "agree": self.agree,
+                "figures": [f.to_json() for f in self.figures]}
+
+
+def period_key(period: str) -> str:
+    """The period a fact is grouped under: an "as of" date counts as its year."""
+    return period[5:9] if period.startswith("asof:") and len(period) >= 9 else period
+
+
+def compare(items: Iterable[tuple[int | str | None, str | None, Fact]], rates: Rates | None = None) -> list[Group]:
+    """Groups of (post, claim id, fact) by entity, metric and period, each with its agreement,
+    in order of entity, metric and period; only groups with figures from two or more posts."""
+    rates = rates or load_rates()
+    grouped: dict[tuple[str, str, str], list[Figure]] = {}
+    for post, claim, fact in items:
+        if fact.entity is None or fact.value is None or fact.currency is None:
+            continue
+        figure = Figure(post, claim, fact.value.text, fact.currency, fact.low, fact.high, bool(getattr(fact.value, "approx", False)))
+        grouped.setdefault((fact.entity, fact.metric, period_key(fact.period)), []).append(figure)
+    groups = []
+    for (entity, metric, period), figures in sorted(grouped.items()):
+        if len({f.post for f in figures}) < 2:
+            continue
+        agree = all(agrees(a, b, rates) for a, b in itertools.combinations(figures, 2))
+        groups.append(Group(entity, metric, period, agree, tuple(figures)))
+    return groups
+
+
+def _in_usd(figure: Figure, rates: Rates) -> tuple[float | None, float | None] | None:
+    if figure.currency == "%":
+        return figure.low, figure.high
+    if figure.currency not in rates.usd_per_unit:
+        return None
+    return rates.to_usd(figure.low, figure.currency), rates.to_usd(figure.high, figure.currency)
+
+
+def agrees(a: Figure, b: Figure, rates: Rates, tolerance: float = TOLERANCE) -> bool:
+    """Whether two figures can both be right: their ranges overlap, or their nearer ends are
+    within `tolerance` of each other. Percentages and money never compare; an unknown currency
+    compares with nothing (so it never makes a group disagree)."""
+    if (a.currency == "%") != (b.currency == "%"):
+        return True
+    ra, rb = _in_usd(a, rates), _in_usd(b, rates)
+    if ra is None or rb is None:
+        return True
+    a_low, a_high = ra[0] if ra[0] is not None else float("-inf"), ra[1] if ra[1] is not None else float("inf")
+    b_low, b_high = rb[0] if rb[0] is not None else float("-inf"), rb[1] if rb[1] is not None else float("inf")
+    if a_low <= b_high and b_low <= a_high:
+        return True
+    gap_low, gap_high = (a_high, b_low) if a_high < b_low else (b_high, a_low)
+    return gap_high - gap_low <= tolerance * max(abs(gap_high), abs(gap_low))
