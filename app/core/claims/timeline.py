@@ -113,7 +113,7 @@ def timeline_svg(points: Sequence[Point], *, title: str, rates: Rates | None = N
     def py(v: float) -> float:
         return TOP + plot_h - (v - y0) / (y1 - y0) * plot_h
 
-    out.append(f'<g stroke="#ccc">' + "".join(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{py(t):.1f}" y2="{py(t):.1f}"/>' for t in ticks) + "</g>")
+    out.append('<g stroke="#ccc">' + "".join(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{py(t):.1f}" y2="{py(t):.1f}"/>' for t in ticks) + "</g>")
     out.append("".join(f'<text x="{LEFT - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{escape(_label(t, currency))}</text>' for t in ticks))
     out.append("".join(f'<text x="{px(year + 0.5):.1f}" y="{TOP + plot_h + 20}" text-anchor="middle">{year}</text>'
                        f'<line x1="{px(year):.1f}" x2="{px(year):.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#eee"/>'
