@@ -21,6 +21,7 @@ from app.core.library import export, search, webanno
 from app.core.library.export import ExportError, export_csv, export_markdown
 from app.core.library.webanno import export_json, import_json
 from app.core.store import Annotation, Store, open_store
+from app.core.store import now as store_now
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "export"
 NOW = "2026-01-02T03:04:05Z"
@@ -437,10 +438,11 @@ def _comparable(store: Store) -> dict:
 
 
 def test_json_round_trip_into_a_fresh_library_from_the_files(lib, tmp_path):
-    """An empty library importing the backup gets every highlight, its posts imported from disk."""
+    """An empty library importing the backup with read_post_files gets every highlight, its posts
+    imported from disk (without it, their text comes from the backup's copies only)."""
     path = export_json(lib.store, tmp_path / "backup.json")
     with open_store(tmp_path / "other.sqlite3") as other:
-        summary = import_json(other, path)
+        summary = import_json(other, path, read_post_files=True)
         assert sorted(summary.added) == sorted(lib.ids) and not summary.errors
         assert len(summary.posts_added) == 3
         assert _comparable(other) == _comparable(lib.store)
@@ -505,13 +507,14 @@ def _edited_backup(lib: Library, tmp_path: Path, name: str, annotation_id: str, 
 def test_newer_edit_wins_and_older_is_ignored(lib, tmp_path):
     """A known highlight is replaced only when the file's `modified` is strictly newer."""
     target = lib.ids[1]
+    later = store_now()  # after the highlight was made; a time in the future would be read as now
     older = _edited_backup(lib, tmp_path, "older", target, note="old idea", modified="2000-01-01T00:00:00.000000Z")
-    newer = _edited_backup(lib, tmp_path, "newer", target, note="new idea", modified="2999-01-01T00:00:00.000000Z")
+    newer = _edited_backup(lib, tmp_path, "newer", target, note="new idea", modified=later)
     summary = import_json(lib.store, older)
     assert target in summary.unchanged and _note_of(lib.store, target) == ""
     summary = import_json(lib.store, newer)
     assert summary.updated == [target] and _note_of(lib.store, target) == "new idea"
-    assert lib.store.annotation(target).updated == "2999-01-01T00:00:00.000000Z"
+    assert lib.store.annotation(target).updated == later
     assert import_json(lib.store, newer).updated == []
 
 
@@ -530,17 +533,17 @@ def test_deletion_marker_newer_deletes_and_older_does_not(lib, tmp_path):
     """A deletion travels like any edit: newer than the library's copy it deletes, older it is ignored."""
     target = lib.ids[0]
     stored = lib.store.annotation(target).updated
-    old, new = "2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"
+    old, new = "2000-01-01T00:00:00.000000Z", store_now()
     old_delete = _edited_backup(lib, tmp_path, "old", target, **{"kk:deleted": old, "modified": old})
     new_delete = _edited_backup(lib, tmp_path, "new", target, **{"kk:deleted": new, "modified": new})
     import_json(lib.store, old_delete)
     assert lib.store.annotation(target).deleted is None and lib.store.annotation(target).updated == stored
     import_json(lib.store, new_delete)
-    assert lib.store.annotation(target).deleted == "2999-01-01T00:00:00Z"
+    assert lib.store.annotation(target).deleted == new
     assert target not in {a.id for a in lib.store.annotations(lib.chips)}
     assert not [h for h in search.search(lib.store, "工場の場所") if h.kind == "note"]
     # And an undelete that is newer still brings it back.
-    restore = _edited_backup(lib, tmp_path, "restore", target, **{"kk:deleted": None, "modified": "3000-01-01T00:00:00Z"})
+    restore = _edited_backup(lib, tmp_path, "restore", target, **{"kk:deleted": None, "modified": store_now()})
     import_json(lib.store, restore)
     assert lib.store.annotation(target).deleted is None
 

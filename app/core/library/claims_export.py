@@ -3,13 +3,12 @@ highlights export (each claim links to its highlight's block there)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.claims.table import ClaimRow, claims_table
-from app.core.library.export import ExportError, csv_cell, export_file_names, select_posts, write_export
+from app.core.library.csv_cells import csv_text
+from app.core.library.export import ExportError, export_file_names, select_posts, single_file_export, write_export
 from app.core.store import Store, StoreError, now
 
 EXPORT_FORMATS = ("csv", "md")
@@ -47,24 +46,21 @@ def _claims_markdown(store: Store, rows: Sequence[ClaimRow], filters: dict) -> s
 
 
 def _claims_csv(rows: Sequence[ClaimRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CLAIM_CSV_COLUMNS)
-    for r in rows:
-        writer.writerow([
-            r.annotation_id, r.post_id, csv_cell(r.post_title), r.post_date or "", csv_cell(r.quote),
-            csv_cell("; ".join(r.companies)), csv_cell("; ".join(r.chips)), r.amount_text, r.currency or "",
-            "" if r.low is None else r.low, "" if r.high is None else r.high, r.period or "",
-            "yes" if r.approx else "no", " ".join(map(str, r.years)), " ".join(r.tags), r.status,
-            csv_cell(r.status_note), "yes" if r.orphan else "no",
-        ])
-    return buffer.getvalue()
+    return csv_text(CLAIM_CSV_COLUMNS, (
+        [
+            r.annotation_id, r.post_id, r.post_title, r.post_date, r.quote,
+            "; ".join(r.companies), "; ".join(r.chips), r.amount_text, r.currency,
+            r.low, r.high, r.period, "yes" if r.approx else "no", " ".join(map(str, r.years)), " ".join(r.tags),
+            r.status, r.status_note, "yes" if r.orphan else "no",
+        ]
+        for r in rows
+    ))
 
 
 def export_claims(store: Store, target: Path, fmt: str = "csv", **filters) -> Path:
     """Write the claims table (claims_table's filters and sort) to `target`, atomically.
 
-    CSV: CLAIM_CSV_COLUMNS, UTF-8 with a BOM (Excel reads Japanese), formula-like cells made text.
+    CSV: CLAIM_CSV_COLUMNS, UTF-8 with a BOM (Excel reads Japanese), every cell through csv_cells.csv_cell.
     Markdown ("md"): a table with each claim's post linked to its highlight's block in the
     highlights export (`[[file#^kk-<id>|title]]`). Raises ExportError when it cannot be written.
     """
@@ -75,6 +71,7 @@ def export_claims(store: Store, target: Path, fmt: str = "csv", **filters) -> Pa
     except StoreError as exc:
         raise ExportError(str(exc)) from None
     target = Path(target).expanduser()
-    if fmt == "csv":
-        return write_export(target, _claims_csv(rows), encoding="utf-8-sig")
-    return write_export(target, _claims_markdown(store, rows, filters))
+    with single_file_export(target):
+        if fmt == "csv":
+            return write_export(target, _claims_csv(rows), encoding="utf-8-sig")
+        return write_export(target, _claims_markdown(store, rows, filters))

@@ -8,20 +8,22 @@ atomically.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import os
 import re
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
 
 from app.core.common.fileio import write_atomic
+from app.core.library.csv_cells import csv_cell, csv_text
 from app.core.reading import furigana
 from app.core.store import BUILTIN_TAGS, Annotation, PostRecord, Store, StoreError
 
@@ -38,8 +40,26 @@ ORPHAN_EXPLANATION = (
 HIGHLIGHT_CSV_COLUMNS = (
     "post", "title", "source", "quote", "tags", "note", "colour", "created", "updated", "start", "end", "orphan", "id",
 )
+
+
 class ExportError(Exception):
     """An export or import that cannot be done; str() is one sentence for the user."""
+
+
+def split_lines(text: str) -> list[str]:
+    """`text` cut into lines after each `\\n` (kept), and nowhere else: the one line splitter of
+    export merging. str.splitlines also cuts at U+2028, \\x1c, \\x85 and more, so a quote or a title
+    holding one could put a fake marker line into a file."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def is_marker_line(line: str, marker: str) -> bool:
+    """Whether `line` (from split_lines) is the marker line: only spaces, tabs and the line end around it."""
+    return line.strip(" \t\r\n") == marker
 
 
 # --- choosing posts --------------------------------------------------------------------------
@@ -66,6 +86,99 @@ def write_export(path: Path, text: str, *, encoding: str = "utf-8", durable: boo
         return write_atomic(path, text, encoding=encoding, durable=durable)
     except OSError as exc:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
+
+
+# --- litter of killed exports ------------------------------------------------------------------
+
+try:
+    import fcntl
+except ImportError:  # Windows: no folder locks; litter is recognised by its age instead
+    fcntl = None  # type: ignore[assignment]
+
+# What an export leaves when it is killed midway: write_atomic's temporary files
+# (.<name>.<8 hex>.tmp beside the file) and a new folder's staging copy (.<folder>.<8 chars>.export
+# beside the folder, from tempfile.mkdtemp).
+_TMP_NAME = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")
+_STAGING_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.export")
+STALE_SECONDS = 3600  # without folder locks: litter older than this is no running export's
+
+
+def _remove_litter(folder: Path, is_litter: Callable[[str], bool], min_age: float) -> None:
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.startswith(".") and is_litter(e.name)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if min_age and time.time() - info.st_mtime < min_age:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue  # not ours to insist on: the next export tries again
+
+
+@contextmanager
+def _claimed(folder: Path, is_litter: Callable[[str], bool]) -> Iterator[None]:
+    """While an export writes in `folder`, hold a shared lock on it; first, when no other export
+    holds it (an exclusive lock is free), remove what killed exports left there (`is_litter`
+    names it). A running export's temporary files are never taken for litter."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if fcntl is not None else None
+    except OSError:
+        fd = None
+    if fd is None:
+        if fcntl is None:
+            _remove_litter(folder, is_litter, STALE_SECONDS)
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # another export is writing here: its files are not litter
+        else:
+            _remove_litter(folder, is_litter, 0)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)
+
+
+def _tmp_of(names: Callable[[str], bool]) -> Callable[[str], bool]:
+    def is_litter(entry: str) -> bool:
+        match = _TMP_NAME.fullmatch(entry)
+        return match is not None and names(match["name"])
+    return is_litter
+
+
+@contextmanager
+def single_file_export(target: Path) -> Iterator[None]:
+    """Around writing one export file: the temporary files of earlier, killed writes of the same
+    file are removed (unless another export is writing beside it)."""
+    with _claimed(Path(target).parent, _tmp_of(lambda name: name == Path(target).name)):
+        yield
+
+
+@contextmanager
+def _folder_export(folder: Path) -> Iterator[None]:
+    """Around a folder export: killed exports' staging folders beside it and their temporary
+    Markdown files in it are removed first."""
+
+    def staging(entry: str) -> bool:
+        match = _STAGING_NAME.fullmatch(entry)
+        return match is not None and match["name"] == folder.name
+
+    with ExitStack() as stack:
+        stack.enter_context(_claimed(folder.parent, staging))
+        stack.enter_context(_claimed(folder, _tmp_of(lambda name: name.lower().endswith(".md"))))
+        yield
 
 
 # --- Markdown: the quote ---------------------------------------------------------------------
@@ -111,12 +224,16 @@ def _ruby(base: str, reading: str, before: str, style: str) -> str:
     return furigana.aozora_ruby(base, reading, before)
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def quote_lines(
     annotation: Annotation, furigana_style: str = "none", overrides: Sequence[furigana.ReadingOverride] = ()
 ) -> list[str]:
     """The highlight's quote as Markdown lines (without the `> ` prefix): block markers at a line
     start escaped, runs of blank lines made one, readings added in the chosen style."""
-    exact = annotation.exact
+    # A lone \r is a line break to Markdown readers: made \n (same length, so reading offsets hold).
+    exact = _LONE_CR.sub("\n", annotation.exact) if "\r" in annotation.exact else annotation.exact
     spans = _readings(annotation, overrides) if furigana_style != "none" and furigana.KANJI_RE.search(exact) else []
     if not spans and "\n" not in exact:  # the common case: one line, no readings
         line = exact.rstrip()
@@ -156,7 +273,10 @@ def _note_lines(note: str) -> list[str]:
     if not note.strip():
         return []
     # A note line that looks like one of our markers would cut the generated part short next time.
-    return ["\\" + line if line.strip() in (BEGIN_MARKER, END_MARKER) else line for line in note.split("\n")]
+    return [
+        "\\" + line if is_marker_line(line, BEGIN_MARKER) or is_marker_line(line, END_MARKER) else line
+        for line in note.split("\n")
+    ]
 
 
 def highlight_markdown(
@@ -176,7 +296,7 @@ def highlight_markdown(
     if block_id:
         lines[-1] = f"{lines[-1]} ^kk-{annotation.id}" if lines[-1] else f"^kk-{annotation.id}"
     quoted = f"> {lines[0]}" if len(lines) == 1 and lines[0] else "\n".join(f"> {line}" if line else ">" for line in lines)
-    meta = " ".join([*(f"#{tag}" for tag in annotation.tags), "·", annotation.color]) if annotation.tags else annotation.color
+    meta = _one_line(" ".join([*(f"#{tag}" for tag in annotation.tags), "·", annotation.color])) if annotation.tags else annotation.color
     if not annotation.note:
         return f"{quoted}\n\n{meta}"
     return "\n".join([quoted, "", meta, *_note_lines(annotation.note)])
@@ -209,11 +329,11 @@ def post_markdown(
     )
     placed = [a for a in annotations if not a.orphan]
     orphans = [a for a in annotations if a.orphan]
-    blocks = [f"# {post.title}"]
+    blocks = [f"# {_one_line(post.title)}"]
     if group_by == "tag":
         seen: set[str] = set()
         for tag in _tag_order(t for a in placed for t in a.tags):
-            blocks.append(f"## #{tag}")
+            blocks.append(_one_line(f"## #{tag}"))
             for annotation in placed:
                 if tag in annotation.tags:
                     # Obsidian block ids must be unique in a file: only the first copy carries it.
@@ -232,6 +352,11 @@ def post_markdown(
     if not annotations:
         blocks.append("No highlights.")
     return "\n\n".join(blocks)
+
+
+def _one_line(text: str) -> str:
+    """A title as one heading line: every run of white space (line breaks of any kind included) one space."""
+    return " ".join(text.split())
 
 
 def _generated(sections: Sequence[str]) -> str:
@@ -270,7 +395,12 @@ def _dump_yaml(values: dict) -> str:
 
 # A string PyYAML writes bare (plain): no syntax character, nothing a YAML 1.1 resolver would read
 # as another type. Conservative: anything else goes through PyYAML itself.
-_PLAIN_SAFE = re.compile(r"(?!\.\.\.)[^\s!&*\-?:,\[\]{}#|>@`\"'%=~<]([^\x00-\x1f\x7f-\x9f:#,\[\]{}\ufeff]*[^\s:#,\[\]{}\x00-\x1f\x7f-\x9f\ufeff])?")
+# Line breaks (U+0085, U+2028, U+2029) and what YAML calls unprintable (surrogates, U+FFFE, U+FFFF)
+# are never plain: PyYAML quotes and escapes them, and a bare U+2028 would break the front matter.
+_NOT_PLAIN = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"
+_PLAIN_SAFE = re.compile(
+    rf"(?!\.\.\.)[^\s!&*\-?:,\[\]{{}}#|>@`\"'%=~<{_NOT_PLAIN}]([^:#,\[\]{{}}{_NOT_PLAIN}]*[^\s:#,\[\]{{}}{_NOT_PLAIN}])?"
+)
 # Dates and times: the resolver reads them as timestamps, so PyYAML quotes them, simply.
 _QUOTED_SAFE = re.compile(r"[0-9][0-9:.+\-TZ ]*[0-9Z]")
 
@@ -322,7 +452,7 @@ def _chunks(front_matter: str) -> list[list[str]]:
     """Top-level entries of a YAML mapping as line groups: a key line with its indented, `- ` and
     blank lines; a comment line at column 0 starts a group of its own."""
     chunks: list[list[str]] = []
-    for line in front_matter.splitlines(keepends=True):
+    for line in split_lines(front_matter):
         blank = not line.strip()
         indented = line[:1] in (" ", "\t", "-")
         if chunks and (blank or (indented and not chunks[-1][0].startswith("#"))):
@@ -373,7 +503,7 @@ def update_front_matter(text: str, values: dict, newline: str = "\n") -> str | N
 
 def _split_front_matter(text: str) -> tuple[str, str | None, str, str]:
     """(opening line, front matter or None, closing line, rest); no front matter: ("", None, "", text)."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     if not lines or lines[0].lstrip("\ufeff").rstrip("\r\n") != "---":
         return "", None, "", text
     for i in range(1, len(lines)):
@@ -400,10 +530,10 @@ def merge_markdown(existing: str, values: dict, generated: str, *, name: str = "
         bom = "\ufeff" if rest.startswith("\ufeff") else ""
         rest = rest[len(bom) :]
         head = bom + "---" + newline + _yaml(values).replace("\n", newline) + "---" + newline + newline
-    lines = rest.splitlines(keepends=True)
-    begin = next((i for i, line in enumerate(lines) if line.strip() == BEGIN_MARKER), None)
-    end = next((i for i, line in enumerate(lines) if line.strip() == END_MARKER and begin is not None and i > begin), None)
-    if begin is None and any(line.strip() == END_MARKER for line in lines):
+    lines = split_lines(rest)
+    begin = next((i for i, line in enumerate(lines) if is_marker_line(line, BEGIN_MARKER)), None)
+    end = next((i for i, line in enumerate(lines) if begin is not None and i > begin and is_marker_line(line, END_MARKER)), None)
+    if begin is None and any(is_marker_line(line, END_MARKER) for line in lines):
         raise ExportError(f"{name} has a Kakikomi end marker without a begin marker; fix or remove it, then export again.")
     if begin is not None and end is None:
         raise ExportError(f"{name} has a Kakikomi begin marker without an end marker; fix or remove it, then export again.")
@@ -414,9 +544,22 @@ def merge_markdown(existing: str, values: dict, generated: str, *, name: str = "
     return head + "".join(lines[:begin]) + generated + ending + "".join(lines[end + 1 :])
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of an existing export file; ExportError for a pipe, a device or a socket (reading
+    a FIFO would wait forever), IsADirectoryError for a folder."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise ExportError(f"{path} is not a regular file (a pipe or a device?), so it was left untouched.")
+        return handle.read()
+
+
 def _markdown_file(path: Path, values: dict, generated: str, *, durable: bool = True) -> Path:
     try:
-        existing = path.read_bytes().decode("utf-8")
+        existing = _read_regular(path).decode("utf-8")
     except FileNotFoundError:
         text = "---\n" + _yaml(values) + "---\n\n" + generated + "\n"
     except IsADirectoryError:
@@ -439,9 +582,35 @@ def _new_markdown_file(path: Path, values: dict, generated: str) -> None:
         raise ExportError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
 
 
+# The longest file name most file systems take is 255 bytes; a re-export writes each file through a
+# temporary ".<name>.<8 hex>.tmp" beside it (write_atomic), 14 bytes longer.
+NAME_BYTES = 255 - len("..01234567.tmp")
+
+
+def _name_bytes(text: str) -> int:
+    try:
+        return len(os.fsencode(text))
+    except UnicodeError:
+        return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _fitted(stem: str, suffix: str) -> str:
+    """stem + suffix, the stem cut (at a character) so that the name fits in NAME_BYTES bytes."""
+    room = NAME_BYTES - _name_bytes(suffix)
+    if _name_bytes(stem) > room:
+        used, cut = 0, 0
+        for cut, char in enumerate(stem):
+            used += _name_bytes(char)
+            if used > room:
+                break
+        stem = stem[:cut]
+    return stem + suffix
+
+
 def export_file_names(posts: Sequence[PostRecord]) -> dict[int, str]:
     """Stable names: the source's stem + .md, and -<post id> for all but the lowest id that
-    shares a stem (compared case-insensitively, as macOS and Windows file systems do)."""
+    shares a stem (compared case-insensitively, as macOS and Windows file systems do); a long
+    stem is cut so that every name fits in NAME_BYTES bytes."""
     by_stem: dict[str, list[PostRecord]] = {}
     for post in posts:
         by_stem.setdefault(Path(post.source_path).stem.casefold(), []).append(post)
@@ -450,12 +619,16 @@ def export_file_names(posts: Sequence[PostRecord]) -> dict[int, str]:
         first = min(p.id for p in group)
         for post in group:
             stem = Path(post.source_path).stem or f"post-{post.id}"
-            names[post.id] = f"{stem}.md" if post.id == first else f"{stem}-{post.id}.md"
-    # A suffixed name can still meet another post's own stem (a-2.md): suffix again until unique.
+            names[post.id] = _fitted(stem, ".md") if post.id == first else _fitted(stem, f"-{post.id}.md")
+    # A suffixed (or cut) name can still meet another post's own name (a-2.md): suffix again until unique.
     used: set[str] = set()
     for post in sorted(posts, key=lambda p: p.id):
-        while names[post.id].casefold() in used:
-            names[post.id] = f"{names[post.id][:-3]}-{post.id}.md"
+        for _attempt in range(20):
+            if names[post.id].casefold() not in used:
+                break
+            names[post.id] = _fitted(names[post.id][:-3], f"-{post.id}.md")
+        else:
+            names[post.id] = f"post-{post.id}.md"
         used.add(names[post.id].casefold())
     return names
 
@@ -493,11 +666,22 @@ def export_markdown(
         plan = [(target / names[p.id], [p]) for p in posts]
     folder = target.parent if single else target
     # Resolve the folder once: resolving each of ten thousand paths is a dozen system calls apiece.
-    resolved = folder.resolve()
+    try:
+        resolved = folder.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise ExportError(f"The folder {folder} cannot be used: {getattr(exc, 'strerror', None) or exc}.") from None
     sources = {row[0] for row in store.db.execute("SELECT source_path FROM posts")}
     for path, _chosen in plan:
         if str(resolved / path.name) in sources:
             raise ExportError(f"Exporting to {path} would overwrite a post of the library; choose another place.")
+    with _folder_export(folder) if not single else single_file_export(target):
+        return _export_markdown_files(store, plan, posts, post_ids, folder, single, furigana, group_by, exported)
+
+
+def _export_markdown_files(
+    store: Store, plan: list, posts: list[PostRecord], post_ids: Sequence[int] | None, folder: Path, single: bool,
+    furigana: str, group_by: str, exported: str,
+) -> list[Path]:
     staging: Path | None = None
     try:
         if not single and len(plan) > 1 and _absent_or_empty(folder):
@@ -593,28 +777,24 @@ def _write_markdown_files(
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def csv_cell(value: str) -> str:
-    # A cell starting like a formula would run in Excel (a hostile post can plant one): an
-    # apostrophe makes Excel show it as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = None) -> Path:
     """Write one row per live highlight (orphans included) with the HIGHLIGHT_CSV_COLUMNS, as UTF-8 with a
-    BOM so that Excel reads Japanese; text cells that look like formulas get a leading apostrophe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HIGHLIGHT_CSV_COLUMNS)
-    for post in select_posts(store, post_ids):
-        for a in store.annotations(post.id):
-            writer.writerow([
-                post.id, csv_cell(post.title), post.source_path, csv_cell(a.exact), " ".join(a.tags), csv_cell(a.note),
-                a.color, a.created, a.updated, a.start, a.end, "yes" if a.orphan else "no", a.id,
-            ])
-    return write_export(Path(target).expanduser(), buffer.getvalue(), encoding="utf-8-sig")
+    BOM so that Excel reads Japanese; every cell goes through csv_cells.csv_cell (formula-like text
+    gets a leading apostrophe)."""
+    target = Path(target).expanduser()
+    rows = (
+        [
+            post.id, post.title, post.source_path, a.exact, " ".join(a.tags), a.note,
+            a.color, a.created, a.updated, a.start, a.end, "yes" if a.orphan else "no", a.id,
+        ]
+        for post in select_posts(store, post_ids)
+        for a in store.annotations(post.id)
+    )
+    with single_file_export(target):
+        return write_export(target, csv_text(HIGHLIGHT_CSV_COLUMNS, rows), encoding="utf-8-sig")
 
 
 __all__ = [
-    "BEGIN_MARKER", "HIGHLIGHT_CSV_COLUMNS", "END_MARKER", "ExportError", "export_csv", "export_markdown", "highlight_markdown",
+    "BEGIN_MARKER", "csv_cell", "is_marker_line", "single_file_export", "split_lines", "HIGHLIGHT_CSV_COLUMNS", "END_MARKER", "ExportError", "export_csv", "export_markdown", "highlight_markdown",
     "merge_markdown", "post_markdown", "quote_lines", "update_front_matter",
 ]

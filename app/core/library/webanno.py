@@ -8,27 +8,39 @@ deletion marker too), and importing the same file twice changes nothing.
 from __future__ import annotations
 
 import json
-import re
+import os
+import stat
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from app.core.library import derived
 from app.core.library.actions import import_file
-from app.core.library.export import ExportError, export_timestamp, select_posts, write_export
+from app.core.library.annotation_schema import (
+    KK_PREFIX,
+    MAX_FILE_BYTES,
+    DocumentError,
+    Incoming,
+    Invalid,
+    annotation_id,
+    extension,
+    load_document,
+    parse_time,
+    read_annotation,
+    read_snapshot,
+    stored_time,
+)
+from app.core.library.export import ExportError, export_timestamp, select_posts, single_file_export, write_export
 from app.core.posts.anchoring import Selectors, anchor, describe
 from app.core.posts.meta import PostMeta
 from app.core.posts.page import version
 from app.core.posts.post import PostError
-from app.core.store import COLORS, DEFAULT_COLOR, Annotation, PostRecord, Store, StoreError
+from app.core.store import Annotation, PostRecord, Store, StoreError
 from app.core.store import now as store_now
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-KK_PREFIX = "urn:kakikomi:"
 KK_CONTEXT = {
     "@version": 1.1,
     "kk": KK_PREFIX,
@@ -62,23 +74,10 @@ class PostSnapshot(PostMeta):
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> PostSnapshot:
-        """Read a snapshot; raises ValueError when its source or text is missing."""
-        path = _path_of(data.get("source") or data.get("source_path"))
-        text = data.get("text")
-        if path is None or not isinstance(text, str):
-            raise ValueError("a post snapshot needs a file source and its text")
-        return cls(
-            source_path=path, text=text, title=str(data.get("title") or Path(path).stem),
-            date=_optional_text(data.get("date")), author=_optional_text(data.get("author")),
-            tags=tuple(map(str, data.get("tags") or ())), categories=tuple(map(str, data.get("categories") or ())),
-            excerpt=_optional_text(data.get("excerpt")), encoding=str(data.get("encoding") or "utf-8"),
-            content_hash=str(data.get("content_hash") or ""),
-        )
-
-
-def _optional_text(value: object) -> str | None:
-    return None if value is None else str(value)
+    def from_json(cls, data: object) -> PostSnapshot:
+        """Read a snapshot (checked by annotation_schema.read_snapshot); raises ValueError with the
+        reason when its source or text is missing or a value is not what it should be."""
+        return cls(**read_snapshot(data))
 
 
 def restore_post(store: Store, snapshot: PostSnapshot) -> PostRecord:
@@ -132,7 +131,9 @@ def export_json(store: Store, target: Path, *, post_ids: Sequence[int] | None = 
         "kk:posts": [PostSnapshot.of(p).to_json() for p in posts],
         "first": {"id": f"urn:uuid:{uuid.uuid4()}", "type": "AnnotationPage", "startIndex": 0, "items": items},
     }
-    return write_export(Path(target).expanduser(), json.dumps(collection, ensure_ascii=False, indent=2) + "\n")
+    target = Path(target).expanduser()
+    with single_file_export(target):
+        return write_export(target, json.dumps(collection, ensure_ascii=False, indent=2) + "\n")
 
 
 # --- JSON import -----------------------------------------------------------------------------
@@ -140,49 +141,34 @@ def export_json(store: Store, target: Path, *, post_ids: Sequence[int] | None = 
 
 @dataclass
 class ImportSummary:
-    """What a JSON import did, by highlight id; `errors` are one sentence each."""
+    """What a JSON import did, by highlight id; `errors` are one sentence each (one per skipped
+    item), `warnings` one sentence each about what was imported anyway (a time clamped to now, a
+    post copy left out)."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)  # the library's copy is as new or newer
+    unchanged: list[str] = field(default_factory=list)  # the library's copy is as new or newer, or the same
     skipped: list[str] = field(default_factory=list)  # could not be imported; see errors
     errors: list[str] = field(default_factory=list)
     posts_added: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped_why: list[tuple[str, str]] = field(default_factory=list)  # (id or #item number, reason)
 
     def to_json(self) -> dict:
         return {
             "added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged),
             "skipped": len(self.skipped), "errors": list(self.errors), "posts_added": list(self.posts_added),
+            "warnings": list(self.warnings), "skipped_items": [{"id": i, "why": why} for i, why in self.skipped_why],
         }
 
-
-def _path_of(source: object) -> str | None:
-    """A local path from a file URI or an absolute path; None for anything else."""
-    if not isinstance(source, str) or not source:
-        return None
-    if source.startswith("file:"):
-        parsed = urlparse(source)
-        if parsed.netloc not in ("", "localhost"):
-            return None
-        return url2pathname(parsed.path)
-    return source if Path(source).is_absolute() else None
-
-
-def _extension(data: dict, name: str) -> object:
-    for key in (f"kk:{name}", name, KK_PREFIX + name):
-        if key in data:
-            return data[key]
-    return None
-
-
-def _as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+    def skip(self, key: str, label: str, why: str) -> None:
+        self.skipped.append(key)
+        self.skipped_why.append((key, why))
+        self.errors.append(f"Annotation {label} was skipped: {why}.")
 
 
 def _types(data: dict) -> set[str]:
-    return {str(t) for t in _as_list(data.get("type") or data.get("@type"))}
+    return {t for t in _as_list(data.get("type") or data.get("@type")) if isinstance(t, str)}
 
 
 def _items(document: object) -> tuple[list, list]:
@@ -192,7 +178,7 @@ def _items(document: object) -> tuple[list, list]:
     if not isinstance(document, dict):
         raise ExportError("The file holds no Web Annotations (expected a collection, a page, an annotation or a list).")
     types = _types(document)
-    snapshots = _as_list(_extension(document, "posts"))
+    snapshots = _as_list(extension(document, "posts"))
     if "Annotation" in types or (not types and "target" in document):
         return [document], snapshots
     if "AnnotationPage" in types:
@@ -209,190 +195,223 @@ def _items(document: object) -> tuple[list, list]:
     raise ExportError("The file holds no Web Annotations (expected a collection, a page, an annotation or a list).")
 
 
-@dataclass(frozen=True)
-class _Incoming:
-    id: str
-    path: str | None
-    source: str
-    selectors: Selectors
-    color: str
-    note: str
-    tags: tuple[str, ...]
-    created: str | None
-    modified: str | None
-    deleted: str | None
-
-
-def _annotation_id(raw: object, fallback: str) -> str:
-    text = str(raw).strip() if raw else ""
-    if text.lower().startswith("urn:uuid:"):
-        text = text[len("urn:uuid:") :]
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        # Another tool's id (or none): a stable uuid, so importing the same file twice matches.
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, text or fallback))
-
-
-def _clean_tag(value: object) -> str:
-    return re.sub(r"\s+", "-", str(value).strip().lstrip("#").strip())
-
-
-def _parse(item: object) -> _Incoming:
-    """Read one annotation; raises ValueError with the reason it cannot be used."""
-    if not isinstance(item, dict):
-        raise ValueError("it is not a JSON object")
-    targets = [t for t in _as_list(item.get("target")) if isinstance(t, dict)]
-    target = next((t for t in targets if t.get("selector")), None)
-    if target is None:
-        raise ValueError("it has no target with a selector")
-    selectors = Selectors.from_json([s for s in _as_list(target.get("selector")) if isinstance(s, dict)])
-    source = str(target.get("source") or target.get("id") or "")
-    notes, tags = [], []
-    bodies = _as_list(item.get("body"))
-    if isinstance(item.get("bodyValue"), str):
-        bodies.append({"type": "TextualBody", "value": item["bodyValue"]})
-    for body in bodies:
-        if not isinstance(body, dict) or not isinstance(body.get("value"), str):
-            continue
-        purposes = set(_as_list(body.get("purpose")))
-        if "tagging" in purposes:
-            tags.append(_clean_tag(body["value"]))
-        elif body["value"].strip():
-            notes.append(body["value"])
-    tags.extend(_clean_tag(t) for t in _as_list(item.get("tags")) if isinstance(t, str))
-    color = str(target.get("styleClass") or DEFAULT_COLOR)
-    created = item.get("created")
-    modified = item.get("modified") or created
-    fallback = f"{source}#{selectors.quote.exact}#{selectors.position.start}#{created}"
-    deleted = _extension(item, "deleted")
-    return _Incoming(
-        id=_annotation_id(item.get("id"), fallback), path=_path_of(source), source=source, selectors=selectors,
-        color=color if color in COLORS else DEFAULT_COLOR, note="\n\n".join(notes),
-        tags=tuple(dict.fromkeys(t for t in tags if t)), created=str(created) if created else None,
-        modified=str(modified) if modified else None, deleted=str(deleted) if deleted else None,
-    )
-
-
-def _moment(stamp: str) -> datetime | str:
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _newer(incoming: str | None, stored: str) -> bool:
-    """Whether the incoming edit time is strictly later; an unknown time never wins."""
+    """Whether the incoming edit time is strictly later, compared as times: an unknown incoming
+    time never wins, and a stored one that is not a time (an older import's garbage) always loses."""
     if not incoming:
         return False
-    a, b = _moment(incoming), _moment(stored)
-    if isinstance(a, datetime) and isinstance(b, datetime):
-        return a > b
-    return incoming > stored
+    mine, theirs = parse_time(incoming), stored_time(stored)
+    if mine is None:
+        return False
+    return theirs is None or mine > theirs
+
+
+def _same(incoming: Incoming, current: Annotation) -> bool:
+    """Whether importing would change nothing a reader sees (only the times differ)."""
+    return (
+        incoming.selectors.quote.exact == current.exact and incoming.note == current.note
+        and incoming.tags == tuple(current.tags) and incoming.color == current.color
+        and (incoming.deleted is None) == (current.deleted is None)
+    )
 
 
 class _Posts:
-    """Finds (or brings into the library) the post an incoming annotation belongs to."""
+    """Finds (or brings into the library) the post an incoming annotation belongs to: from the
+    file's copy of the post (kk:posts), or from the local file it names only when read_files is set."""
 
-    def __init__(self, store: Store, snapshots: list, summary: ImportSummary):
+    def __init__(self, store: Store, snapshots: list, summary: ImportSummary, read_files: bool):
         self.store = store
         self.summary = summary
+        self.read_files = read_files
         self.found: dict[str, PostRecord | None] = {}
+        self.by_id: dict[int, PostRecord] = {}
         self.reasons: dict[str, str] = {}
         self.snapshots: dict[str, PostSnapshot] = {}
-        for raw in snapshots:
+        for number, raw in enumerate(snapshots, 1):
             try:
-                snapshot = PostSnapshot.from_json(raw) if isinstance(raw, dict) else None
-            except ValueError:
-                snapshot = None
-            if snapshot is not None:
-                self.snapshots[snapshot.source_path] = snapshot
+                snapshot = PostSnapshot.from_json(raw)
+            except ValueError as exc:
+                summary.warnings.append(f"The copy of post {number} in the file was left out: {str(exc).rstrip('.')}.")
+                continue
+            self.snapshots.setdefault(snapshot.source_path, snapshot)
 
-    def get(self, incoming: _Incoming) -> PostRecord | None:
+    def of_id(self, post_id: int) -> PostRecord:
+        if post_id not in self.by_id:
+            self.by_id[post_id] = self.store.post(post_id)
+        return self.by_id[post_id]
+
+    def get(self, incoming: Incoming) -> PostRecord | None:
         key = incoming.path or incoming.source
         if key not in self.found:
             self.found[key] = self._find(incoming)
         return self.found[key]
 
-    def _find(self, incoming: _Incoming) -> PostRecord | None:
+    def _find(self, incoming: Incoming) -> PostRecord | None:
         post = self.store.post_by_path(incoming.path or incoming.source)
         if post is not None or incoming.path is None:
             return post
-        reason = "its file is missing"
-        if Path(incoming.path).is_file():
+        reason = "the file holds no copy of its text (post files named in it are read only with --read-post-files)"
+        if self.read_files:
+            reason = "its file is missing and the file holds no copy of its text"
             try:
-                _status, post_id, _moved, _orphaned = import_file(self.store, Path(incoming.path))
-                self.summary.posts_added.append(post_id)
-                return self.store.post(post_id)
-            except (PostError, StoreError) as exc:
-                reason = f"its file could not be read ({str(exc).rstrip('.')})"
+                if Path(incoming.path).is_file():
+                    _status, post_id, _moved, _orphaned = import_file(self.store, Path(incoming.path))
+                    self.summary.posts_added.append(post_id)
+                    return self.store.post(post_id)
+            except (PostError, StoreError, OSError, ValueError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                reason = f"its file could not be read ({why.rstrip('.')}) and the file holds no copy of its text"
         snapshot = self.snapshots.get(incoming.path)
         if snapshot is None:
-            self.reasons[incoming.path] = f"{reason} and the file holds no copy of it"
+            self.reasons[incoming.path] = reason
             return None
         post = restore_post(self.store, snapshot)
         self.summary.posts_added.append(post.id)
         return post
 
 
-def _placed(text: str, incoming: _Incoming) -> tuple[Selectors, bool]:
+class _FuzzyBudget:
+    """Fuzzy placement costs about len(quote) × len(text): each quote gets at most PER_ITEM of it,
+    the whole import TOTAL; past that only exact matches are looked for (the rest become orphans,
+    kept, to re-attach later)."""
+
+    PER_ITEM = 20_000_000
+    TOTAL = 400_000_000
+
+    def __init__(self) -> None:
+        self.left = self.TOTAL
+
+    def allows(self, quote: str, text: str) -> bool:
+        cost = len(quote) * len(text)
+        if cost > self.PER_ITEM or cost > self.left:
+            return False
+        self.left -= cost
+        return True
+
+
+def _placed(text: str, incoming: Incoming, budget: _FuzzyBudget) -> tuple[Selectors, bool]:
     """The selectors re-anchored in the post's text, or the stored ones and orphan=True."""
-    found = anchor(text, incoming.selectors)
+    exact_only = not budget.allows(incoming.selectors.quote.exact, text)
+    found = anchor(text, incoming.selectors, max_error_rate=0.0) if exact_only else anchor(text, incoming.selectors)
     if found is None:
         return incoming.selectors, True
     return describe(text, found.start, found.end), False
 
 
-def import_json(store: Store, source: Path) -> ImportSummary:
+Progress = Callable[[int, int], None]
+
+
+def import_json(
+    store: Store, source: Path, *, read_post_files: bool = False, progress: Progress | None = None
+) -> ImportSummary:
     """Merge a Web Annotation file into the library by annotation id, newest edit winning.
 
-    A new id is added (re-anchored in the post's current text, an orphan if it cannot be
-    placed); a known id is replaced only when the file's `modified` is strictly newer (deletion
-    markers included). A missing post is imported from its file, else restored from the file's
-    `kk:posts` snapshot, else the annotation is skipped with an error. All in one transaction.
-    Raises ExportError when the file is unreadable or not Web Annotation JSON.
+    Every item is checked against one schema (annotation_schema): an invalid one is skipped with
+    its reason, a time in the future is clamped to now with a warning. A new id is added
+    (re-anchored in the post's current text, an orphan if it cannot be placed); a known id is
+    replaced only when the file's `modified` is strictly newer (compared as times; deletion
+    markers included) and something a reader sees changed, and never moved to another post. A
+    missing post is restored from the file's `kk:posts` copy; the local file an annotation names
+    is read only with read_post_files. All in one transaction; `progress(done, total)` after each
+    item. Raises ExportError when the file is unreadable or not Web Annotation JSON.
     """
     source = Path(source).expanduser()
+    data = _read_file(source)
     try:
-        document = json.loads(source.read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        raise ExportError(f"Could not read {source}: {exc.strerror or exc}.") from None
-    except UnicodeDecodeError:
-        raise ExportError(f"{source.name} is not UTF-8 text, so it cannot be Web Annotation JSON.") from None
-    except json.JSONDecodeError as exc:
-        raise ExportError(f"{source.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+        document = load_document(data, source.name)
+    except DocumentError as exc:
+        raise ExportError(str(exc)) from None
+    del data
     items, snapshots = _items(document)
     summary = ImportSummary()
+    now = datetime.now(timezone.utc)
+    budget = _FuzzyBudget()
     with store.transaction():
-        posts = _Posts(store, snapshots, summary)
+        posts = _Posts(store, snapshots, summary, read_post_files)
         for number, item in enumerate(items, 1):
-            _import_one(store, posts, number, item, summary)
+            _import_one(store, posts, number, item, summary, now, budget)
+            if progress is not None:
+                progress(number, len(items))
     return summary
 
 
-def _import_one(store: Store, posts: _Posts, number: int, item: object, summary: ImportSummary) -> None:
+def _read_file(source: Path) -> bytes:
+    """The file's bytes; ExportError for a pipe or a device (reading one could wait forever), a file
+    over MAX_FILE_BYTES, or one that cannot be read."""
     try:
-        incoming = _parse(item)
-    except (ValueError, TypeError) as exc:
-        summary.skipped.append(str(item.get("id")) if isinstance(item, dict) and item.get("id") else f"#{number}")
-        summary.errors.append(f"Annotation {number} was skipped: {exc}.")
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise ExportError(f"{source} is a folder; give the JSON file to import.")
+            if not stat.S_ISREG(info.st_mode):
+                raise ExportError(f"{source} is not a regular file (a pipe or a device?), so nothing was imported.")
+            if info.st_size > MAX_FILE_BYTES:
+                raise ExportError(
+                    f"{source.name} is {info.st_size / 2**20:,.0f} MB; an annotation file may be at most "
+                    f"{MAX_FILE_BYTES // 2**20:,} MB."
+                )
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ExportError(f"Could not read {source}: {exc.strerror or exc}.") from None
+    except ValueError:  # a NUL in the path
+        raise ExportError(f"Could not read {source}: the path is not a file name.") from None
+
+
+def _label(item: object, number: int) -> tuple[str, str]:
+    """(the key an item is listed under in `skipped`, how a sentence names it)."""
+    raw = item.get("id") if isinstance(item, dict) else None
+    if isinstance(raw, str) and raw.strip() and len(raw) <= 200:
+        try:
+            key = annotation_id(raw, "")
+        except ValueError:
+            return f"#{number}", f"#{number}"
+        return key, (key if key in raw else f"{raw} (#{number})")
+    return f"#{number}", f"#{number}"
+
+
+def _import_one(
+    store: Store, posts: _Posts, number: int, item: object, summary: ImportSummary, now: datetime, budget: _FuzzyBudget
+) -> None:
+    try:
+        incoming = read_annotation(item, now)
+    except Invalid as exc:
+        summary.skip(*_label(item, number), str(exc))
         return
-    post = posts.get(incoming)
-    if post is None:
-        where = incoming.path or incoming.source or "(no source)"
-        reason = posts.reasons.get(incoming.path or "", "it is not a local file")
-        summary.skipped.append(incoming.id)
-        summary.errors.append(f"Annotation {incoming.id} was skipped: its post {where} is not in the library and {reason}.")
-        return
+    if incoming.warnings:
+        summary.warnings.append(
+            f"Annotation {incoming.id} has a time in the future ({', '.join(incoming.warnings)}); it was read as now."
+        )
     try:
         current = store.annotation(incoming.id)
     except StoreError:
         current = None
-    if current is not None and not _newer(incoming.modified, current.updated):
-        summary.unchanged.append(incoming.id)
+    if current is not None:
+        try:
+            post = posts.of_id(current.post_id)
+        except StoreError as exc:
+            summary.skip(incoming.id, incoming.id, f"the library's copy of it has no post ({str(exc).rstrip('.')})")
+            return
+        if (incoming.path or incoming.source) != post.source_path:
+            summary.skip(incoming.id, incoming.id, f"it belongs to another post in the library ({post.source_path}), and an import never moves a highlight")
+            return
+        if _same(incoming, current) or not _newer(incoming.modified, current.updated):
+            summary.unchanged.append(incoming.id)
+            return
+    else:
+        post = posts.get(incoming)
+    if post is None:
+        where = incoming.path or incoming.source or "(no source)"
+        reason = posts.reasons.get(incoming.path or "", "it is not a local file")
+        summary.skip(incoming.id, incoming.id, f"its post {where} is not in the library and {reason}")
         return
-    selectors, orphan = _placed(post.text, incoming)
+    selectors, orphan = _placed(post.text, incoming, budget)
     stamp = store_now()
     created = incoming.created or (current.created if current else None) or incoming.modified or stamp
     annotation = Annotation(
