@@ -85,7 +85,7 @@ def _entities(args: argparse.Namespace):
         raise cli.UserError(f"{args.entities} is not a file of entities (kind, name, aliases, maker; tab-separated).")
     table = load_entities(args.entities)
     for warning in table.warnings:
-        print(f"kakikomi: warning: {warning}", file=sys.stderr)
+        cli.warn(f"warning: {warning}")
     return table
 
 
@@ -214,7 +214,7 @@ def _claims_table(args: argparse.Namespace) -> int:
                 written = claims_export.export_claims(store, target, fmt, **filters)
             except ExportError as exc:
                 raise cli.UserError(str(exc)) from None
-            print(written)
+            cli.say(str(written))
             return cli.EXIT_OK
         if args.format is not None:
             raise cli.UserError("--format needs -o PATH (the file to write).")

@@ -1,17 +1,25 @@
 """What every command shares: exit codes, the one-sentence user error, the argument parser that
-says a usage mistake in one line, UTF-8 JSON output, and one sentence for a write the disk refused."""
+says a usage mistake in one line, UTF-8 JSON output, one sentence for a write the disk refused,
+and the one terminal-safe writer every line goes through (`emit`, `say`, `warn`, and `safe_streams`
+for anything else printed while a command runs): control characters in a title, a note or a
+file name are shown escaped (ESC as \\x1b), never sent to the terminal."""
 
 from __future__ import annotations
 
 import argparse
 import errno
 import json
+import os
+import re
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterable
-from typing import BinaryIO
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, TextIO
 
+from app.core.common.text import escape_controls, has_surrogates, shown_path
 from app.core.posts.post import Post, PostError, load_post
 from app.core.reading.furigana_mode import FuriganaMode
 
@@ -38,6 +46,46 @@ def furigana_mode(text: str) -> FuriganaMode:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+# Arguments that name a file (or a post by its file): kept as the OS gave them, undecodable bytes
+# and all. Every other text argument must be text (UTF-8).
+PATH_ARGUMENTS = frozenset({"file", "paths", "db", "output", "entities", "post"})
+_POSITIONAL_NAMES = {"query": "QUERY", "text": "TEXT", "id": "ID", "status": "STATUS", "command": "COMMAND"}
+
+
+def check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse, in one sentence, a text argument (a query, a quote, a note, a tag...) that is not
+    valid UTF-8: the shell passed bytes that are not text, which nothing could match or keep."""
+    for dest, value in sorted(vars(args).items()):
+        if dest in PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(item, str) and has_surrogates(item):
+                name = _POSITIONAL_NAMES.get(dest) or "--" + dest.replace("_", "-")
+                raise UserError(f"{name} is not valid UTF-8 text ({escape_controls(item, keep_lines=False)}); give it as UTF-8.")
+
+
+def refuse_overwriting(output: str | os.PathLike[str], *inputs: str | os.PathLike[str] | None) -> None:
+    """Refuse, in one sentence, to write `output` over one of `inputs` (the post being read, the
+    library): the same file however it is spelt (relative, through a link, a hard link)."""
+    out = Path(output).expanduser()
+    for given in inputs:
+        if given is None:
+            continue
+        source = Path(given).expanduser()
+        try:
+            same = os.path.samefile(out, source) if out.exists() and source.exists() else out.resolve() == source.resolve()
+        except (OSError, RuntimeError):
+            same = False
+        if same:
+            raise UserError(
+                f"{shown_path(out)} is {_what(source, inputs)}; writing there would overwrite it, so choose another file."
+            )
+
+
+def _what(source: Path, inputs: tuple) -> str:
+    return "the post being read" if inputs and source == Path(inputs[0]).expanduser() else "the library file"
+
+
 def load(path: str) -> Post:
     try:
         return load_post(path)
@@ -45,14 +93,75 @@ def load(path: str) -> Post:
         raise UserError(str(exc)) from None
 
 
+def terminal_safe(text: str) -> str:
+    """`text` as it may reach a terminal: every control character (but newline and tab) shown
+    escaped, undecodable bytes of a file name as \\xNN; always valid UTF-8."""
+    return escape_controls(text, keep_lines=True)
+
+
 def emit(text: str) -> None:
-    # Always UTF-8, whatever the terminal's locale says: scripts parse this output.
-    sys.stdout.buffer.write(text.encode("utf-8"))
+    """Write `text` on standard output, terminal-safe. Always UTF-8, whatever the terminal's
+    locale says: scripts parse this output."""
+    sys.stdout.buffer.write(terminal_safe(text).encode("utf-8"))
     sys.stdout.buffer.flush()
 
 
+def say(line: str) -> None:
+    """One line (or a few) for a person on standard output, terminal-safe."""
+    sys.stdout.flush()
+    emit(line + "\n")
+
+
+def warn(line: str) -> None:
+    """One line on standard error ("kakikomi: " and the sentence), terminal-safe."""
+    sys.stdout.flush()
+    sys.stderr.write(terminal_safe(f"kakikomi: {line}").replace("\n", " ") + "\n")
+    sys.stderr.flush()
+
+
+class _SafeText:
+    """A text stream that shows control characters escaped before they reach `stream`: what
+    `print` and argparse write while a command runs goes through the same writer as `emit`."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def safe_streams() -> Iterator[None]:
+    """While a command runs, anything printed on stdout or stderr is terminal-safe."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeText(out), _SafeText(err)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+# What json.dumps(ensure_ascii=False) leaves raw and a terminal or a strict parser would trip on:
+# DEL and C1 controls, the bidirectional overrides, lone surrogates (undecodable file names).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(encoded: str) -> str:
+    """JSON text with what json.dumps leaves raw and is unsafe (see _JSON_UNSAFE) as \\uXXXX
+    escapes: the same values read back, nothing raw for the terminal."""
+    return _JSON_UNSAFE.sub(_json_escape, encoded) if _JSON_UNSAFE.search(encoded) else encoded
+
+
 def to_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
 
 
 class JsonListWriter:
@@ -103,7 +212,11 @@ class JsonListWriter:
         self.pending, self.size = [], 0
 
 
-_encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) calls for a str
+_encode_basestring = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) calls for a str
+
+
+def _encode(text: str) -> str:
+    return json_safe(_encode_basestring(text))
 
 
 def _value(text: str | None) -> str:

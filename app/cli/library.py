@@ -35,20 +35,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     urls = [p for p in args.paths if is_url(p)]
     with open_library(args) as store:
-        report = library.import_paths(store, args.paths)
+        try:
+            report = library.import_paths(store, args.paths)
+        except library.ImportStopped as exc:  # a full disk midway: how many were saved, in one sentence
+            raise cli.UserError(str(exc)) from None
     if args.json:
         cli.emit(cli.to_json(report.to_json()))
     else:
         done = len(report.added) + len(report.updated) + len(report.unchanged)
-        print(
+        cli.say(
             f"Imported {done} post{'s' if done != 1 else ''}: {len(report.added)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged."
         )
         if report.reanchored or report.orphaned:
-            print(f"Highlights moved with their text: {report.reanchored}; orphaned (kept): {report.orphaned}.")
+            cli.say(f"Highlights moved with their text: {report.reanchored}; orphaned (kept): {report.orphaned}.")
     for path, reason in report.errors:
         # A page's reason already names its address: one short sentence.
-        print(f"kakikomi: {reason}" if path in urls else f"kakikomi: skipped {path}: {reason}", file=sys.stderr)
+        cli.warn(reason if path in urls else f"skipped {path}: {reason}")
     nothing_done = not (report.added or report.updated or report.unchanged)
     return cli.EXIT_USER_ERROR if report.errors and nothing_done else cli.EXIT_OK
 
@@ -60,10 +63,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         cli.emit(cli.to_json([p.to_json() for p in posts]))
         return cli.EXIT_OK
     if not posts:
-        print("The library is empty; add posts with `kakikomi import FILE_OR_FOLDER`.")
+        cli.say("The library is empty; add posts with `kakikomi import FILE_OR_FOLDER`.")
         return cli.EXIT_OK
     for p in posts:
-        print(f"{p.id:>5}  {(p.date or '')[:10]:<10}  {p.highlight_count:>3} highlights  {p.title}")
+        cli.say(f"{p.id:>5}  {(p.date or '')[:10]:<10}  {p.highlight_count:>3} highlights  {p.title}")
     return cli.EXIT_OK
 
 
@@ -108,6 +111,8 @@ def cmd_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if not 1 <= args.limit <= search.MAX_LIMIT:
+        raise cli.UserError(f"--limit is how many results to show: a whole number from 1 to {search.MAX_LIMIT:,}.")
     with open_library(args) as store:
         try:
             hits = search.search(store, args.query, limit=args.limit)
@@ -117,10 +122,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         cli.emit(cli.to_json([h.to_json() for h in hits]))
         return cli.EXIT_OK
     if not hits:
-        print(f"Nothing found for {args.query!r}.")
+        cli.say(f"Nothing found for {args.query!r}.")
     for h in hits:
         where = f"@{h.offset}" if h.offset is not None else ""
-        print(f"[{h.post_id}] {h.title} ({h.kind}{where})\n    {h.marked}")
+        cli.say(f"[{h.post_id}] {h.title} ({h.kind}{where})\n    {h.marked}")
     return cli.EXIT_OK
 
 
@@ -143,9 +148,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         except ExportError as exc:
             raise cli.UserError(str(exc)) from None
     if not written:
-        print("Nothing to export: no post in the selection has highlights.")
+        cli.say("Nothing to export: no post in the selection has highlights.")
     for path in written:
-        print(path)
+        cli.say(str(path))
     return cli.EXIT_OK
 
 
@@ -153,21 +158,49 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     from app.core.library.export import ExportError
     from app.core.library.webanno import import_json
 
+    show = _Progress() if args.progress or sys.stderr.isatty() else None
     with open_library(args) as store:
         try:
-            summary = import_json(store, Path(args.file).expanduser())
+            summary = import_json(store, Path(args.file).expanduser(), read_post_files=args.read_post_files, progress=show)
         except ExportError as exc:
             raise cli.UserError(str(exc)) from None
     if args.json:
         cli.emit(cli.to_json(summary.to_json()))
     else:
-        print(
+        cli.say(
             f"Highlights: {len(summary.added)} added, {len(summary.updated)} updated, {len(summary.unchanged)} unchanged, "
             f"{len(summary.skipped)} skipped; posts restored: {len(summary.posts_added)}."
         )
-    for error in summary.errors:
-        print(f"kakikomi: {error}", file=sys.stderr)
-    return cli.EXIT_OK
+    lines = [*summary.errors, *summary.warnings]
+    for line in lines[:_MAX_REPORT_LINES]:
+        cli.warn(line)
+    if len(lines) > _MAX_REPORT_LINES:
+        more = len(lines) - _MAX_REPORT_LINES
+        cli.warn(f"… and {more:,} more like these (all of them are in the output of --json).")
+    nothing_done = not (summary.added or summary.updated or summary.unchanged)
+    return cli.EXIT_USER_ERROR if summary.skipped and nothing_done else cli.EXIT_OK
+
+
+_MAX_REPORT_LINES = 20  # skipped items and warnings shown on stderr; --json lists every one
+
+
+class _Progress:
+    """`import-annotations --progress` (or on a terminal): how far a big file is, a line on stderr
+    every two seconds; nothing for a file read in less."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._next = self._clock() + 2.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._clock() < self._next or (done == total and not self._shown):
+            return
+        self._next = self._clock() + 2.0
+        self._shown = True
+        cli.warn(f"{done:,} of {total:,} annotations read…")
 
 
 def add_library_commands(commands, common: argparse.ArgumentParser) -> None:
@@ -213,6 +246,12 @@ def add_library_commands(commands, common: argparse.ArgumentParser) -> None:
     imp_ann = commands.add_parser("import-annotations", parents=[common], help="merge highlights from a JSON export")
     imp_ann.add_argument("file", metavar="FILE.json")
     imp_ann.add_argument("--json", action="store_true")
+    imp_ann.add_argument(
+        "--read-post-files", action="store_true",
+        help="import a post missing from the library from the local file an annotation names (by default its "
+        "text comes only from the copy in FILE.json, and no local file is read)",
+    )
+    imp_ann.add_argument("--progress", action="store_true", help="show how far a big file is (always on a terminal)")
     imp_ann.set_defaults(run=cmd_import_annotations)
 
 

@@ -23,15 +23,22 @@ from app.cli.common import (
     Parser,
     TokenJson,
     UserError,
+    check_text_arguments,
     emit,
     furigana_mode,
     load,
+    refuse_overwriting,
+    safe_streams,
+    say,
     storage_problem,
     to_json,
+    warn,
 )
 from app.commands import COMMANDS  # noqa: F401 - scripts and tests read the command names here
 from app.core.common.cpus import usable_cpus
 from app.core.common.fileio import write_atomic
+from app.core.common.paths import sample_post_path
+from app.core.common.text import escape_surrogates
 from app.core.posts.page import THEMES, standalone_html, version
 from app.core.posts.plain_text import html_to_aozora
 from app.core.posts.post import Post, PostError, post_to_dict
@@ -100,6 +107,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
     if args.file is not None:
         load(args.file)  # a post that cannot be opened is a user error, said in one sentence
+    refuse_overwriting(args.output, args.file or sample_post_path(), _library_path(args))
     try:
         path = take_screenshot(
             args.file, args.output, theme=args.theme, vertical=args.vertical, furigana=args.furigana,
@@ -109,7 +117,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"Could not write {args.output}: {exc.strerror or exc}.") from None
-    print(path)
+    say(str(path))
     return EXIT_OK
 
 
@@ -124,13 +132,19 @@ def cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _library_path(args: argparse.Namespace) -> Path:
+    from app.core.store import default_db_path
+
+    return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+
+
 def _reader_preferences(args: argparse.Namespace, post: Post) -> tuple[tuple, frozenset[str]]:
     """The reader's reading overrides (for this post and everywhere) and known words, from the
     library if there is one; a post outside the library gets the everywhere-overrides only."""
     from app.core.library.derived import open_library
-    from app.core.store import StoreError, default_db_path
+    from app.core.store import StoreError
 
-    path = Path(args.db) if getattr(args, "db", None) else default_db_path()
+    path = _library_path(args)
     if not path.exists():
         return (), frozenset()
     try:
@@ -158,14 +172,15 @@ def cmd_render(args: argparse.Namespace) -> int:
         emit(page)
         return EXIT_OK
     out = Path(args.output)
+    refuse_overwriting(out, args.file, _library_path(args))
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name such as {out / (Path(args.file).stem + '.html')}.")
     try:
-        write_atomic(out, page)
+        write_atomic(out, escape_surrogates(page))  # a title from an undecodable file name, escaped
     except OSError as exc:
         raise UserError(f"Could not write {out}: {exc.strerror or exc}.") from None
     for warning in post.warnings:
-        print(f"kakikomi: warning: {warning}", file=sys.stderr)
+        warn(f"warning: {warning}")
     return EXIT_OK
 
 
@@ -271,7 +286,13 @@ def _start_second_half(post: Post, options: RenderOptions, halfway: int) -> tupl
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run one command and return its exit code; errors are reported on stderr, one line."""
+    """Run one command and return its exit code; errors are reported on stderr, one line.
+    Everything the command writes goes through the one terminal-safe writer (app.cli.common)."""
+    with safe_streams():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -279,9 +300,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         if command is None:
             parser.print_help()
             return EXIT_OK
+        check_text_arguments(args)
         return command(args)
     except (UserError, PostError) as exc:  # a post too long to render is refused after loading
-        print(f"kakikomi: {exc}", file=sys.stderr)
+        warn(str(exc))
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # `kakikomi render x.md | head` closed the pipe: not an error worth a message.
@@ -289,9 +311,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback"
+        # A library problem (damaged, busy, not a library) is one sentence wherever it is met;
+        # the store's module is loaded whenever one was raised.
+        store_error = getattr(sys.modules.get("app.core.store.records"), "StoreError", None)
+        if store_error is not None and isinstance(exc, store_error):
+            warn(str(exc))
+            return EXIT_USER_ERROR
         problem = storage_problem(exc)
         if problem is not None:
-            print(f"kakikomi: {problem}", file=sys.stderr)
+            warn(problem)
             return EXIT_USER_ERROR
-        print(f"kakikomi: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        warn(f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_INTERNAL

@@ -218,13 +218,14 @@ def _open_library(window, first, db: str | None):
 
     from app.core.library.derived import open_library
     from app.core.store import StoreError
+    from app.ui.plain import plain
 
     try:
         return open_library(db)
     except StoreError as exc:
         if first is not None:
             first.stop()
-        QMessageBox.critical(window, "Kakikomi", str(exc))
+        QMessageBox.critical(window, "Kakikomi", plain(exc))
         window.stop_workers()
         window.deleteLater()
         return None

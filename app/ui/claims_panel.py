@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.core.library.derived import open_library
 from app.core.store import Store, StoreError
 from app.lazy import lazy_module
+from app.ui.plain import plain
 
 if TYPE_CHECKING:
     from app.core.claims.sentences import Suggestion
@@ -261,7 +262,7 @@ class SuggestedClaims(QWidget):
             return
         self._computing = False
         self._fill([])
-        self.note.setText(self.tr("Suggestions could not be computed: %1").replace("%1", message))
+        self.note.setText(plain(self.tr("Suggestions could not be computed: %1").replace("%1", message)))
         self.note.show()
         self.ready.emit(self.post_id if self.post_id is not None else -1)
 
@@ -286,7 +287,7 @@ class SuggestedClaims(QWidget):
             sentence = sentence[:SENTENCE_CHARS] + "…"
         item = QListWidgetItem(f"{sentence}\n{found_text(suggestion)}")
         item.setData(SUGGESTION, suggestion)
-        item.setToolTip(suggestion.sentence[:600])
+        item.setToolTip(plain(suggestion.sentence, 600))
         return item
 
     def _show_note(self) -> None:
@@ -342,7 +343,7 @@ class SuggestedClaims(QWidget):
             try:
                 annotation = library.accept_suggestion(self.store, self.post_id, suggestion)
             except (StoreError, ValueError) as exc:
-                QMessageBox.warning(self, self.tr("Accept claim"), str(exc))
+                QMessageBox.warning(self, self.tr("Accept claim"), plain(exc))
                 break
             made.append(annotation.id)
             done.append(suggestion)
@@ -360,7 +361,7 @@ class SuggestedClaims(QWidget):
             try:
                 library.dismiss_suggestion(self.store, self.post_id, suggestion)
             except (StoreError, ValueError) as exc:
-                QMessageBox.warning(self, self.tr("Dismiss suggestion"), str(exc))
+                QMessageBox.warning(self, self.tr("Dismiss suggestion"), plain(exc))
                 break
             done.append(suggestion)
         self._remove(done)

@@ -36,6 +36,7 @@ from app.core.library import claims_export
 from app.core.library.export import ExportError
 from app.core.store import Store, StoreError
 from app.ui.fonts import with_cjk_family
+from app.ui.plain import plain
 
 COLUMNS = ("quote", "post", "date", "companies", "chips", "amount", "status")
 # Columns claims_table() sorts by; the others are sorted here, by their text.
@@ -111,10 +112,10 @@ class ClaimsModel(QAbstractTableModel):
             return claim
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == "status" and claim.status_note:
-                return claim.status_note
+                return plain(claim.status_note)
             if column == "quote":
                 orphan = "\n\n" + self.tr("Its text changed in the post: re-attach the highlight.") if claim.orphan else ""
-                return claim.quote[:1000] + orphan
+                return plain(claim.quote[:1000] + orphan)
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == "status" and claim.status in STATUS_COLORS:
@@ -372,7 +373,7 @@ class ClaimsWindow(QMainWindow):
             try:
                 library.set_claim_status(self.store, claim.annotation_id, status, note)
             except (StoreError, ValueError) as exc:
-                QMessageBox.warning(self, self.tr("Claim status"), str(exc))
+                QMessageBox.warning(self, self.tr("Claim status"), plain(exc))
                 break
             self.statusChanged.emit(claim.annotation_id)
         self.refresh()
@@ -393,7 +394,7 @@ class ClaimsWindow(QMainWindow):
             try:
                 library.set_claim_status(self.store, claim.annotation_id, claim.status, text)
             except (StoreError, ValueError) as exc:
-                QMessageBox.warning(self, self.tr("Claim status"), str(exc))
+                QMessageBox.warning(self, self.tr("Claim status"), plain(exc))
                 break
             self.statusChanged.emit(claim.annotation_id)
         self.refresh()
@@ -429,7 +430,7 @@ class ClaimsWindow(QMainWindow):
 
     def _show_result(self, message: str, *, error: bool = False) -> None:
         self.result_label.setStyleSheet("color: #c62828;" if error else "")
-        self.result_label.setText(message)
+        self.result_label.setText(plain(message))
         self.statusBar().showMessage(message, 10000)
 
 

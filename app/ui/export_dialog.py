@@ -35,6 +35,7 @@ from app.core.library.derived import open_library
 from app.core.library.export import FURIGANA_STYLES, GROUPINGS, ExportError, export_csv, export_markdown
 from app.core.library.webanno import export_json
 from app.core.store import Store, StoreError
+from app.ui.plain import make_plain
 
 FORMATS = ("md", "json", "csv")
 SUFFIXES = {"md": ".md", "json": ".json", "csv": ".csv"}
@@ -213,6 +214,7 @@ class ExportDialog(QDialog):
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.hide()
         self.result_label = QLabel()
+        make_plain(self.error_label, self.result_label)  # they name files and say what went wrong
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result_label.hide()

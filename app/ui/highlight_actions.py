@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from app.core.store import StoreError
 from app.lazy import lazy_module
 from app.ui.highlights_panel import ANNOTATION_ID, TagDialog
+from app.ui.plain import plain
 
 furigana = lazy_module("app.core.reading.furigana")
 library = lazy_module("app.core.library.actions")
@@ -45,7 +46,7 @@ class HighlightActions(QObject):
         try:
             made = library.annotate_span(window.store, window.current, start, end, color=color, tags=tags, note=note)
         except (StoreError, ValueError) as exc:
-            QMessageBox.warning(window, self.tr("Highlight"), str(exc))
+            QMessageBox.warning(window, self.tr("Highlight"), plain(exc))
             return None
         self.undo_stack.append(("create", made.id))
         window.reader.call("kk.clearSelection()")
@@ -83,7 +84,7 @@ class HighlightActions(QObject):
             try:
                 library.update_annotation(store, annotation_id, tags=dialog.tags())
             except StoreError as exc:
-                QMessageBox.warning(self.window, self.tr("Tags"), str(exc))
+                QMessageBox.warning(self.window, self.tr("Tags"), plain(exc))
             self.repaint()
 
     def note_current(self) -> None:

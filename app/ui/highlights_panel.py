@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.store import BUILTIN_TAGS, COLORS, Annotation
+from app.ui.plain import plain
 
 ANNOTATION_ID = Qt.ItemDataRole.UserRole
 OFFSET = Qt.ItemDataRole.UserRole + 1
@@ -140,7 +141,7 @@ class HighlightsPanel(QWidget):
         item = QListWidgetItem(swatch(annotation.color), "\n".join(lines))
         item.setData(ANNOTATION_ID, annotation.id)
         item.setData(OFFSET, -1 if annotation.orphan else annotation.start)
-        item.setToolTip(annotation.note or annotation.exact[:400])
+        item.setToolTip(plain(annotation.note or annotation.exact[:400], 1000))
         return item
 
     def _clicked(self, item: QListWidgetItem) -> None:

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.common.text import escape_surrogates, has_surrogates
 from app.core.library.derived import open_library
 from app.core.store import StoreError
 from app.lazy import lazy_module
+from app.ui.plain import plain
 
 library = lazy_module("app.core.library.actions")
 opening = lazy_module("app.core.library.opening")
@@ -70,6 +72,9 @@ class ImportWorker(QThread):
                 cancelled=self._cancel.is_set,
                 known=self.known,
             )
+        except (library.ImportStopped, StoreError) as exc:  # a full disk midway: says how many were saved
+            self.failed.emit(str(exc))
+            return
         except Exception as exc:  # noqa: BLE001 - the window must hear of it, not a dead thread
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return
@@ -96,7 +101,7 @@ class ImportProgress(QProgressDialog):
     def _on_progress(self, number: int, total: int, name: str) -> None:
         self.setRange(0, total)
         self.setValue(number - 1)
-        self.setLabelText(self.tr("Importing %1 of %2: %3").replace("%1", str(number)).replace("%2", str(total)).replace("%3", name))
+        self.setLabelText(plain(self.tr("Importing %1 of %2: %3").replace("%1", str(number)).replace("%2", str(total)).replace("%3", name)))
 
 
 class ImportErrors(QDialog):
@@ -111,9 +116,9 @@ class ImportErrors(QDialog):
         self.table.setHeaderLabels([self.tr("File"), self.tr("Reason")])
         self.table.setRootIsDecorated(False)
         for path, reason in errors:
-            item = QTreeWidgetItem([Path(path).name, reason])
-            item.setToolTip(0, path)
-            item.setToolTip(1, reason)
+            item = QTreeWidgetItem([escape_surrogates(Path(path).name), escape_surrogates(reason)])
+            item.setToolTip(0, plain(path))
+            item.setToolTip(1, plain(reason))
             self.table.addTopLevelItem(item)
         self.table.resizeColumnToContents(0)
         layout.addWidget(self.table)
@@ -177,7 +182,9 @@ class WindowImports(QObject):
         from app.core.posts.webpage import is_url
 
         for path in paths:
-            if not is_url(path):  # a web page is opened from the library, not from Open Recent
+            # A web page is opened from the library, not from Open Recent; a file name that is
+            # not UTF-8 cannot be kept in the settings file (UTF-8 JSON) yet: it is left out.
+            if not is_url(path) and not has_surrogates(str(path)):
                 window.settings.add_recent(str(Path(path).expanduser().resolve()))
         window.save_settings()
         window.refresh_posts()
@@ -198,7 +205,7 @@ class WindowImports(QObject):
     def _failed(self, worker: ImportWorker, progress: ImportProgress | None, message: str) -> None:
         self.previewing = None
         self._forget(worker, progress)
-        QMessageBox.warning(self.window, self.tr("Import failed"), message)
+        QMessageBox.warning(self.window, self.tr("Import failed"), plain(message))
         self.finished.emit(None)
 
     def _forget(self, worker: ImportWorker, progress: ImportProgress | None) -> None:
@@ -253,8 +260,8 @@ class WindowImports(QObject):
         menu.clear()
         existing = [p for p in self.window.settings.recent_files if Path(p).exists()]
         for path in existing:
-            action = menu.addAction(Path(path).name or path)
-            action.setToolTip(path)
+            action = menu.addAction(escape_surrogates(Path(path).name or path).replace("&", "&&"))
+            action.setToolTip(plain(path))
             action.triggered.connect(lambda _c=False, p=path: self.import_and_open([p]))
         if not existing:
             empty = menu.addAction(self.tr("No recent files"))

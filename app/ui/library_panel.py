@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from app.core.store import PostRecord, Store
+from app.core.store import PostRecord, Store, StoreError
 from app.lazy import lazy_module
+from app.ui.plain import plain, plain_label
 
 search = lazy_module("app.core.library.search")
 
@@ -40,7 +41,7 @@ class LibraryPanel(QWidget):
         self.posts.setAlternatingRowColors(True)
         self.posts.itemActivated.connect(self._activate)
         self.posts.itemClicked.connect(self._activate)
-        self.empty = QLabel()
+        self.empty = plain_label()  # it repeats what was searched for
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
@@ -56,7 +57,12 @@ class LibraryPanel(QWidget):
         """List the library's posts (through the filter), unless a search is showing."""
         if self.search_field.text().strip():
             return
-        all_posts = self.store.posts()
+        try:
+            all_posts = self.store.posts()
+        except StoreError as exc:  # a library edited outside Kakikomi: say so, the window goes on
+            self.posts.clear()
+            self._show_empty(str(exc))
+            return
         self._fill_filters(all_posts)
         chosen = self.filter_box.currentData()
         shown = [p for p in all_posts if chosen is None or chosen[1] in (p.tags if chosen[0] == "tag" else p.categories)]
@@ -88,7 +94,7 @@ class LibraryPanel(QWidget):
         if post.length and post.reading_offset:
             details.append(self.tr("%1% read").replace("%1", str(min(100, round(100 * post.reading_offset / post.length)))))
         item = QListWidgetItem(f"{post.title}\n{'  ·  '.join(d for d in details if d)}")
-        item.setToolTip(post.source_path)
+        item.setToolTip(plain(post.source_path))
         item.setData(POST_ID, post.id)
         item.setData(OFFSET, -1)
         return item

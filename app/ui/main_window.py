@@ -30,11 +30,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from app.core.common.text import escape_surrogates
 from app.core.settings import Settings, load_settings
 from app.lazy import lazy_module
 from app.ui import actions
 from app.ui.fonts import with_cjk_family
 from app.ui.late_readings import LateReadings
+from app.ui.plain import plain
 from app.ui.reader_view import ReaderView, create_reader
 from app.ui.view_settings import ViewSettings
 
@@ -214,7 +216,7 @@ class MainWindow(QMainWindow):
                 self.store, post_id, self.reading_mode(), remote_allowed=self.settings.allow_remote_images, offset=offset
             )
         except (opening.PostError, core_store.StoreError, OSError) as exc:
-            QMessageBox.warning(self, self.tr("Cannot open the post"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot open the post"), plain(exc))
             return
         self.show_opened(opened)
 
@@ -235,7 +237,7 @@ class MainWindow(QMainWindow):
             self._show(opened.record)
         else:
             self.current, self.selection = None, None
-            self.setWindowTitle(f"{opened.post.title} — Kakikomi")
+            self.setWindowTitle(f"{escape_surrogates(opened.post.title)} — Kakikomi")
         self.reader.show_post(
             opened.post,
             opened.rendered,
@@ -252,11 +254,11 @@ class MainWindow(QMainWindow):
         self.current = record
         self.selection = None
         self.remote_action.setChecked(record.source_path in self.settings.allow_remote_images)
-        self.setWindowTitle(f"{record.title} — Kakikomi")
+        self.setWindowTitle(f"{escape_surrogates(record.title)} — Kakikomi")
 
     def _shown(self, warnings, annotations) -> None:
         if warnings:
-            self.statusBar().showMessage(" ".join(warnings), 10000)
+            self.statusBar().showMessage(escape_surrogates(" ".join(warnings)), 10000)
         self.refresh_highlights(annotations)
 
     def adopt_shown_post(self, post_id: int, warnings=()) -> bool:

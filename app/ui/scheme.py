@@ -11,6 +11,7 @@ import collections
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler
 
+from app.core.common.text import escape_surrogates
 from app.core.posts.page import content_security_policy
 
 SCHEME = b"kakikomi"
@@ -42,7 +43,8 @@ class PageServer(QWebEngineUrlSchemeHandler):
 
     def publish(self, key: str, html: str, *, remote_images: bool = False) -> str:
         """Make `html` available; returns its URL."""
-        self._pages[key] = (html.encode("utf-8"), remote_images)
+        # A title taken from a file name that is not UTF-8 holds lone surrogates: shown escaped.
+        self._pages[key] = (escape_surrogates(html).encode("utf-8"), remote_images)
         # Only the newest pages are kept: each opening publishes one, and a long post's page is
         # megabytes. (The one before stays for a reload that is still under way.)
         for old in list(self._pages)[:-2]:

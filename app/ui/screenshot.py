@@ -6,7 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from app.core.common.fileio import write_atomic
 from app.core.common.paths import sample_post_path
+from app.core.common.text import shown_path
 from app.core.library.derived import open_library
 from app.core.reading.furigana_mode import FuriganaMode
 
@@ -73,13 +75,27 @@ def take_screenshot(
             raise RuntimeError("The page did not paint in time; nothing was saved.")
         out_path = Path(out)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        if not image.save(str(out_path), "PNG"):
-            raise RuntimeError(f"Could not write {out_path}.")
+        _save_png(image, out_path)
         window.close()
         window.deleteLater()  # the page goes before its profile, while Qt is still up
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         store.close()
     return out_path
+
+
+def _save_png(image, out_path: Path) -> None:
+    """Save `image` as a PNG at `out_path`, whole or not at all. The bytes are written by Python,
+    not by Qt, which cannot name a file whose name is not UTF-8."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    saved = image.save(buffer, "PNG")
+    buffer.close()
+    if not saved:
+        raise RuntimeError(f"Could not make a PNG of the window for {shown_path(out_path)}.")
+    write_atomic(out_path, bytes(data.data()))
 
 
 def _choose(box, value: str) -> None:

@@ -12,6 +12,7 @@ import base64
 from PySide6.QtCore import QByteArray, QObject
 from PySide6.QtWidgets import QMessageBox
 
+from app.core.common.text import has_surrogates
 from app.core.settings import save_settings
 
 ZOOM_STEPS = (0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
@@ -29,7 +30,7 @@ class ViewSettings(QObject):
         """Write the settings file; the status bar says so if it cannot be written."""
         try:
             save_settings(self.window.settings, self.window.settings_path)
-        except OSError as exc:
+        except (OSError, UnicodeError) as exc:  # UnicodeError: a value that is not text (a file name's bytes)
             self.window.statusBar().showMessage(self.tr("Settings could not be saved: %1").replace("%1", str(exc)), 8000)
 
     # --- the layout -------------------------------------------------------------------------
@@ -80,6 +81,10 @@ class ViewSettings(QObject):
             window.remote_action.setChecked(False)
             return
         source = window.current.source_path
+        if has_surrogates(source):  # the settings file (UTF-8 JSON) cannot keep such a name yet
+            window.remote_action.setChecked(False)
+            window.statusBar().showMessage(self.tr("Remote images cannot be remembered for a file whose name is not UTF-8."), 8000)
+            return
         listed = [p for p in settings.allow_remote_images if p != source]
         settings.allow_remote_images = listed + ([source] if allowed else [])
         self.save()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.lazy import lazy_module
+from app.ui.plain import make_plain, plain
 
 if TYPE_CHECKING:
     from app.core.reading.words import WordInfo
@@ -78,6 +79,8 @@ class WordPopup(QFrame):
         own_row.addWidget(self.own_reading)
         own_row.addWidget(self.save_button)
         self.message = QLabel()
+        # The word, its reading and its dictionary facts come from the post: plain text only.
+        make_plain(self.surface_label, self.reading_label, self.lemma_label, self.pos_label, self.message)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
 
@@ -133,7 +136,7 @@ class WordPopup(QFrame):
         self.lemma_label.setText(self.tr("Dictionary form: %1").replace("%1", word.lemma or "—"))
         # The core names parts of speech in English; translations may list those names too.
         self.pos_label.setText(self.tr("Part of speech: %1").replace("%1", self.tr(word.part_of_speech) or word.pos or "—"))
-        self.pos_label.setToolTip(word.pos)
+        self.pos_label.setToolTip(plain(word.pos))
         self.alternatives.clear()
         self.alternatives.addItems(list(word.alternatives))
         self.alternatives_title.setVisible(bool(word.alternatives))

@@ -6,7 +6,9 @@ highlights in the new text; a highlight that cannot be placed becomes an orphan 
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -54,6 +56,34 @@ class ImportReport:
             "errors": [{"file": f, "error": e} for f, e in self.errors],
             "reanchored": self.reanchored, "orphaned": self.orphaned, "cancelled": self.cancelled,
         }
+
+
+class ImportStopped(Exception):
+    """The library refused a write in the middle of an import (a full disk, a read-only file):
+    the files before it were saved, each in its own transaction, and the rest were not. str() is
+    one sentence that says how many; `report` is what was done."""
+
+    def __init__(self, report: ImportReport, cause: BaseException, total: int):
+        self.report = report
+        saved = len(report.added) + len(report.updated) + len(report.unchanged)
+        rest = total - saved
+        super().__init__(
+            f"{_refusal(cause)}: {saved} of {total} files were imported and saved before that, the other {rest} "
+            f"{'was' if rest == 1 else 'were'} not; {_remedy(cause)} and import again (the saved ones are kept)."
+        )
+
+
+def _refusal(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "full" in text or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return "The disk is full"
+    if "readonly" in text or "read-only" in text or getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "The library cannot be written (read-only)"
+    return f"The library refused a write ({str(exc).rstrip('.')})"
+
+
+def _remedy(exc: BaseException) -> str:
+    return "free some space" if _refusal(exc).startswith("The disk is full") else "fix that"
 
 
 def collect_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -111,6 +141,10 @@ def import_paths(
             except (PostError, StoreError) as exc:
                 report.errors.append((str(path), str(exc)))
                 continue
+            except (sqlite3.OperationalError, OSError) as exc:
+                # The library refused the write (its transaction was rolled back): the files
+                # before were saved, the next would be refused too.
+                raise ImportStopped(report, exc, len(files)) from exc
             getattr(report, status).append(post_id)
             report.reanchored += moved
             report.orphaned += orphaned

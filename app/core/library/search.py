@@ -21,6 +21,7 @@ from app.core.store import Annotation, Store
 
 SNIPPET_CONTEXT = 30
 MAX_RESULTS = 50
+MAX_LIMIT = 10_000  # the most results one search may be asked for
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,18 @@ def index_post_meta(store: Store, post_id: int) -> None:
 def _meta_text(store: Store, post_id: int, title: str) -> str:
     """A post's title, then its tags and categories as #words: what a "title" hit is found in."""
     row = store.db.execute("SELECT tags, categories FROM posts WHERE id = ?", [post_id]).fetchone()
-    labels = [str(label) for column in row for label in json.loads(column or "[]")] if row else []
+    labels = [str(label) for column in row for label in _labels(column)] if row else []
     return title + ("\n" + " ".join(f"#{label}" for label in dict.fromkeys(labels)) if labels else "")
+
+
+def _labels(column: str | None) -> list:
+    """A post's tags or categories as stored (a JSON list); a value edited into something else
+    counts as none here (reading the post says the library is damaged)."""
+    try:
+        value = json.loads(column or "[]")
+    except (ValueError, RecursionError):
+        return []
+    return value if isinstance(value, list) else []
 
 
 def index_annotation(store: Store, annotation: Annotation) -> None:
@@ -159,7 +170,9 @@ def search(store: Store, query: str, *, limit: int = MAX_RESULTS) -> list[Search
     Words separated by spaces must all match (in the same text, quote, note or tags); text in
     double quotes is matched as written.
     """
-    stripped = query.strip()
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"The number of results must be a whole number from 1 to {MAX_LIMIT:,}.")
+    stripped = query.replace("\x00", " ").strip()  # SQLite's full-text query ends a string at a NUL
     phrase = len(stripped) > 1 and stripped[0] == stripped[-1] == '"'
     text = _SPACE.sub(" ", stripped.strip('"').strip())
     if not text:

@@ -10,10 +10,12 @@ deleted: a deletion is a marker (undo, merge), and a highlight whose text is gon
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.common.paths import data_dir
+from app.core.common.text import escape_surrogates, has_surrogates, shown_path
 from app.core.posts.meta import PostMeta
 from app.core.posts.plain_text import BlockSpan
 from app.core.store.records import Annotation, Correction, PostRecord, StoreError, now
@@ -102,20 +105,64 @@ class Store:
         return f"The library {self.path} is damaged or not a Kakikomi library ({exc}); it was left untouched."
 
     def _check_file(self, create: bool) -> None:
-        if self.path.is_dir():
-            raise StoreError(f"{self.path} is a folder; the library must be a file.")
-        if not self.path.exists():
+        """Refuse, before anything opens it, a library path that is not a regular file: opening a
+        FIFO blocks until a writer comes (forever), a device is no library, a looping link never
+        resolves, and an empty file is no library either (it is never made one silently)."""
+        if str(self.path).startswith(":"):  # ":memory:"
+            return
+        shown = shown_path(self.path)
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            if os.path.lexists(self.path):  # a link to nowhere: SQLite would make its target
+                raise StoreError(f"The library {shown} is a symbolic link to a file that does not exist.") from None
             if not create:
-                raise StoreError(f"There is no library at {self.path}.")
+                raise StoreError(f"There is no library at {shown}.") from None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"The library folder {self.path.parent} could not be created: {exc.strerror or exc}.") from None
+                raise StoreError(
+                    f"The library folder {shown_path(self.path.parent)} could not be created: {exc.strerror or exc}."
+                ) from None
             return
-        with open(self.path, "rb") as f:
-            head = f.read(16)
-        if head and head != b"SQLite format 3\x00":
-            raise StoreError(f"{self.path} is not a Kakikomi library (it is not an SQLite file); it was left untouched.")
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StoreError(f"The library {shown} is a symbolic link that loops (it never reaches a file).") from None
+            raise StoreError(f"The library {shown} cannot be reached: {exc.strerror or exc}.") from None
+        if stat.S_ISDIR(info.st_mode):
+            raise StoreError(f"{shown} is a folder; the library must be a file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"The library {shown} is not a regular file ({_file_kind(info.st_mode)}); it was left untouched.")
+        if info.st_size == 0:
+            raise StoreError(
+                f"The library {shown} is an empty file (0 bytes), not a Kakikomi library; it was left untouched "
+                "(remove it to start a new library there)."
+            )
+        try:
+            with open(self.path, "rb") as f:
+                head = f.read(16)
+        except OSError as exc:
+            raise StoreError(f"The library {shown} cannot be read: {exc.strerror or exc}.") from None
+        if head != b"SQLite format 3\x00":
+            raise StoreError(f"{shown} is not a Kakikomi library (it is not an SQLite file); it was left untouched.")
+        self._check_companions(shown)
+
+    def _check_companions(self, shown: str) -> None:
+        """SQLite opens the -wal, -shm and -journal files beside the library too: one of them
+        that is not a regular file (a FIFO would block the opening forever) is refused as well."""
+        for suffix in ("-wal", "-shm", "-journal"):
+            companion = f"{self.path}{suffix}"
+            try:
+                info = os.stat(companion)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StoreError(f"The file {shown}{suffix} beside the library cannot be reached: {exc.strerror or exc}.") from None
+            if not stat.S_ISREG(info.st_mode):
+                raise StoreError(
+                    f"The file {shown}{suffix} beside the library is not a regular file ({_file_kind(info.st_mode)}); "
+                    "nothing was changed."
+                )
 
     def _configure(self) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -183,17 +230,23 @@ class Store:
         # A migration may rebuild a table others refer to (SQLite's way to reorder columns):
         # foreign keys are off meanwhile (only possible outside a transaction) and checked at the end.
         self.conn.execute("PRAGMA foreign_keys = OFF")
+        # One transaction for the whole upgrade: what an older library already holds is derived
+        # anew once, at the end, by code written for the newest schema; a kill at any point
+        # leaves the library as it was before the upgrade (and the backup beside it).
+        pending: list[str] = []
         try:
-            for number in range(current + 1, SCHEMA_VERSION + 1):
-                with self.transaction():
+            with self.transaction():
+                for number in range(current + 1, SCHEMA_VERSION + 1):
                     MIGRATIONS[number - 1](self.db)
                     derived = DERIVED_BY.get(number)
-                    if derived is not None and current >= 1:
-                        self._derive(derived)  # what an older library already holds, derived anew
+                    if derived is not None and current >= 1 and derived not in pending:
+                        pending.append(derived)
                     broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
                     if broken:
                         raise sqlite3.DatabaseError(f"migration {number} left a broken reference in {broken[0]}")
                     self.conn.execute(f"PRAGMA user_version = {number}")
+                for name in pending:
+                    self._derive(name)
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
 
@@ -262,13 +315,27 @@ class Store:
 
     def _post(self, row: dict) -> PostRecord:
         return PostRecord(
-            id=row["id"], source_path=row["source_path"], title=row["title"], date=row["date"],
-            author=row["author"], tags=tuple(json.loads(row["tags"])), categories=tuple(json.loads(row["categories"])),
+            id=row["id"], source_path=path_from_db(row["source_path"]), title=row["title"], date=row["date"],
+            author=row["author"], tags=self._words(row, "tags"), categories=self._words(row, "categories"),
             excerpt=row["excerpt"], encoding=row["encoding"], content_hash=row["content_hash"],
-            warnings=tuple(json.loads(row["warnings"])), text=row["text"], reading_offset=row["reading_offset"],
+            warnings=self._words(row, "warnings"), text=row["text"], reading_offset=row["reading_offset"],
             imported_at=row["imported_at"], updated_at=row["updated_at"], highlight_count=row.get("highlights", 0) or 0,
             length=row["length"],
         )
+
+    def _words(self, row: dict, column: str) -> tuple[str, ...]:
+        """A post's JSON list column (tags, categories, warnings); a value edited into something
+        else is a StoreError that says so, not a crash."""
+        try:
+            value = json.loads(row[column]) if row[column] is not None else []
+        except (TypeError, ValueError, RecursionError):
+            value = None
+        if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) for item in value):
+            raise StoreError(
+                f"The library {shown_path(self.path)} is damaged: the {column} of post {row['id']} are not a list of "
+                "words (the file was edited outside Kakikomi); it was left untouched."
+            )
+        return tuple(str(item) for item in value)
 
     _POST_QUERY = (
         "SELECT posts.*, (SELECT count(*) FROM annotations a WHERE a.post_id = posts.id "
@@ -295,15 +362,15 @@ class Store:
             except (OSError, RuntimeError):
                 pass
             for candidate in candidates:
-                row = next(self._rows(self._POST_QUERY + " WHERE source_path = ?", [candidate]), None)
+                row = next(self._rows(self._POST_QUERY + " WHERE source_path = ?", [path_to_db(candidate)]), None)
                 if row is not None:
                     break
         if row is None:
-            raise StoreError(f"No post {ref!r} in the library; `kakikomi list` shows the posts and their ids.")
+            raise StoreError(f"No post {escape_surrogates(repr(ref))} in the library; `kakikomi list` shows the posts and their ids.")
         return self._post(row)
 
     def post_by_path(self, source_path: str) -> PostRecord | None:
-        row = next(self._rows(self._POST_QUERY + " WHERE source_path = ?", [source_path]), None)
+        row = next(self._rows(self._POST_QUERY + " WHERE source_path = ?", [path_to_db(source_path)]), None)
         return self._post(row) if row else None
 
     def save_post(
@@ -325,12 +392,16 @@ class Store:
         stamp = now()
         row = meta.meta_values()
         for key in ("tags", "categories"):
-            row[key] = json.dumps(list(row[key]), ensure_ascii=False)
+            row[key] = _json_text(list(row[key]))
         row.update(
-            source_path=source_path, text=text, length=len(text), updated_at=stamp,
-            warnings=json.dumps(list(warnings), ensure_ascii=False),
-            front_matter=json.dumps(dict(front_matter or {}), ensure_ascii=False, default=str),
+            text=text, length=len(text), updated_at=stamp,
+            warnings=_json_text(list(warnings)), front_matter=_json_text(dict(front_matter or {})),
         )
+        # Text in the library is UTF-8: a title taken from an undecodable file name is kept
+        # escaped (\xff), JSON keeps it as JSON escapes (_json_text); the source path is kept as
+        # the OS gave it (path_to_db).
+        row = {key: escape_surrogates(value) if isinstance(value, str) else value for key, value in row.items()}
+        row["source_path"] = path_to_db(source_path)
         if existing is None:
             row["imported_at"] = stamp
             post_id = self.db["posts"].insert(row).last_pk
@@ -354,18 +425,26 @@ class Store:
         row = self.conn.execute("SELECT spans FROM post_blocks WHERE post_id = ?", [post_id]).fetchone()
         if row is None:
             return None
-        return tuple(BlockSpan(index, start, end, kind) for index, start, end, kind in json.loads(row[0]))
+        try:
+            spans = tuple(BlockSpan(index, start, end, kind) for index, start, end, kind in json.loads(row[0]))
+        except (TypeError, ValueError, RecursionError):
+            return None  # edited into something else: not known, as for an older library
+        if not all(
+            type(s.index) is int and type(s.start) is int and type(s.end) is int and isinstance(s.kind, str) for s in spans
+        ):
+            return None
+        return spans
 
     def content_hashes(self, sources: Sequence[str]) -> dict[Path, str]:
         """The content hashes of the posts from these sources (resolved paths), by path: an
         import tells changed files by them."""
         found: dict[Path, str] = {}
         for at in range(0, len(sources), 500):  # SQLite's limit on parameters, with room to spare
-            batch = list(sources[at : at + 500])
+            batch = [path_to_db(source) for source in sources[at : at + 500]]
             rows = self.conn.execute(
                 f"SELECT source_path, content_hash FROM posts WHERE source_path IN ({', '.join('?' * len(batch))})", batch
             )
-            found.update((Path(path), digest) for path, digest in rows)
+            found.update((Path(path_from_db(path)), digest) for path, digest in rows)
         return found
 
     def set_reading_offset(self, post_id: int, offset: int) -> None:
@@ -512,9 +591,44 @@ class Store:
                 self.conn.execute("DELETE FROM known_words WHERE lemma = ?", [lemma])
 
 
+def _json_text(value: object) -> str:
+    """`value` as the JSON a column keeps: UTF-8 as it is, but lone surrogates (from a file name
+    that is not UTF-8) as JSON escapes, which SQLite can store and json.loads gives back."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return json.dumps(value, ensure_ascii=True, default=str) if has_surrogates(text) else text
+
+
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in a few words."""
+    for test, kind in (
+        (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a file of data"
+
+
+def path_to_db(path: str) -> str | bytes:
+    """A source path as the library keeps it: text when it is UTF-8 (nearly always), else the
+    bytes the OS gave (a BLOB), so a file whose name is not UTF-8 is found again by its name."""
+    if not has_surrogates(path):
+        return path
+    try:
+        return os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate no byte stands for: keep it findable all the same
+        return path.encode("utf-8", "surrogatepass")
+
+
+def path_from_db(value: str | bytes) -> str:
+    """A source path read from the library: bytes (see path_to_db) back to the name Python uses
+    for them (surrogateescape)."""
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
 def _is_backup_of(path: Path, version: int) -> bool:
     """Whether `path` is a whole library at schema `version` (a backup worth keeping)."""
-    if not path.exists():
+    if not path.is_file():  # not there, or not a regular file (a FIFO would block the opening)
         return False
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
