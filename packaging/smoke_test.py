@@ -4,7 +4,8 @@
 
 Checks, each with a line of output:
 1. `Kakikomi --version` prints the version of pyproject.toml;
-2. `Kakikomi furigana` on the sample post gives readings (MeCab and the UniDic dictionary load);
+2. `Kakikomi furigana` on the sample post gives readings (MeCab and the UniDic dictionary load),
+   and the JMdict/KANJIDIC2 dictionary file is in the folder with its licence and answers a lookup;
 3. `Kakikomi screenshot` renders the sample post to a PNG under the offscreen platform, and the
    PNG is not blank;
 4. `Kakikomi POST` opens the window (the start-up process forks and imports the post): the post
@@ -109,6 +110,8 @@ def check_folder(folder: Path, home: Path, label: str, shot_args: list[str]) -> 
     first = next(line for line in text.splitlines() if "《" in line)
     print(f"ok   {label}: furigana -> {first[:40]}…")
 
+    check_dictionary(folder, label)
+
     check_window(executable, sample, home / f"window-{label.replace(' ', '-')}", label)
 
     png = home / f"shot-{label.replace(' ', '-')}.png"
@@ -118,6 +121,32 @@ def check_folder(folder: Path, home: Path, label: str, shot_args: list[str]) -> 
     if not painted:
         raise SmokeFailure(f"{label}: the screenshot {png} looks blank ({summary})")
     print(f"ok   {label}: screenshot {' '.join(shot_args) or '(defaults)'} -> {summary}, {time.monotonic() - started:.1f} s")
+
+
+def check_dictionary(folder: Path, label: str) -> None:
+    """The dictionary (JMdict and KANJIDIC2) is in the folder with its licence note, opens read-only
+    as the app opens it (a file: URI, so the moved folder's space and Japanese are tested too) and
+    answers: 投資 is "investment", 漢 has its on reading."""
+    where = folder / "_internal" / "resources" / "dictionary"
+    path, licence = where / "jmdict.sqlite3", where / "LICENCE.txt"
+    if not path.is_file() or not licence.is_file():
+        raise SmokeFailure(f"{label}: no dictionary ({path.name} and {licence.name}) in {where}")
+    if "Attribution-ShareAlike 4.0" not in licence.read_text(encoding="utf-8"):
+        raise SmokeFailure(f"{label}: {licence} does not name the CC BY-SA 4.0 licence")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            senses = db.execute(
+                "SELECT e.senses FROM kanji_form k JOIN entry e ON e.id = k.entry WHERE k.text = '投資'"
+            ).fetchone()
+            on = db.execute("SELECT on_readings FROM kanji WHERE literal = '漢'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise SmokeFailure(f"{label}: the dictionary {path} does not open: {exc}") from exc
+    if not senses or "investment" not in senses[0] or not on or "カン" not in on[0]:
+        raise SmokeFailure(f"{label}: the dictionary {path} does not know 投資 or 漢")
+    print(f"ok   {label}: dictionary {path.stat().st_size / MB:.1f} MB, 投資 -> investment, 漢 -> {on[0]}")
 
 
 def check_window(executable: Path, post: Path, home: Path, label: str) -> None:
