@@ -21,8 +21,18 @@ on stdout in UTF-8.
   companies, chips, amounts, currency, low, high, period, approx, amount_text, years, status,
   status_note, orphan); with -o it is written as CSV or Markdown (the format from --format, else
   from the file's suffix).
+- `claims --compare [--company NAME] [--metric M] [--json]`: claims of the same entity, metric and
+  period across posts, side by side. JSON: `{"groups": [{"entity", "metric", "period", "agree",
+  "figures": [{"post", "claim", "text", "currency", "low", "high", "approx"}]}]}`; a group whose
+  figures neither overlap nor lie within 10% of each other does not agree (other currencies are
+  compared through an approximate rates table).
+- `claims --chart --company NAME [--metric M] -o chart.svg`: that entity's figures over time as SVG.
 - `claim-status ID STATUS [--note TEXT] [--json]`: set a claim's status (unverified, confirmed,
   disputed, outdated) and note.
+- `claim-set ID [--entity E] [--metric M] [--period P] [--json]`: correct what a claim is about
+  (entity, metric, period); each one given replaces what was read.
+
+A claim's ID may be given by a unique prefix of its highlight id.
 """
 
 from __future__ import annotations
@@ -33,12 +43,15 @@ from pathlib import Path
 
 from app.cli import common as cli
 from app.core.claims.amounts import Amount, Figures, find_figures
+from app.core.common.text import shown_path
 
 # app.core.claims.table's names, spelled out here: building the parser for every command must not
 # import the claims machinery (a test checks they agree).
 STATUSES = ("unverified", "confirmed", "disputed", "outdated")
 SORTS = ("amount", "date", "post", "status", "quote", "position")
 EXPORT_FORMATS = ("csv", "md")
+METRICS = ("capex", "revenue", "operating_profit", "net_profit", "valuation", "funding", "price", "market_size", "subsidy",
+           "other")
 
 
 def _number(value: int | float) -> str:
@@ -145,6 +158,10 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from app.core.posts.render import RenderOptions, render_post
     from app.core.reading.furigana_mode import FuriganaMode
 
+    if args.compare or args.chart:
+        if args.file is not None or args.all:
+            raise cli.UserError("--compare and --chart look at the whole library: give no post and no --all.")
+        return _claims_chart(args) if args.chart else _claims_compare(args)
     if args.all:
         if args.file is not None:
             raise cli.UserError("Give either a post or --all, not both.")
@@ -232,6 +249,82 @@ def _claims_table(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
+def _claims_compare(args: argparse.Namespace) -> int:
+    from app.cli.library import open_library
+    from app.core.claims import table as claims_store
+
+    if args.output is not None or args.format is not None:
+        raise cli.UserError("--compare prints the groups: -o and --format are for --all or --chart.")
+    with open_library(args, create=False) as store:
+        groups = claims_store.compare_claims(store, entity=args.company, metric=args.metric)
+    if args.json:
+        cli.emit(cli.to_json({"groups": [g.to_json() for g in groups]}))
+        return cli.EXIT_OK
+    if not groups:
+        cli.emit("No figure is given by two posts for the same entity, metric and period.\n")
+        return cli.EXIT_OK
+    out = []
+    for g in groups:
+        out.append(f"{g.entity} · {g.metric} · {g.period}: {'agree' if g.agree else 'DISAGREE'}")
+        out.extend(f"  post {f.post}  {f.text}  ({f.claim})" for f in g.figures)
+    cli.emit("\n".join(out) + "\n")
+    return cli.EXIT_OK
+
+
+def _claims_chart(args: argparse.Namespace) -> int:
+    from app.cli.library import open_library
+    from app.core.claims import table as claims_store
+    from app.core.common.fileio import write_atomic
+
+    if not args.company:
+        raise cli.UserError("--chart draws one company's or chip's figures: name it with --company NAME.")
+    if args.output is None:
+        raise cli.UserError("--chart needs -o PATH.svg (the drawing to write).")
+    target = Path(args.output).expanduser()
+    if target.suffix.lower() != ".svg":
+        raise cli.UserError(f"{shown_path(target.name)} is not an .svg file: the chart is written as SVG.")
+    with open_library(args, create=False) as store:
+        svg = claims_store.claims_timeline(store, args.company, metric=args.metric)
+    try:
+        write_atomic(target, svg.encode("utf-8"))
+    except OSError as exc:
+        raise cli.UserError(f"The chart could not be written to {shown_path(target)}: {exc.strerror or exc}.") from None
+    cli.say(str(target))
+    return cli.EXIT_OK
+
+
+def _claim_id(store, given: str) -> str:
+    """The claim id `given` stands for: itself, or the one claim whose id starts with it (like git)."""
+    if store.db.execute("SELECT 1 FROM claims WHERE annotation_id = ?", [given]).fetchone():
+        return given
+    pattern = given.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found = [r[0] for r in store.db.execute(
+        "SELECT annotation_id FROM claims WHERE annotation_id LIKE ? ESCAPE '\\' LIMIT 3", [pattern])]
+    if len(found) > 1:
+        raise cli.UserError(f"{cli.terminal_safe(given)!s} is the start of several claims' ids: give more of it.")
+    return found[0] if found else given
+
+
+def cmd_claim_set(args: argparse.Namespace) -> int:
+    from app.cli.library import open_library
+    from app.core.library import actions as library
+    from app.core.store import StoreError
+
+    if args.entity is None and args.metric is None and args.period is None:
+        raise cli.UserError("Say what to correct: --entity, --metric or --period.")
+    with open_library(args, create=False) as store:
+        try:
+            row = library.set_claim_fact(store, _claim_id(store, args.id), entity=args.entity, metric=args.metric,
+                                         period=args.period)
+        except StoreError as exc:
+            raise cli.UserError(str(exc)) from None
+    if args.json:
+        cli.emit(cli.to_json(row.to_json()))
+    else:
+        cli.emit(_claim_line(row) + f"\n  {row.entity or '-'} · {row.metric} · {row.fact_period}\n")
+    return cli.EXIT_OK
+
+
 def cmd_claim_status(args: argparse.Namespace) -> int:
     from app.cli.library import open_library
     from app.core.library import actions as library
@@ -239,7 +332,7 @@ def cmd_claim_status(args: argparse.Namespace) -> int:
 
     with open_library(args, create=False) as store:
         try:
-            row = library.set_claim_status(store, args.id, args.status, args.note)
+            row = library.set_claim_status(store, _claim_id(store, args.id), args.status, args.note)
         except StoreError as exc:
             raise cli.UserError(str(exc)) from None
     if args.json:
@@ -273,7 +366,18 @@ def add_claims_commands(commands, common: argparse.ArgumentParser) -> None:
     claims.add_argument("--currency", metavar="CODE", help="ISO 4217, e.g. JPY, USD")
     claims.add_argument("--sort", choices=SORTS, default="amount")
     claims.add_argument("--descending", action="store_true")
+    claims.add_argument("--compare", action="store_true", help="the same entity, metric and period across posts, side by side")
+    claims.add_argument("--chart", action="store_true", help="with --company NAME -o chart.svg: figures over time")
+    claims.add_argument("--metric", choices=METRICS, help="with --compare or --chart: one metric")
     claims.set_defaults(run=cmd_claims)
+
+    fact = commands.add_parser("claim-set", parents=[common], help="correct a claim's entity, metric or period")
+    fact.add_argument("id", metavar="ID", help="the claim's highlight id (or a unique prefix of it)")
+    fact.add_argument("--entity", metavar="NAME", help='the company or chip ("" for none)')
+    fact.add_argument("--metric", choices=METRICS)
+    fact.add_argument("--period", metavar="PERIOD", help="2025, FY2025, 2025Q3, 2025H1 or asof:2025-11-30")
+    fact.add_argument("--json", action="store_true")
+    fact.set_defaults(run=cmd_claim_set)
 
     status = commands.add_parser("claim-status", parents=[common], help="set a claim's status and note")
     status.add_argument("id", metavar="ID", help="the claim's highlight id")
@@ -283,4 +387,4 @@ def add_claims_commands(commands, common: argparse.ArgumentParser) -> None:
     status.set_defaults(run=cmd_claim_status)
 
 
-CLAIMS_COMMANDS = frozenset({"amounts", "claims", "claim-status"})
+CLAIMS_COMMANDS = frozenset({"amounts", "claims", "claim-status", "claim-set"})

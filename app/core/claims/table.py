@@ -28,6 +28,7 @@ from operator import attrgetter
 
 from app.core.claims.amounts import Amount, find_figures
 from app.core.claims.entities import find_entities, load_entities
+from app.core.claims.facts import METRICS, read_fact
 from app.core.store import Annotation, Store, StoreError, now
 
 CLAIM_TAGS = frozenset({"chip", "investment", "claim"})
@@ -68,6 +69,10 @@ class ClaimRow:
     status: str
     status_note: str
     orphan: bool
+    entity: str | None = None  # the fact (app.core.claims.facts), the reader's corrections applied
+    metric: str | None = None
+    fact_period: str | None = None
+    fact_edited: bool = False
 
     @property
     def amount_text(self) -> str:
@@ -84,6 +89,7 @@ class ClaimRow:
             "low": self.low, "high": self.high, "period": self.period, "approx": self.approx,
             "amount_text": self.amount_text, "years": list(self.years), "status": self.status,
             "status_note": self.status_note, "orphan": self.orphan,
+            "fact": {"entity": self.entity, "metric": self.metric, "period": self.fact_period, "edited": self.fact_edited},
         }
 
     @classmethod
@@ -160,9 +166,11 @@ def _year_of(date: str | None) -> int | None:
     return int(match.group()) if match else None
 
 
-def _claim_values(annotation: Annotation, post_year: int | None, entities, stamp: str) -> tuple[dict, list[tuple[str, str]]]:
+def _claim_values(annotation: Annotation, post_date: str | None, entities, stamp: str) -> tuple[dict, list[tuple[str, str]]]:
     """The claims row of a highlight and its terms (kind, value) for the filters."""
+    post_year = _year_of(post_date)
     figures = find_figures(annotation.exact)
+    fact = read_fact(annotation.exact, post_date=(post_date or "")[:10] or None, entities=entities)
     mentions = find_entities(annotation.exact, entities)
     companies = tuple(dict.fromkeys(m.name for m in mentions if m.kind == "company"))
     chips = tuple(dict.fromkeys(m.name for m in mentions if m.kind == "chip"))
@@ -177,7 +185,7 @@ def _claim_values(annotation: Annotation, post_year: int | None, entities, stamp
         "tags": _SEP.join(annotation.tags), "companies": _SEP.join(companies), "chips": _SEP.join(chips),
         "years": _SEP.join(map(str, years)),
         "amounts": json.dumps([a.to_json() for a in figures.amounts], ensure_ascii=False),
-        "quote": annotation.exact,
+        "quote": annotation.exact, "entity": fact.entity, "metric": fact.metric, "fact_period": fact.period,
     }
     # The year filter finds a claim by a year its quote states or by its post's year.
     year_terms = dict.fromkeys([*years, *([post_year] if post_year is not None else [])])
@@ -190,7 +198,7 @@ def _claim_values(annotation: Annotation, post_year: int | None, entities, stamp
 
 _CLAIM_COLUMNS = (
     "annotation_id", "post_id", "start", "currency", "low", "high", "period", "approx", "orphan", "updated", "revision",
-    "tags", "companies", "chips", "years", "amounts", "quote",
+    "tags", "companies", "chips", "years", "amounts", "quote", "entity", "metric", "fact_period",
 )
 _INSERT_CLAIM = (
     f"INSERT OR REPLACE INTO claims ({', '.join(_CLAIM_COLUMNS)}) VALUES ({', '.join('?' * len(_CLAIM_COLUMNS))})"
@@ -221,19 +229,16 @@ def refresh_claims(store: Store, annotation_ids: Iterable[str] | None = None) ->
         claims = [a for a in annotations if a.deleted is None and CLAIM_TAGS.intersection(a.tags)]
         if not claims:
             return 0
-        post_years = {}
+        post_dates: dict[int, str | None] = {}
         for chunk in _batches(sorted({a.post_id for a in claims})):
-            post_years.update(
-                (post_id, _year_of(date))
-                for post_id, date in store.db.execute(
-                    f"SELECT id, date FROM posts WHERE id IN ({', '.join('?' * len(chunk))})", list(chunk)
-                )
+            post_dates.update(
+                store.db.execute(f"SELECT id, date FROM posts WHERE id IN ({', '.join('?' * len(chunk))})", list(chunk)).fetchall()
             )
         entities = load_entities()
         stamp = now()
         rows, terms = [], []
         for annotation in claims:
-            row, found = _claim_values(annotation, post_years.get(annotation.post_id), entities, stamp)
+            row, found = _claim_values(annotation, post_dates.get(annotation.post_id), entities, stamp)
             rows.append([row[c] for c in _CLAIM_COLUMNS])
             terms.extend((kind, value, annotation.id) for kind, value in found)
         conn = store.db.conn
@@ -257,6 +262,7 @@ def refresh_post_claims(store: Store, post_id: int) -> int:
 
 _FROM = (
     " FROM claims c JOIN claim_status s ON s.annotation_id = c.annotation_id JOIN posts p ON p.id = c.post_id"
+    " LEFT JOIN claim_facts f ON f.annotation_id = c.annotation_id"
 )
 _STATUS_INDEX = {name: i for i, name in enumerate(STATUSES)}
 
@@ -357,19 +363,21 @@ def _split(text: str) -> tuple[str, ...]:
 
 def _build(values: tuple) -> ClaimRow:
     (annotation_id, post_id, title, date, quote, start, tags, companies, chips, amounts, currency, low, high,
-     period, approx, years, status, note, orphan) = values
+     period, approx, years, status, note, orphan, entity, metric, fact_period, edited) = values
     return ClaimRow._fast({
         "annotation_id": annotation_id, "post_id": post_id, "post_title": title, "post_date": date, "quote": quote,
         "start": start, "tags": _split(tags), "companies": _split(companies), "chips": _split(chips),
         "amounts": tuple(Amount(**a) for a in json.loads(amounts)) if amounts != "[]" else (),
         "currency": currency, "low": low, "high": high, "period": period, "approx": bool(approx),
         "years": tuple(int(y) for y in _split(years)), "status": status, "status_note": note, "orphan": bool(orphan),
+        "entity": entity or None, "metric": metric, "fact_period": fact_period, "fact_edited": bool(edited),
     })
 
 
 _ROW_COLUMNS = (
     "c.annotation_id, c.post_id, p.title, p.date, c.quote, c.start, c.tags, c.companies, c.chips, c.amounts, "
-    "c.currency, c.low, c.high, c.period, c.approx, c.years, s.status, s.note, c.orphan"
+    "c.currency, c.low, c.high, c.period, c.approx, c.years, s.status, s.note, c.orphan, "
+    "coalesce(f.entity, c.entity), coalesce(f.metric, c.metric), coalesce(f.period, c.fact_period), f.annotation_id IS NOT NULL"
 )
 
 
@@ -482,3 +490,74 @@ def set_claim_status(store: Store, annotation_id: str, status: str, note: str | 
             [status, note, now(), _revision(), annotation_id],
         )
     return claim(store, annotation_id)
+
+
+# --- facts: the reader's corrections -------------------------------------------------------------
+
+_PERIOD = re.compile(r"(?:19|20)\d\d(?:Q[1-4]|H[12])?|FY(?:19|20)\d\d|asof:\d{4}-\d{2}-\d{2}")
+
+
+def set_claim_fact(
+    store: Store, annotation_id: str, *, entity: str | None = None, metric: str | None = None, period: str | None = None
+) -> ClaimRow:
+    """Correct a claim's fact: each given field replaces what was read ("" for the entity: none);
+    a field left None keeps its value. StoreError (one sentence) for a metric or period that is
+    not one Kakikomi knows. Returns the claim."""
+    if metric is not None and metric not in (*METRICS, "other"):
+        raise StoreError(f"Unknown metric {metric!r}: use one of {', '.join((*METRICS, 'other'))}.")
+    if period is not None and not _PERIOD.fullmatch(period):
+        raise StoreError(f"Unknown period {period!r}: write a year (2025), FY2025, 2025Q3, 2025H1 or asof:2025-11-30.")
+    with store.transaction():
+        claim(store, annotation_id)  # raises for a highlight that is not a claim
+        stamp = now()
+        store.db.execute(
+            "INSERT INTO claim_facts (annotation_id, entity, metric, period, updated) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(annotation_id) DO UPDATE SET entity = coalesce(excluded.entity, entity), "
+            "metric = coalesce(excluded.metric, metric), period = coalesce(excluded.period, period), updated = excluded.updated",
+            [annotation_id, entity, metric, period, stamp],
+        )
+        # The status row's revision tells the table's cache that this row changed.
+        store.db.execute("UPDATE claim_status SET revision = ? WHERE annotation_id = ?", [_revision(), annotation_id])
+    return claim(store, annotation_id)
+
+
+# --- compared across posts, and over time -------------------------------------------------------
+
+
+def _fact_items(store: Store, entity: str | None, metric: str | None) -> list[tuple[ClaimRow, object]]:
+    """(row, Fact) for the claims with a fact (the reader's corrections applied), filtered."""
+    from app.core.claims.facts import Fact
+
+    out = []
+    for row in claims_table(store, sort="position"):
+        if row.entity is None or (entity is not None and row.entity.casefold() != entity.casefold()):
+            continue
+        if metric is not None and row.metric != metric:
+            continue
+        value = row.amounts[0] if row.amounts else read_fact(row.quote, post_date=(row.post_date or "")[:10] or None).value
+        out.append((row, Fact(row.entity, row.metric or "other", value, row.fact_period or "")))
+    return out
+
+
+def compare_claims(store: Store, *, entity: str | None = None, metric: str | None = None, rates=None) -> list:
+    """The library's claims grouped by entity, metric and period across posts, each group saying
+    whether its figures agree (app.core.claims.compare); only groups with two posts or more."""
+    from app.core.claims.compare import compare
+
+    return compare(((row.post_id, row.annotation_id, fact) for row, fact in _fact_items(store, entity, metric)), rates)
+
+
+def claims_timeline(store: Store, entity: str, *, metric: str | None = None, rates=None) -> str:
+    """An SVG drawing of `entity`'s figures over time (app.core.claims.timeline), one colour per post."""
+    from app.core.claims.compare import Figure
+    from app.core.claims.timeline import Point, timeline_svg
+
+    points = []
+    for row, fact in _fact_items(store, entity, metric):
+        if fact.value is None or fact.currency is None:
+            continue
+        figure = Figure(row.post_id, row.annotation_id, fact.value.text, fact.currency, fact.low, fact.high,
+                        bool(getattr(fact.value, "approx", False)))
+        points.append(Point(fact.period, row.post_title, figure))
+    title = f"{entity} — {metric}" if metric else entity
+    return timeline_svg(points, title=title, rates=rates)

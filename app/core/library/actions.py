@@ -443,6 +443,16 @@ def set_claim_status(store: Store, annotation_id: str, status: str, note: str | 
     return table.set_claim_status(store, annotation_id, status, note)
 
 
+def set_claim_fact(
+    store: Store, annotation_id: str, *, entity: str | None = None, metric: str | None = None, period: str | None = None
+):
+    """The reader's correction of a claim's fact (entity, metric, period; None keeps one as it
+    is, "" for the entity means none); the claim row."""
+    from app.core.claims import table
+
+    return table.set_claim_fact(store, annotation_id, entity=entity, metric=metric, period=period)
+
+
 def dismiss_suggestion(store: Store, post_id: int, suggestion: Suggestion) -> None:
     """Do not offer this sentence of the post again (remembered by its sentence)."""
     from app.core.claims import suggestions

@@ -226,10 +226,30 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     pass
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    # Claims as facts (app.core.claims.facts): whose figure, what it measures, for when, read from
+    # the quote (derived: the claims rows are rebuilt, DERIVED_BY). The reader's own corrections
+    # live apart in claim_facts, which a rebuild never touches; NULL there means "as read".
+    have = {row[1] for row in db.execute("PRAGMA table_info(claims)").fetchall()}
+    for column in ("entity", "metric", "fact_period"):
+        if column not in have:
+            db.execute(f"ALTER TABLE claims ADD COLUMN {column} TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS claims_fact ON claims(entity, metric, fact_period)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS claim_facts (
+            annotation_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
+            entity TEXT,
+            metric TEXT,
+            period TEXT,
+            updated TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7,
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7, _migration_8,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Migrations after which data derived from posts and highlights is rebuilt (for a library that had
 # some): the name of the field of app.core.store.database.Derivations that rebuilds it.
-DERIVED_BY = {3: "search", 5: "claims", 7: "titles"}
+DERIVED_BY = {3: "search", 5: "claims", 7: "titles", 8: "claims"}
