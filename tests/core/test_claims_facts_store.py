@@ -155,3 +155,14 @@ def test_cli_compare_chart_and_claim_set(lib, capsys, tmp_path: Path) -> None:
     assert code == 2 and err.count("\n") == 1 and "Unknown period" in err
     code, _out, err = run(capsys, "claim-set", "", "--metric", "capex", "--db", db)
     assert code == 2 and "several" in err
+
+
+def test_tampered_amounts_are_one_sentence(lib, capsys) -> None:
+    store, ids, _ = lib
+    store.db.execute("UPDATE claims SET amounts = '{bad' WHERE annotation_id = ?", [ids["a.md"]])
+    with pytest.raises(StoreError, match="damaged"):
+        claims_store.claims_table(store)
+    db = str(store.path)
+    store.close()
+    code, _out, err = run(capsys, "claims", "--all", "--db", db)
+    assert code == 2 and err.count("\n") == 1 and "damaged" in err

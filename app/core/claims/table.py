@@ -367,11 +367,24 @@ def _build(values: tuple) -> ClaimRow:
     return ClaimRow._fast({
         "annotation_id": annotation_id, "post_id": post_id, "post_title": title, "post_date": date, "quote": quote,
         "start": start, "tags": _split(tags), "companies": _split(companies), "chips": _split(chips),
-        "amounts": tuple(Amount(**a) for a in json.loads(amounts)) if amounts != "[]" else (),
+        "amounts": _amounts(annotation_id, amounts),
         "currency": currency, "low": low, "high": high, "period": period, "approx": bool(approx),
         "years": tuple(int(y) for y in _split(years)), "status": status, "status_note": note, "orphan": bool(orphan),
         "entity": entity or None, "metric": metric, "fact_period": fact_period, "fact_edited": bool(edited),
     })
+
+
+def _amounts(annotation_id: str, text: str) -> tuple[Amount, ...]:
+    """The stored amounts of a claim; a value edited into something else is a StoreError that says so."""
+    if text == "[]":
+        return ()
+    try:
+        return tuple(Amount(**a) for a in json.loads(text))
+    except (TypeError, ValueError, RecursionError):
+        raise StoreError(
+            f"The library is damaged: claim {annotation_id} holds amounts Kakikomi did not write; "
+            "re-import its post to read them again, or restore a backup."
+        ) from None
 
 
 _ROW_COLUMNS = (
