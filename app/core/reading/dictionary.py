@@ -297,6 +297,14 @@ class Dictionary:
             found = [e for e in found if any(r.hiragana == key for r in e.readings_of(form))]
         return sorted(found, key=lambda e: (e.rank, not e.common))
 
+    def has_reading(self, form: str, reading: str) -> bool:
+        """Whether some entry written `form` reads `reading` (hiragana, as the reading keys are):
+        one index probe, no entry loaded."""
+        return bool(self._rows(
+            "SELECT 1 FROM kanji_form k JOIN reading r ON r.entry = k.entry WHERE k.text = ? AND r.key = ? LIMIT 1",
+            (form, reading),
+        ))
+
     def _ids_by_reading(self, reading: str) -> list[int]:
         return [row[0] for row in self._rows("SELECT entry FROM reading WHERE key = ?", (to_hiragana(reading),))]
 

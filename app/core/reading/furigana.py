@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from app.core.common.kana import to_hiragana
-from app.core.reading import reading_rules
+from app.core.reading import compounds, reading_rules
 from app.core.reading.tokens import KANJI_CHARS, KANJI_RE, Token, clean_lemma
 
 _RUN_RE = re.compile(f"([{KANJI_CHARS}]+)|([\u3041-\u3096\u309d\u309e\u30a1-\u30f5\u30fc\u30fd\u30fe]+)|(.)", re.S)
@@ -218,9 +218,14 @@ def _analyse(text: str, detail: bool) -> tuple[_Tokens, list[int]]:
     return tokens, with_kanji
 
 
+def _kanji_of(rows: Sequence[tuple]):
+    return lambda i: rows[i][5]
+
+
 def _tokenize_one(text: str, detail: bool) -> list[Token]:
     tokens, with_kanji = _analyse(text, detail)
     reading_rules.apply(tokens, with_kanji)
+    compounds.apply(tokens, with_kanji, _kanji_of(tokens.rows), align=align, spell=reading_from_kana)
     return [tokens[i] for i in range(len(tokens))] if detail else [tokens[i] for i in with_kanji]
 
 
@@ -249,6 +254,7 @@ def token_entries(text: str, n: int = 5) -> list[TokenEntry]:
     # The rules act only on their trigger words (apply() skips the others).
     triggers = table.triggers
     reading_rules.apply(tokens, [i for i in with_kanji if rows[i][1] in triggers])
+    compounds.apply(tokens, with_kanji, _kanji_of(rows), align=align, spell=reading_from_kana)
     by_span = _nbest_readings(text, n)
     extra = table.alternatives
     made = tokens.made
@@ -314,6 +320,7 @@ def _ruby_one(text: str) -> list[RubySpan]:
     rows = tokens.rows
     triggers = reading_rules.rules().triggers
     reading_rules.apply(tokens, [i for i in with_kanji if rows[i][1] in triggers])
+    compounds.apply(tokens, with_kanji, _kanji_of(rows), align=align, spell=reading_from_kana)
     made = tokens.made
     ends = tokens.ends
     out: list[RubySpan] = []
