@@ -320,3 +320,16 @@ def furigana_html_of(text: str) -> str:
     from app.core.posts.render import render_post
 
     return render_post(parse_post(text.encode("utf-8"))).html
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("何時も元気だ。", [("何時", "いつ")]),
+    ("何時でも来て。", [("何", "い"), ("時", "つ")]),
+    ("何時の間にか寝た。", [("何", "い"), ("時", "つ"), ("間", "ま")]),
+    ("何時に来る？", [("何", "なん"), ("時", "じ")]),  # what time: unchanged
+    ("何より大事だ。", [("何", "なに")]),
+    ("好い天気だ。", [("好", "い")]),
+])
+def test_itsu_nani_and_ii_in_context(text, expected):
+    spans = furigana.ruby_spans(furigana.tokenize(text))
+    assert [(text[s.start : s.end], s.reading) for s in spans][: len(expected)] == expected

@@ -118,9 +118,8 @@ def _fix(tokens, i: int, j: int, form: str, align, spell) -> bool:
     readings = _readings(form)
     if not readings or any(joined == r or ("ー" in r and joined == spell(r)) for r, _rank, _entry in readings):
         return False
-    best, rank, _entry = readings[0]
-    if len(readings) > 1 and readings[1][1] - rank < _CLEAR_MARGIN:
-        return False  # readings of equal standing: context decides, and MeCab had it
+    # MeCab's reading is none of the dictionary's: its best one, even among equals, is nearer.
+    best, _rank, _entry = readings[0]
     shares = _share(best, pieces, align)
     if shares is None:
         return False
