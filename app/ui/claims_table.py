@@ -1,9 +1,13 @@
-"""The claims table: every highlight tagged as a claim across the library, with its post, names,
-amount and the status the reader gave it; sorted, filtered, exported.
+"""The claims window: every highlight tagged as a claim across the library, with its post, names,
+amount, fact (entity, metric, period) and the status the reader gave it; sorted, filtered,
+exported. Beside the table, the claims compared across posts and a timeline
+(app.ui.claims_compare).
 
 Thin over app.core.claims.table: filtering and sorting are `claims_table(...)` calls (amounts sort
-within a currency there, never across one), statuses go through `set_claim_status`, and the
-export is `export_claims` with the filters shown. The table holds ClaimRow values, read-only.
+within a currency there, never across one), statuses go through `set_claim_status`, a fact's
+correction through `set_claim_fact` (one transaction per edit; app.ui.claims_facts has the
+editors), and the export is `export_claims` with the filters shown. The table holds ClaimRow
+values; an edit replaces its row with the one the core returns.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor
+from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,10 +40,16 @@ from app.core.library import actions as library
 from app.core.library import claims_export
 from app.core.library.export import ExportError
 from app.core.store import Store, StoreError
+from app.ui.claims_compare import CompareView, TimelineView
+from app.ui.claims_facts import FactDelegate, metric_name, period_text
 from app.ui.fonts import with_cjk_family
 from app.ui.plain import plain
 
-COLUMNS = ("quote", "post", "date", "companies", "chips", "amount", "status")
+COLUMNS = ("quote", "post", "date", "companies", "chips", "amount", "entity", "metric", "period", "status")
+# The columns of a claim's fact, editable by the reader (each the keyword of set_claim_fact).
+FACT_COLUMNS = ("entity", "metric", "period")
+EDITED_COLOR = "#1565c0"
+VIEWS = ("table", "compare", "timeline")
 # Columns claims_table() sorts by; the others are sorted here, by their text.
 SORT_KEYS = {"quote": "quote", "post": "post", "date": "date", "amount": "amount", "status": "status"}
 FILTERS = ("company", "chip", "tag", "year", "status", "currency")
@@ -48,11 +59,15 @@ STATUS_COLORS = {"confirmed": "#2e7d32", "disputed": "#c62828", "outdated": "#75
 
 
 class ClaimsModel(QAbstractTableModel):
-    """ClaimRow values as table rows; the row itself is under ROW in every cell."""
+    """ClaimRow values as table rows; the row itself is under ROW in every cell.
+
+    The fact columns are editable: setData hands the value to `save_fact(claim, column, value)`
+    (the window's, which saves it) and shows the row it returns (None: not saved)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.claims: list[ClaimRow] = []
+        self.save_fact = None
 
     def set_claims(self, claims: list[ClaimRow]) -> None:
         self.beginResetModel()
@@ -74,6 +89,7 @@ class ClaimsModel(QAbstractTableModel):
         return {
             "quote": self.tr("Quote"), "post": self.tr("Post"), "date": self.tr("Date"),
             "companies": self.tr("Companies"), "chips": self.tr("Chips"), "amount": self.tr("Amount"),
+            "entity": self.tr("Company or chip"), "metric": self.tr("Metric"), "period": self.tr("Period"),
             "status": self.tr("Status"),
         }[column]
 
@@ -98,6 +114,12 @@ class ClaimsModel(QAbstractTableModel):
             return ", ".join(claim.chips)
         if column == "amount":
             return claim.amount_text
+        if column == "entity":
+            return claim.entity or ""
+        if column == "metric":
+            return metric_name(claim.metric)
+        if column == "period":
+            return period_text(claim.fact_period)
         status = self.status_name(claim.status)
         return f"{status} ✎" if claim.status_note else status
 
@@ -110,7 +132,16 @@ class ClaimsModel(QAbstractTableModel):
             return self.text(claim, column)
         if role == ROW:
             return claim
+        if role == Qt.ItemDataRole.EditRole and column in FACT_COLUMNS:
+            return {"entity": claim.entity or "", "metric": claim.metric or "other", "period": claim.fact_period or ""}[column]
+        if role == Qt.ItemDataRole.FontRole and column in FACT_COLUMNS and claim.fact_edited:
+            font = QFont()
+            font.setItalic(True)
+            return font
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column in FACT_COLUMNS:
+                return (self.tr("You corrected this claim's fact (company or chip, metric or period). Double-click or press F2 to change it.") if claim.fact_edited
+                        else self.tr("Read from the sentence. Double-click or press F2 to correct it."))
             if column == "status" and claim.status_note:
                 return plain(claim.status_note)
             if column == "quote":
@@ -122,19 +153,47 @@ class ClaimsModel(QAbstractTableModel):
                 return QBrush(QColor(STATUS_COLORS[claim.status]))
             if claim.orphan:
                 return QBrush(QColor("#9e9e9e"))
+            if column in FACT_COLUMNS and claim.fact_edited:
+                return QBrush(QColor(EDITED_COLOR))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == "amount":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if index.isValid() and COLUMNS[index.column()] in FACT_COLUMNS and self.save_fact is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802 (Qt override)
+        """A fact corrected in its editor: saved (unless unchanged), its row replaced by the saved one."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.save_fact is None:
+            return False
+        column = COLUMNS[index.column()]
+        if column not in FACT_COLUMNS or value is None or value == self.data(index, Qt.ItemDataRole.EditRole):
+            return False
+        if column == "period" and not value:
+            return False  # a period cannot be taken away, only corrected
+        row = index.row()
+        saved = self.save_fact(self.claims[row], column, value)
+        if saved is None or row >= len(self.claims) or self.claims[row].annotation_id != saved.annotation_id:
+            return False
+        self.claims[row] = saved
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        return True
 
 
 class ClaimsWindow(QMainWindow):
     """The library's claims in a table with filters; not modal.
 
-    `openClaim(post_id, start)` on a double-click (start is -1 for a claim whose text is gone);
-    `statusChanged(annotation_id)` after a status or its note was set."""
+    `openClaim(post_id, start)` on a double-click (start is -1 for a claim whose text is gone),
+    in the table or on a figure of the comparison; `statusChanged(annotation_id)` after a status
+    or its note was set; `factChanged(annotation_id)` after its entity, metric or period was.
+    Three views in tabs: the table, the comparison across posts and the timeline."""
 
     openClaim = Signal(int, int)
     statusChanged = Signal(str)
+    factChanged = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -177,7 +236,13 @@ class ClaimsWindow(QMainWindow):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # The fact columns: a double-click or F2 edits (elsewhere a double-click opens the post).
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.model.save_fact = self.save_fact
+        self.fact_delegate = FactDelegate(lambda index: COLUMNS[index.column()], self.view)
+        self.fact_delegate.refused.connect(lambda message: self._show_result(message, error=True))
+        for column in FACT_COLUMNS:
+            self.view.setItemDelegateForColumn(COLUMNS.index(column), self.fact_delegate)
         self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
@@ -230,12 +295,37 @@ class ClaimsWindow(QMainWindow):
         bottom.addWidget(self.result_label, 1)
         bottom.addWidget(self.export_button)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        table_page = QWidget()
+        layout = QVBoxLayout(table_page)
         layout.addLayout(filter_row)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
-        self.setCentralWidget(central)
+
+        self.compare = CompareView(self.store)
+        self.compare.openClaim.connect(self.openClaim)
+        self.timeline = TimelineView(self.store)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(table_page, self.tr("Claims"))
+        self.tabs.addTab(self.compare, self.tr("Compare"))
+        self.tabs.addTab(self.timeline, self.tr("Timeline"))
+        self.tabs.setTabToolTip(1, self.tr("The same company's figure for the same period, side by side across posts"))
+        self.tabs.setTabToolTip(2, self.tr("A company's or chip's figures over time, as a chart"))
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_view())
+        self.setCentralWidget(self.tabs)
+
+    def show_view(self, name: str) -> None:
+        """Show one of VIEWS: "table", "compare" or "timeline"."""
+        self.tabs.setCurrentIndex(VIEWS.index(name))
+
+    def current_view(self) -> str:
+        return VIEWS[self.tabs.currentIndex()]
+
+    def _refresh_view(self) -> None:
+        """The comparison or the timeline, read again when shown after a change."""
+        view = {"compare": self.compare, "timeline": self.timeline}.get(self.current_view())
+        if view is not None and view.stale:
+            view.refresh()
 
     # --- querying ---------------------------------------------------------------------------
 
@@ -266,6 +356,8 @@ class ClaimsWindow(QMainWindow):
             box.setCurrentIndex(max(0, box.findData(chosen)) if chosen is not None else 0)
             box.blockSignals(False)
         self.refresh()
+        self.compare.stale = self.timeline.stale = True
+        self._refresh_view()
 
     def refresh(self) -> None:
         """Ask the core again for the rows the filters and the sort column describe; the selected
@@ -303,9 +395,13 @@ class ClaimsWindow(QMainWindow):
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         # Highlights tagged in the reader meanwhile show up when the reader comes back here.
-        if event.type() == event.Type.ActivationChange and self.isActiveWindow():
+        # Not while a fact is being edited: the editor would go with the rows.
+        if event.type() == event.Type.ActivationChange and self.isActiveWindow() and not self._editing():
             self.reload()
         super().changeEvent(event)
+
+    def _editing(self) -> bool:
+        return self.view.state() == QAbstractItemView.State.EditingState
 
     # --- selection --------------------------------------------------------------------------
 
@@ -355,7 +451,7 @@ class ClaimsWindow(QMainWindow):
     # --- actions ----------------------------------------------------------------------------
 
     def _double_clicked(self, index: QModelIndex | QPersistentModelIndex) -> None:
-        if index.isValid():
+        if index.isValid() and COLUMNS[index.column()] not in FACT_COLUMNS:  # those are edited
             self._open(self.model.claims[index.row()])
 
     def open_current(self) -> None:
@@ -377,6 +473,31 @@ class ClaimsWindow(QMainWindow):
                 break
             self.statusChanged.emit(claim.annotation_id)
         self.refresh()
+
+    def save_fact(self, claim: ClaimRow, column: str, value: str) -> ClaimRow | None:
+        """Correct one field of a claim's fact (`column` is "entity", "metric" or "period"; an
+        empty entity means none); the saved row, or None after saying why it was not saved."""
+        try:
+            saved = library.set_claim_fact(self.store, claim.annotation_id, **{column: value})
+        except (StoreError, ValueError) as exc:
+            self._show_result(str(exc), error=True)
+            return None
+        shown = {"entity": saved.entity or "—", "metric": metric_name(saved.metric), "period": period_text(saved.fact_period)}[column]
+        self._show_result(self.tr("Saved: %1 is now %2.").replace("%1", self.model.column_title(column)).replace("%2", shown))
+        self.compare.stale = self.timeline.stale = True
+        self.factChanged.emit(claim.annotation_id)
+        return saved
+
+    def edit_fact(self, annotation_id: str, column: str) -> bool:
+        """Open the editor of one claim's `column` (a fact column) as F2 would; False when the
+        claim is not shown."""
+        if not self.select_claim(annotation_id):
+            return False
+        row = next(i for i, c in enumerate(self.model.claims) if c.annotation_id == annotation_id)
+        index = self.model.index(row, COLUMNS.index(column))
+        self.view.setCurrentIndex(index)
+        self.view.edit(index)
+        return True
 
     def edit_note(self) -> None:
         """Ask for the note of the selected claims' status (the first one's note to start from)."""
@@ -434,4 +555,4 @@ class ClaimsWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
 
 
-__all__ = ["ClaimsModel", "ClaimsWindow", "COLUMNS"]
+__all__ = ["ClaimsModel", "ClaimsWindow", "COLUMNS", "FACT_COLUMNS", "VIEWS"]

@@ -43,6 +43,18 @@
         <translation>金額</translation>
     </message>
     <message>
+        <source>Company or chip</source>
+        <translation>企業・チップ</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指標</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>状態</translation>
     </message>
@@ -61,6 +73,14 @@
     <message>
         <source>outdated</source>
         <translation>古い情報</translation>
+    </message>
+    <message>
+        <source>You corrected this claim&apos;s fact (company or chip, metric or period). Double-click or press F2 to change it.</source>
+        <translation>この主張の企業・チップ、指標、期間はあなたが訂正したものです。ダブルクリックするか F2 キーを押すと変更できます。</translation>
+    </message>
+    <message>
+        <source>Read from the sentence. Double-click or press F2 to correct it.</source>
+        <translation>文から読み取った値です。ダブルクリックするか F2 キーを押すと訂正できます。</translation>
     </message>
     <message>
         <source>Its text changed in the post: re-attach the highlight.</source>
@@ -142,12 +162,36 @@
         <translation>表示中の主張を CSV または Markdown で保存</translation>
     </message>
     <message>
+        <source>Claims</source>
+        <translation>主張</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>時系列</translation>
+    </message>
+    <message>
+        <source>The same company&apos;s figure for the same period, side by side across posts</source>
+        <translation>同じ企業の同じ期間の数値を記事ごとに並べて比較</translation>
+    </message>
+    <message>
+        <source>A company&apos;s or chip&apos;s figures over time, as a chart</source>
+        <translation>企業やチップの数値の推移をグラフで表示</translation>
+    </message>
+    <message>
         <source>Claims shown: %1</source>
         <translation>表示中の主張: %1</translation>
     </message>
     <message>
         <source>Claim status</source>
         <translation>主張の状態</translation>
+    </message>
+    <message>
+        <source>Saved: %1 is now %2.</source>
+        <translation>保存しました: %1を「%2」にしました。</translation>
     </message>
     <message>
         <source>Status note</source>
@@ -172,6 +216,101 @@
     <message>
         <source>Exported to %1</source>
         <translation>%1 に書き出しました</translation>
+    </message>
+</context>
+<context>
+    <name>CompareView</name>
+    <message>
+        <source>Disagreements only</source>
+        <translation>食い違いのみ</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Company or chip:</source>
+        <translation>企業・チップ:</translation>
+    </message>
+    <message>
+        <source>Metric:</source>
+        <translation>指標:</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>記事</translation>
+    </message>
+    <message>
+        <source>Figure as written</source>
+        <translation>記事中の表記</translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation>範囲</translation>
+    </message>
+    <message>
+        <source>Period stated</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>Differs from</source>
+        <translation>食い違い</translation>
+    </message>
+    <message>
+        <source>Sentence</source>
+        <translation>文</translation>
+    </message>
+    <message>
+        <source>How many of the group&apos;s other figures this one neither overlaps nor comes within 10% of</source>
+        <translation>グループ内のほかの数値のうち、範囲が重ならず 10% 以内にも収まらないものの数</translation>
+    </message>
+    <message>
+        <source>Open in the Reader</source>
+        <translation>リーダーで開く</translation>
+    </message>
+    <message>
+        <source>Open the post at the sentence of the chosen figure</source>
+        <translation>選んだ数値の文の位置で記事を開く</translation>
+    </message>
+    <message>
+        <source>The figures overlap or are within 10% of each other.</source>
+        <translation>数値の範囲が重なるか、互いに 10% 以内です。</translation>
+    </message>
+    <message>
+        <source>At least two figures neither overlap nor come within 10% of each other.</source>
+        <translation>範囲が重ならず、10% 以内にも収まらない数値があります。</translation>
+    </message>
+    <message>
+        <source>Groups: %1, disagreeing: %2. Double-click a figure to open its sentence.</source>
+        <translation>グループ: %1、食い違い: %2。数値をダブルクリックすると、その文の位置で記事を開きます。</translation>
+    </message>
+    <message>
+        <source>No company&apos;s figure for one metric and period is given by two posts or more.</source>
+        <translation>同じ企業・指標・期間の数値を 2 件以上の記事が挙げている例はありません。</translation>
+    </message>
+    <message>
+        <source>✗ %1 of %2</source>
+        <translation>✗ %2 件中 %1 件</translation>
+    </message>
+    <message>
+        <source>✓ agree</source>
+        <translation>✓ 一致</translation>
+    </message>
+    <message>
+        <source>✗ DISAGREE</source>
+        <translation>✗ 食い違い</translation>
+    </message>
+    <message>
+        <source>%1 posts</source>
+        <translation>記事 %1 件</translation>
+    </message>
+    <message>
+        <source>Figures in different currencies are compared at approximate exchange rates of %1.</source>
+        <translation>通貨の異なる数値は、%1 時点のおおよその為替レートで比較しています。</translation>
+    </message>
+    <message>
+        <source>Figures in different currencies are compared at approximate exchange rates.</source>
+        <translation>通貨の異なる数値は、おおよその為替レートで比較しています。</translation>
     </message>
 </context>
 <context>
@@ -334,6 +473,68 @@
     <message>
         <source>Exported %1 to %2</source>
         <translation>%1 を %2 に書き出しました</translation>
+    </message>
+</context>
+<context>
+    <name>FactDelegate</name>
+    <message>
+        <source>Company or chip (empty: none)</source>
+        <translation>企業・チップ（空欄: なし）</translation>
+    </message>
+    <message>
+        <source>A year (2025), a fiscal year (FY2025), a quarter (2025Q3), a half (2025H1) or a date (asof:2025-11-30)</source>
+        <translation>年（2025）、年度（FY2025）、四半期（2025Q3）、半期（2025H1）、または日付（asof:2025-11-30）</translation>
+    </message>
+    <message>
+        <source>“%1” is not a period yet: write a year (2025), FY2025, 2025Q3, 2025H1 or asof:2025-11-30.</source>
+        <translation>「%1」は期間として読めません。2025、FY2025、2025Q3、2025H1、asof:2025-11-30 のように書いてください。</translation>
+    </message>
+</context>
+<context>
+    <name>FactNames</name>
+    <message>
+        <source>Capex / investment</source>
+        <translation>設備投資・投資</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>売上高</translation>
+    </message>
+    <message>
+        <source>Operating profit</source>
+        <translation>営業利益</translation>
+    </message>
+    <message>
+        <source>Net profit</source>
+        <translation>純利益</translation>
+    </message>
+    <message>
+        <source>Market value / valuation</source>
+        <translation>時価総額・評価額</translation>
+    </message>
+    <message>
+        <source>Funding raised</source>
+        <translation>資金調達</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>価格</translation>
+    </message>
+    <message>
+        <source>Market size</source>
+        <translation>市場規模</translation>
+    </message>
+    <message>
+        <source>Subsidy</source>
+        <translation>補助金</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>その他</translation>
+    </message>
+    <message>
+        <source>as of %1</source>
+        <translation>%1 時点</translation>
     </message>
 </context>
 <context>
@@ -758,6 +959,10 @@
         <source>Cannot open the post</source>
         <translation>記事を開けません</translation>
     </message>
+    <message>
+        <source>%1 is not in the library.</source>
+        <translation>%1 はライブラリにありません。</translation>
+    </message>
 </context>
 <context>
     <name>SuggestedClaims</name>
@@ -830,10 +1035,57 @@
     </message>
 </context>
 <context>
+    <name>TimelineView</name>
+    <message>
+        <source>All</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Company or chip:</source>
+        <translation>企業・チップ:</translation>
+    </message>
+    <message>
+        <source>Metric:</source>
+        <translation>指標:</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>書き出し…</translation>
+    </message>
+    <message>
+        <source>Save the chart as SVG or PNG</source>
+        <translation>グラフを SVG または PNG で保存</translation>
+    </message>
+    <message>
+        <source>No claim names a company or chip yet: tag sentences as claims, or correct their company in the table.</source>
+        <translation>企業やチップを含む主張はまだありません。文を主張としてタグ付けするか、表で企業を訂正してください。</translation>
+    </message>
+    <message>
+        <source>SVG image (*.svg)</source>
+        <translation>SVG 画像 (*.svg)</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export timeline</source>
+        <translation>時系列グラフを書き出す</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>%1 に書き出しました</translation>
+    </message>
+</context>
+<context>
     <name>ViewSettings</name>
     <message>
         <source>Settings could not be saved: %1</source>
         <translation>設定を保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Remote images cannot be remembered for a file whose name is not UTF-8.</source>
+        <translation>ファイル名が UTF-8 でないファイルでは、外部画像の設定を記憶できません。</translation>
     </message>
     <message>
         <source>Language</source>

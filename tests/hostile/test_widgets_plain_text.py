@@ -130,6 +130,25 @@ def test_hostile_text_is_plain_in_every_widget(qtbot, window, hostile_post: Path
     table = window.claims_window
     table.refresh()
     assert any(IMG in claim.quote for claim in table.model.claims)  # the walk sees the hostile claim's row
+    # The same post again under another name, its amount sentence accepted as a claim in both and
+    # given a hostile company: the Compare view groups them, the Timeline view draws them.
+    second = hostile_post.with_name(f"second {NAME_IMG}.md")
+    second.write_text(POST, encoding="utf-8")
+    report = library.import_paths(store, [second])
+    hostile_entity = f"{IMG} 社"
+    from app.core.claims import suggestions as claim_suggestions
+
+    for each in (post_id, *report.added):
+        for suggestion in claim_suggestions.suggestions_for(store, each):
+            if "二千億円" in suggestion.sentence:
+                made = library.accept_suggestion(store, each, suggestion)
+                library.set_claim_fact(store, made.id, entity=hostile_entity)
+    table.reload()
+    table.show_view("compare")
+    assert table.compare.groups and table.compare.groups[0].entity == hostile_entity
+    table.show_view("timeline")
+    assert table.timeline.set_entity(hostile_entity) and table.timeline.svg_text
+    assert "<img" not in table.timeline.svg_text  # escaped in the drawing
     assert any("<img" in window.suggested_claims.list.item(i).text() for i in range(window.suggested_claims.list.count()))
     window.settings.add_recent(str(hostile_post))
     from app.ui import importer
