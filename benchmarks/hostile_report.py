@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core.library.derived import open_library
 from app.core.store import open_store
 from tests.fixtures.hostile.corpus import KINDS, generate
 from tests.helpers.cli_runner import ONE_SENTENCE, outcome_problems, run_both, run_cli
@@ -125,8 +126,8 @@ def kill_migrations(work: Path, tally: Tally) -> None:
             child.kill()
             child.finish(timeout=10)
         ok = integrity(db) == [("ok",)] and user_data(db) == before
-        with open_store(db):
-            pass  # the next open finishes the upgrade
+        with open_library(db):
+            pass  # the next open finishes the upgrade (and derives the index anew)
         lost = _lost(before, db)
         ok = ok and integrity(db) == [("ok",)] and not lost
         _check(tally, f"SIGKILL during migration at '{point}'", ok, len(before["annotations"]), lost)
@@ -136,7 +137,7 @@ def kill_migrations(work: Path, tally: Tally) -> None:
         child.wait_for_lines(3, timeout=60)
         child.kill()
         child.finish(timeout=10)
-    with open_store(db):
+    with open_library(db):
         pass
     lost = _lost(before, db)
     _check(tally, "SIGKILL during the pre-upgrade backup", integrity(db) == [("ok",)] and not lost, len(before["annotations"]), lost)
@@ -229,6 +230,123 @@ def read_only_folder(work: Path, tally: Tally) -> None:
             tally.findings.append(f"read-only folder reported as a damaged library: {message}")
 
 
+# --- hostile annotation files (round two): import-annotations must never let bogus data win ----
+
+
+def _annotation_cases(doc: dict, private: Path) -> list[tuple[str, str | bytes]]:
+    """(name, file content) for each class of hostile annotation file, made from a real export."""
+    import copy
+    import json
+
+    def variant(change) -> str:
+        new = copy.deepcopy(doc)
+        change(new["first"]["items"])
+        return json.dumps(new, ensure_ascii=False)
+
+    def note(item, text):
+        for body in item["body"]:
+            if body.get("purpose") == "commenting":
+                body["value"] = text
+
+    def garbage_time(items):
+        note(items[0], "偽物のメモ")
+        items[0]["modified"] = "zzzz-garbage"
+
+    def future(items):
+        note(items[0], "未来のメモ")
+        items[0]["modified"] = "2099-01-01T00:00:00Z"
+
+    def deleted_marker(items):
+        items[0]["kk:deleted"] = "yes please"
+        items[0]["modified"] = "2099-01-01T00:00:00Z"
+
+    def moved(items):
+        items[0]["target"]["source"] = "file:///elsewhere/other-post.md"
+        items[0]["modified"] = "2099-01-01T00:00:00Z"
+
+    def surrogate(items):
+        note(items[0], "\ud800")
+        items[0]["body"].append({"type": "TextualBody", "purpose": "tagging", "value": "\udfff"})
+
+    def long_source(items):
+        items[1]["target"]["source"] = "file:///" + "a" * 300 + ".md"
+
+    def private_source(items):
+        item = copy.deepcopy(items[0])
+        item["id"] = "urn:uuid:00000000-0000-4000-8000-00000000beef"
+        item["target"]["source"] = private.as_uri()
+        items.append(item)
+
+    def big_note(items):
+        note(items[0], "長" * 1_000_000)
+
+    def many(items):
+        base = items[0]
+        for n in range(5000):
+            item = copy.deepcopy(base)
+            item["id"] = f"urn:uuid:00000000-0000-4000-8000-{n:012d}"
+            items.append(item)
+
+    text = json.dumps(doc, ensure_ascii=False)
+    return [
+        ("garbage 'modified' on a known highlight", variant(garbage_time)),
+        ("a 'modified' in 2099", variant(future)),
+        ("a deletion marker that is a sentence, dated 2099", variant(deleted_marker)),
+        ("a known highlight moved to another post", variant(moved)),
+        ("a lone surrogate in a note and a tag", variant(surrogate)),
+        ("a source path of 300 characters", variant(long_source)),
+        ("a source naming a private local file", variant(private_source)),
+        ("a note of 1,000,000 characters", variant(big_note)),
+        ("5,000 more highlights", variant(many)),
+        ("JSON nested 100,000 deep", "[" * 100_000 + "]" * 100_000),
+        ("start: Infinity", text.replace('"start": ', '"start": Infinity, "x": ', 1)),
+        ("a number of 5,000 digits", text.replace('"start": ', '"start": ' + "9" * 5000 + ', "y": ', 1)),
+        ("bytes that are not UTF-8", b"\xff\xfe" + text.encode("utf-8")),
+    ]
+
+
+def hostile_annotation_files(work: Path, tally: Tally) -> None:
+    """Each hostile annotation file through `kakikomi import-annotations` into a library with two
+    highlights: one sentence or a report, never an internal error; the highlights the reader made
+    unchanged; a private local file named as a source never read."""
+    import json
+
+    from app.core.library.webanno import export_json
+
+    folder = _fresh(work / "annotations")
+    db, _source, _before = make_library(_fresh(folder / "lib"))
+    with open_store(db) as store:
+        export_json(store, folder / "export.json")
+    doc = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    private = folder / "private-diary.md"
+    private.write_text("# 日記\n\n誰にも見せない秘密の日記。\n", encoding="utf-8")
+    for what, content in _annotation_cases(doc, private):
+        case = _fresh(folder / f"case-{abs(hash(what)) % 10**8}")
+        library = case / "library.sqlite3"
+        shutil.copyfile(db, library)
+        before = user_data(library)
+        payload = case / "payload.json"
+        payload.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+        result = run_cli("import-annotations", str(payload), "--db", str(library), env={"KAKIKOMI_HOME": str(work / "home")},
+                         cpu_limit=30, timeout=120)
+        after = user_data(library)
+        # A highlight is lost when it is gone or marked deleted; one changed is kept only where
+        # the file may change it: a future time is clamped to now (and warned), so its edit wins.
+        now_ids = {row[0]: row for row in after["annotations"]}
+        lost = sum(1 for row in before["annotations"] if row[0] not in now_ids or now_ids[row[0]][11] is not None)
+        if what.startswith("a 'modified' in 2099"):
+            kept = not lost and not any("2099" in str(row[10]) for row in after["annotations"]) and "future" in result.stderr
+        else:
+            kept = all(row in after["annotations"] for row in before["annotations"])
+        said = result.stderr.strip().splitlines()
+        clean = "internal error" not in result.stderr and (result.code == 0 or (result.code == 2 and said and ONE_SENTENCE.fullmatch(said[-1])))
+        private_read = any("秘密の日記" in (row[3] or "") for row in after["posts"])
+        ok = clean and kept and not private_read and integrity(library) == [("ok",)]
+        tally.inputs += 1
+        tally.passed += ok
+        _check(tally, f"import-annotations: {what} (exit {result.code}, {result.cpu_seconds:.1f} s)", ok, len(before["annotations"]), lost)
+
+
 def _fresh(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -250,8 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         kill_exports(work, tally)
         full_disk(work, tally)
         read_only_folder(work, tally)
+        print("\n== hostile annotation files: kakikomi import-annotations ==")
+        hostile_annotation_files(work, tally)
     rows = [
-        ("inputs tried", f"{tally.inputs} runs ({tally.kinds} of {len(KINDS)} kinds x info/render)"),
+        ("inputs tried", f"{tally.inputs} runs ({tally.kinds} of {len(KINDS)} post kinds x info/render, and hostile annotation files)"),
         ("passed", str(tally.passed)),
         ("known issues", ", ".join(tally.known) or "0"),
         ("failed", ", ".join(tally.failed) or "0"),
