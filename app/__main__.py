@@ -2,7 +2,8 @@
 
 `kakikomi` alone opens the window on the library (the bundled sample post on first run);
 `kakikomi FILE...` and `kakikomi open FILE...` open those posts. Without a screen (no DISPLAY and
-no QT_QPA_PLATFORM), the post is rendered to an HTML page instead, and its place is printed.
+no QT_QPA_PLATFORM), the post is rendered to an HTML page instead, and its place is printed
+(through app.cli.common's terminal-safe writer, as every command-line line is).
 """
 
 from __future__ import annotations
@@ -20,18 +21,19 @@ EXIT_USER_ERROR = 2  # as app.cli's; the window's path does not load the command
 def render_instead(path: Path) -> int:
     """Without a screen to show a window on, render `path` to a page and say where it is."""
     from app.cli import main as cli
+    from app.cli.common import say, warn
     from app.core.common.paths import cache_dir
 
     out_dir = cache_dir() / "pages"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        print(f"kakikomi: could not create {out_dir}: {exc.strerror or exc}.", file=sys.stderr)
+        warn(f"could not create {out_dir}: {exc.strerror or exc}.")
         return cli.EXIT_USER_ERROR
     out = out_dir / f"{path.stem}.html"
     code = cli.run(["render", str(path), "-o", str(out)])
     if code == cli.EXIT_OK:
-        print(f"No screen to open a window on; rendered {path.name} with furigana to {out}")
+        say(f"No screen to open a window on; rendered {path.name} with furigana to {out}")
     return code
 
 
@@ -50,6 +52,7 @@ def open_window(files: list[str]) -> int:
         from app.ui.app import run
 
         return run(files)  # it checks the files while Qt loads
+    from app.cli.common import warn
     from app.core.common.paths import sample_post_path
     from app.core.posts.post import PostError, load_post
 
@@ -57,7 +60,7 @@ def open_window(files: list[str]) -> int:
         try:
             load_post(name)
         except PostError as exc:
-            print(f"kakikomi: {exc}", file=sys.stderr)
+            warn(str(exc))
             return EXIT_USER_ERROR
     return render_instead(Path(files[0]) if files else sample_post_path())
 

@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 
 from app.core.common.fileio import write_atomic
 from app.core.common.paths import config_dir
+from app.core.common.text import has_surrogates, shown_path
 from app.core.reading.furigana_mode import FuriganaMode
 
 SCHEMA_VERSION = 1
@@ -238,7 +240,12 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """
     target = Path(path) if path is not None else settings_path()
     try:
-        data = json.loads(target.read_bytes().decode("utf-8"))
+        data = _read_regular(target)
+        if data is None:  # a pipe, a device or a socket: reading one could wait forever
+            note = f"{shown_path(target)} is not a regular file (a pipe or a device?); using the default settings."
+            log.warning("settings: %s", note)
+            return Settings(warnings=[note])
+        data = json.loads(data.decode("utf-8"))
         if not isinstance(data, dict):
             raise ValueError("it holds a JSON " + type(data).__name__ + ", not an object")
     except FileNotFoundError:
@@ -251,6 +258,15 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     for note in settings.warnings:
         log.warning("settings: %s", note)
     return settings
+
+
+def _read_regular(target: Path) -> bytes | None:
+    """The file's bytes; None when it is neither a regular file nor a folder (a FIFO, a device, a
+    socket), checked before it is opened: opening a FIFO waits for a writer, forever."""
+    mode = os.stat(target).st_mode
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return None
+    return target.read_bytes()  # a folder: IsADirectoryError, a warning and the defaults
 
 
 def _set_aside(target: Path) -> str:
@@ -267,9 +283,14 @@ def _set_aside(target: Path) -> str:
 def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None) -> Path:
     """Write `settings` as JSON to `path` (default: settings_path()), atomically, creating the folder.
 
-    Invalid values are written as their defaults. Raises OSError when the file cannot be written.
+    Invalid values are written as their defaults. The file is always valid UTF-8: a path that is
+    not UTF-8 (its bytes kept as lone surrogates) is written as JSON escapes (\\udcff), which
+    load_settings reads back as the same path. Raises OSError when the file cannot be written.
     """
     target = Path(path) if path is not None else settings_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(settings.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    data = settings.to_dict()
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if has_surrogates(text):
+        text = json.dumps(data, ensure_ascii=True, indent=2) + "\n"
     return write_atomic(target, text)

@@ -14,6 +14,7 @@ COMPONENTS = (
     ("MeCab", "BSD-3-Clause / LGPL-2.1 / GPL-2.0 (choice)", "https://taku910.github.io/mecab/"),
     ("fugashi", "MIT", "https://github.com/polm/fugashi"),
     ("UniDic (unidic-lite)", "BSD-3-Clause", "https://github.com/polm/unidic-lite"),
+    ("JMdict and KANJIDIC2 (EDRDG)", "CC BY-SA 4.0", "https://www.edrdg.org/edrdg/licence.html"),
     ("markdown-it-py, mdit-py-plugins", "MIT", "https://github.com/executablebooks/markdown-it-py"),
     ("sqlite-utils", "Apache-2.0", "https://github.com/simonw/sqlite-utils"),
     ("SQLite", "Public domain", "https://sqlite.org/"),

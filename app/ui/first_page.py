@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 
 from app.core.common.paths import sample_post_path
-from app.core.common.text import escape_surrogates, has_surrogates
+from app.core.common.text import escape_surrogates
 from app.core.posts.page import PreparedPage
 
 
@@ -129,8 +129,7 @@ class FirstPage(QObject):
                 self._adopt(value["post_id"])
         elif kind == "imported":
             for path in value["paths"]:
-                if not has_surrogates(str(path)):  # the settings file (UTF-8 JSON) cannot keep such a name yet
-                    window.settings.add_recent(str(Path(path).expanduser().resolve()))
+                window.settings.add_recent(str(Path(path).expanduser().resolve()))
             if value["paths"]:
                 window.save_settings()
             window.refresh_posts()  # the post came into the library after the list was filled

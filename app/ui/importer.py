@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.common.text import escape_surrogates, has_surrogates
+from app.core.common.text import escape_surrogates
 from app.core.library.derived import open_library
 from app.core.store import StoreError
 from app.lazy import lazy_module
@@ -182,9 +182,9 @@ class WindowImports(QObject):
         from app.core.posts.webpage import is_url
 
         for path in paths:
-            # A web page is opened from the library, not from Open Recent; a file name that is
-            # not UTF-8 cannot be kept in the settings file (UTF-8 JSON) yet: it is left out.
-            if not is_url(path) and not has_surrogates(str(path)):
+            # A web page is opened from the library, not from Open Recent. (A file name that is not
+            # UTF-8 is kept too: the settings file writes it as JSON escapes.)
+            if not is_url(path):
                 window.settings.add_recent(str(Path(path).expanduser().resolve()))
         window.save_settings()
         window.refresh_posts()

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 # Imported on first use (see the module's docstring).
 library = lazy_module("app.core.library.actions")
 opening = lazy_module("app.core.library.opening")
+post_links = lazy_module("app.core.library.post_links")
 core_store = lazy_module("app.core.store")
 
 
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.reader.ready.connect(self._on_ready)
         self.reader.bridge.selectionMade.connect(self._on_selection)
         self.reader.bridge.readingPositionChanged.connect(self._on_position)
+        self.reader.postLinkRequested.connect(self.open_post_link)
         middle = QWidget()
         self._middle_layout = QVBoxLayout(middle)
         self._middle_layout.setContentsMargins(0, 0, 0, 0)
@@ -219,6 +221,22 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Cannot open the post"), plain(exc))
             return
         self.show_opened(opened)
+
+    def open_post_link(self, target: str) -> None:
+        """A link in the shown post to another post file (`target`, relative to the shown post):
+        that post of the library opens as the library list opens it; one that is not in the
+        library is one sentence in the status bar, and nothing else happens."""
+        try:
+            found = post_links.linked_post(self.store, self.current, target) if self.store is not None else None
+        except core_store.StoreError as exc:
+            self.statusBar().showMessage(escape_surrogates(str(exc)), 10000)
+            return
+        if found is None:
+            # The status bar shows its text as written (never rich text); a long link is cut.
+            name = escape_surrogates(target if len(target) <= 200 else target[:200] + "…")
+            self.statusBar().showMessage(self.tr("%1 is not in the library.").replace("%1", name), 10000)
+            return
+        self.open_post(found.id)
 
     def leave_shown_post(self) -> None:
         """Another post is being opened: the place in this one is saved, and neither the start-up

@@ -4,14 +4,18 @@ Safety, in layers: the page is served with a CSP header that allows no script; t
 JavaScript is switched off; the reader's script and the bridge live in the ApplicationWorld,
 which the page cannot reach; every network request is refused unless the reader allowed remote
 images for this post; navigation away from the post is refused, and a link opens in the system
-browser only if the rendered post really contains it.
+browser only if the rendered post really contains it. A link to another post file (a post link,
+see app.core.posts.rawhtml.post_link) is handed to the window (`postLinkRequested`), which opens
+that post if it is in the library; again only a link the rendered post really contains.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import itertools
 import json
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -40,6 +44,9 @@ from app.ui.bridge import Bridge
 from app.ui.scheme import SCHEME, PageServer
 
 APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
+# What reader.js sends for a click on (or Enter in) a post link: this, then the link's data-post.
+POST_LINK_SCHEME = "kakikomi-post:"
+_DATA_POST = re.compile(r'data-post="([^"]*)"')
 _BLANK = "<!doctype html><html><head><meta charset='utf-8'></head><body></body></html>"
 
 
@@ -141,9 +148,11 @@ def _reader_script() -> QWebEngineScript:
 
 
 class ReaderView(QWebEngineView):
-    """Shows a rendered post; emits `ready` once the page has painted its first screen."""
+    """Shows a rendered post; emits `ready` once the page has painted its first screen, and
+    `postLinkRequested` with a post link's target (relative to the post) when one is clicked."""
 
     ready = Signal()
+    postLinkRequested = Signal(str)
 
     def __init__(self, profile: QWebEngineProfile, server: PageServer, guard: NetworkGuard, parent=None):
         super().__init__(parent)
@@ -152,6 +161,7 @@ class ReaderView(QWebEngineView):
         self._keys = itertools.count(1)
         self._rest: list[str] = []
         self._links: set[str] = set()
+        self._post_links: set[str] = set()
         page = ReaderPage(profile, self)
         settings = page.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, False)
@@ -195,6 +205,7 @@ class ReaderView(QWebEngineView):
         self.is_ready = False
         self._rest = list(page.rest)
         self._links = set(page.links)
+        self._post_links = {html.unescape(target) for part in (page.html, *page.rest) for target in _DATA_POST.findall(part)}
         self._guard.allow_remote = allow_remote_images
         # The reader's pages are local content to Chromium: without this it drops every remote
         # image before the guard sees it. The page's CSP and the guard still let through only
@@ -265,6 +276,11 @@ class ReaderView(QWebEngineView):
 
     def _open_link(self, href: str) -> None:
         if href.startswith("#"):
+            return
+        if href.startswith(POST_LINK_SCHEME):
+            target = href[len(POST_LINK_SCHEME) :]
+            if target in self._post_links:
+                self.postLinkRequested.emit(target)
             return
         if href in self._links and QUrl(href).scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(QUrl(href))

@@ -262,10 +262,24 @@
       send("linkClicked", { href: link.getAttribute("href") });
     }
     // A link to another post (a relative .md link, Jekyll's post_url): the app opens it if it is
-    // in the library.
+    // in the library (prevented, so the click is not a word's click too).
     const post = ev.target.closest && ev.target.closest(".kk-post-link[data-post]");
-    if (post && !link) send("linkClicked", { href: "kakikomi-post:" + post.dataset.post });
+    if (post && !link) {
+      ev.preventDefault();
+      openPostLink(post);
+    }
   }, true);
+  // Enter on a post link (it takes the focus: tabindex=0) opens it as a click does.
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || ev.ctrlKey || ev.altKey || ev.metaKey || ev.shiftKey || ev.isComposing) return;
+    const post = ev.target.closest && ev.target.closest(".kk-post-link[data-post]");
+    if (!post) return;
+    ev.preventDefault();
+    openPostLink(post);
+  });
+  function openPostLink(post) {
+    send("linkClicked", { href: "kakikomi-post:" + post.dataset.post });
+  }
   document.addEventListener("copy", (ev) => {
     // Copy gives the text without readings.
     const span = selectionSpan();

@@ -12,12 +12,13 @@ depth and size bounded.
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote_to_bytes, urlparse
 from urllib.request import url2pathname
 
 from app.core.posts.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
@@ -176,7 +177,9 @@ def path_of(source: object) -> str | None:
         parsed = urlparse(source)
         if parsed.netloc not in ("", "localhost"):
             return None
-        path = url2pathname(parsed.path)
+        # Percent-escapes are the file name's bytes (Path.as_uri writes them so): decoded as the
+        # OS decodes names, a name that is not UTF-8 comes back as it was (surrogateescape).
+        path = os.fsdecode(unquote_to_bytes(parsed.path)) if os.name == "posix" else url2pathname(parsed.path)
         return path if "\x00" not in path and Path(path).is_absolute() else None
     return source if Path(source).is_absolute() else None
 

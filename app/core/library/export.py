@@ -23,9 +23,11 @@ from pathlib import Path
 import yaml
 
 from app.core.common.fileio import write_atomic
+from app.core.common.text import escape_surrogates
 from app.core.library.csv_cells import csv_cell, csv_text
 from app.core.reading import furigana
 from app.core.store import BUILTIN_TAGS, Annotation, PostRecord, Store, StoreError
+from app.core.store.database import path_from_db
 
 BEGIN_MARKER = "<!-- kakikomi:begin -->"
 END_MARKER = "<!-- kakikomi:end -->"
@@ -82,8 +84,10 @@ def export_timestamp(now: str | None) -> str:
 
 
 def write_export(path: Path, text: str, *, encoding: str = "utf-8", durable: bool = True) -> Path:
+    """Write `text` atomically; an undecodable file name's bytes in it (lone surrogates) are
+    written escaped (\\xff), so the file is always valid in its encoding."""
     try:
-        return write_atomic(path, text, encoding=encoding, durable=durable)
+        return write_atomic(path, escape_surrogates(text), encoding=encoding, durable=durable)
     except OSError as exc:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
 
@@ -370,10 +374,10 @@ def _front_matter_values(posts: Sequence[PostRecord], exported: str) -> dict:
     """Our keys: the post's metadata, or for several posts in one file their sources and tags."""
     if len(posts) == 1:
         post = posts[0]
-        values = (post.title, post.source_path, post.date, list(post.tags), exported)
+        values = (post.title, escape_surrogates(post.source_path), post.date, list(post.tags), exported)
     else:
         tags = list(dict.fromkeys(t for p in posts for t in p.tags))
-        values = ("Kakikomi highlights", [p.source_path for p in posts], None, tags, exported)
+        values = ("Kakikomi highlights", [escape_surrogates(p.source_path) for p in posts], None, tags, exported)
     return dict(zip(FRONT_MATTER_KEYS, values))
 
 
@@ -577,7 +581,7 @@ def _new_markdown_file(path: Path, values: dict, generated: str) -> None:
     """A file in a folder no one else sees yet (the export's staging folder): written directly."""
     try:
         with open(path, "xb") as handle:
-            handle.write(("---\n" + _yaml(values) + "---\n\n" + generated + "\n").encode("utf-8"))
+            handle.write(escape_surrogates("---\n" + _yaml(values) + "---\n\n" + generated + "\n").encode("utf-8"))
     except OSError as exc:
         raise ExportError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
 
@@ -670,7 +674,7 @@ def export_markdown(
         resolved = folder.resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
         raise ExportError(f"The folder {folder} cannot be used: {getattr(exc, 'strerror', None) or exc}.") from None
-    sources = {row[0] for row in store.db.execute("SELECT source_path FROM posts")}
+    sources = {path_from_db(row[0]) for row in store.db.execute("SELECT source_path FROM posts")}
     for path, _chosen in plan:
         if str(resolved / path.name) in sources:
             raise ExportError(f"Exporting to {path} would overwrite a post of the library; choose another place.")
@@ -784,7 +788,7 @@ def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = N
     target = Path(target).expanduser()
     rows = (
         [
-            post.id, post.title, post.source_path, a.exact, " ".join(a.tags), a.note,
+            post.id, post.title, escape_surrogates(post.source_path), a.exact, " ".join(a.tags), a.note,
             a.color, a.created, a.updated, a.start, a.end, "yes" if a.orphan else "no", a.id,
         ]
         for post in select_posts(store, post_ids)

@@ -5,10 +5,15 @@ The window (app.ui.main_window) and the process that prepares the first page at 
 first if its file changed, the reader's own readings, the words they know without furigana, and
 for a long post readings first only around the reading position (the rest follow, see
 `rest_of_readings`).
+
+A post restored from a backup (app.core.library.webanno.restore_post) is shown from the text the
+library keeps: the local file its source names is never read for it (the backup could name any
+file), unless the caller hands over the file it read because the reader asked for it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +28,11 @@ from app.core.store import Annotation, PostRecord, Store
 LONG_POST_CHARS = 20_000
 RUBY_BEFORE_CHARS = 3_000
 RUBY_AFTER_CHARS = 12_000
+
+# The mark a post restored from a backup's copy carries among its warnings (kept in the library
+# with the post; an import of its file replaces the warnings, and so takes the mark away). Never
+# change the sentence: libraries keep it.
+RESTORED_MARK = "Restored from a backup: Kakikomi shows the backup's copy of its text and does not read its file."
 
 
 @dataclass
@@ -63,11 +73,17 @@ def open_post(
 
     `post` is its file when the caller has already read it. A file changed on disk is imported
     again (with the plain text of this render: the file is read and rendered once), so its
-    highlights are re-anchored before they are painted. Raises PostError, StoreError or OSError
-    with a sentence for the reader.
+    highlights are re-anchored before they are painted. A post restored from a backup is shown
+    from its stored text (`restored_post`) and its file is never read, unless `post` is given (the
+    reader opened that file: it is imported, and the post is no longer a restored one). Raises
+    PostError, StoreError or OSError with a sentence for the reader.
     """
     record = store.post(post_id)
-    post = post if post is not None else load_post(record.source_path)
+    restored = post is None and is_restored(record)
+    if restored:
+        post = restored_post(record)  # the backup's copy, never the file its source names
+    elif post is None:
+        post = load_post(record.source_path)
     allow_remote = record.source_path in remote_allowed
     at = record.reading_offset if offset is None else offset
     options = RenderOptions(mode=mode, overrides=store.reading_overrides(record.id), allow_remote_images=allow_remote)
@@ -75,7 +91,7 @@ def open_post(
     # A changed file, or a file that renders to another text than the one stored (a newer
     # Kakikomi reads some syntax differently): imported again from this render, so highlights are
     # re-anchored in the text the page shows.
-    if post.content_hash != record.content_hash or rendered.plain.text != record.text:
+    if not restored and (post.content_hash != record.content_hash or rendered.plain.text != record.text):
         from app.core.library import actions  # (it builds on this module's imports; loaded when needed)
 
         actions.import_file(store, record.source_path, post=post, plain=rendered.plain)
@@ -85,6 +101,42 @@ def open_post(
         with store.transaction():
             store.set_post_blocks(record.id, rendered.plain.blocks)
     return Opened(record, post, rendered, options, store.annotations(record.id), at, window)
+
+
+def is_restored(record: PostRecord) -> bool:
+    """Whether the post was restored from a backup's copy (and its file has not been imported since)."""
+    return RESTORED_MARK in record.warnings
+
+
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def restored_post(record: PostRecord) -> Post:
+    """The post as the library keeps it, without its file: Markdown whose rendered plain text is
+    the stored text (so its highlights sit where they were). Each line is a paragraph with its
+    Markdown escaped and the white space at its ends kept (as character references), an empty
+    line an empty paragraph; a line with author-ruby marks (《) is code, so they stay text."""
+    lines = record.text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    out = []
+    for line in lines:
+        core = line.strip()
+        if not core:
+            out.append(_references(line) if line else "<span></span>")
+        elif "《" in line:
+            fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
+            out.append(f"{fence} {line} {fence}")
+        else:
+            lead, trail = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()) :]
+            out.append(_references(lead) + _ASCII_PUNCTUATION.sub(r"\\\1", core) + _references(trail))
+    return Post(
+        body="\n\n".join(out) + "\n", source_path=None, warnings=(RESTORED_MARK,), **record.meta_values()
+    )
+
+
+def _references(space: str) -> str:
+    return "".join(f"&#{ord(c)};" for c in space)
 
 
 def open_file(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 from app.core.library import derived
 from app.core.library.actions import import_file
@@ -33,6 +34,7 @@ from app.core.library.annotation_schema import (
     stored_time,
 )
 from app.core.library.export import ExportError, export_timestamp, select_posts, single_file_export, write_export
+from app.core.library.opening import RESTORED_MARK
 from app.core.posts.anchoring import Selectors, anchor, describe
 from app.core.posts.meta import PostMeta
 from app.core.posts.page import version
@@ -54,6 +56,15 @@ KK_CONTEXT = {
 # --- JSON (W3C Web Annotation) ---------------------------------------------------------------
 
 
+def file_uri(source_path: str) -> str:
+    """The file:// URI of a post's source: a name that is not UTF-8 as the bytes the OS gave
+    (%FF), which annotation_schema.path_of decodes back to the same name."""
+    try:
+        return Path(source_path).as_uri()
+    except UnicodeEncodeError:  # a lone surrogate no byte stands for (never from the OS)
+        return "file://" + quote(source_path.encode("utf-8", "surrogatepass"), safe="/")
+
+
 @dataclass(frozen=True, kw_only=True)
 class PostSnapshot(PostMeta):
     """What a backup keeps of a post (its metadata and text) so that its highlights can live in a
@@ -68,7 +79,7 @@ class PostSnapshot(PostMeta):
 
     def to_json(self) -> dict:
         return {
-            "source": Path(self.source_path).as_uri(), "title": self.title, "date": self.date, "author": self.author,
+            "source": file_uri(self.source_path), "title": self.title, "date": self.date, "author": self.author,
             "tags": list(self.tags), "categories": list(self.categories), "excerpt": self.excerpt,
             "encoding": self.encoding, "content_hash": self.content_hash, "text": self.text,
         }
@@ -82,12 +93,16 @@ class PostSnapshot(PostMeta):
 
 def restore_post(store: Store, snapshot: PostSnapshot) -> PostRecord:
     """Put a post into the library from its snapshot (one transaction, text indexed for search);
-    a post already there with the same source path is returned unchanged."""
+    a post already there with the same source path is returned unchanged. The post is marked as
+    restored (opening.RESTORED_MARK), so opening it shows this text and never reads the local file
+    the backup names."""
     existing = store.post_by_path(snapshot.source_path)
     if existing is not None:
         return existing
     with store.transaction():
-        post_id = store.save_post(snapshot.meta, source_path=snapshot.source_path, text=snapshot.text)
+        post_id = store.save_post(
+            snapshot.meta, source_path=snapshot.source_path, text=snapshot.text, warnings=(RESTORED_MARK,)
+        )
         derived.post_text_changed(store, post_id, snapshot.text)
     return store.post(post_id)
 
@@ -106,7 +121,7 @@ def annotation_json(annotation: Annotation, post: PostRecord) -> dict:
         "motivation": "commenting" if annotation.note else "highlighting",
         "body": body,
         "target": {
-            "source": Path(post.source_path).as_uri(),
+            "source": file_uri(post.source_path),
             "styleClass": annotation.color,
             "selector": annotation.selectors.to_json(),
         },
