@@ -40,14 +40,38 @@ def _dictionary():
     return Dictionary.open()
 
 
-@functools.lru_cache(maxsize=100_000)
-def _forms_at(window: str) -> tuple[int, ...]:
-    """The lengths (2 or more, longest first) of the dictionary's kanji forms `window` starts with:
-    one indexed query per new window, none for a window seen before."""
+_WINDOWS: dict[str, tuple[int, ...]] = {}  # window -> lengths of the forms it starts with
+_MAX_WINDOWS = 200_000
+
+
+def _look_up(windows: list[str]) -> None:
+    """Find the forms of every window not seen before in one query (a paragraph's worth at once)."""
+    new = [w for w in dict.fromkeys(windows) if w not in _WINDOWS]
+    if not new:
+        return
     dictionary = _dictionary()
     if dictionary is None:
-        return ()
-    return tuple(m.end - m.start for m in dictionary.compounds_at(window, 0, min_length=2, max_length=_MAX_FORM))
+        return
+    if len(_WINDOWS) + len(new) > _MAX_WINDOWS:
+        _WINDOWS.clear()
+    joined = "\n".join(new)  # no form holds a line break, so no match runs from one window into the next
+    starts, offset = [], 0
+    for window in new:
+        starts.append(offset)
+        offset += len(window) + 1
+    found = dictionary.compounds_in(joined, starts, min_length=2, max_length=_MAX_FORM)
+    for window, start in zip(new, starts):
+        _WINDOWS[window] = tuple(m.end - m.start for m in found.get(start, ()))
+
+
+def _forms_at(window: str) -> tuple[int, ...]:
+    """The lengths (2 or more, longest first) of the dictionary's kanji forms `window` starts with."""
+    if window not in _WINDOWS:
+        _look_up([window])
+    return _WINDOWS.get(window, ())
+
+
+_forms_at.cache_clear = _WINDOWS.clear  # as the other caches of this module are cleared
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -83,6 +107,7 @@ def apply(tokens, with_kanji: Sequence[int], kanji_of, *, align, spell) -> None:
     ]
     if not candidates:
         return
+    _look_up([text[start : start + _MAX_FORM] for _i, start in candidates])
     taken_until = -1
     for i, start in candidates:
         if start < taken_until:
