@@ -457,15 +457,7 @@ def _vague_in(text: str, pos: int, endpos: int, found: list[Amount]) -> None:
         start, end, effects = _qualify(text, m.start(), m.end(), floor)
         if i < len(found) and end > found[i].start:
             start, end, effects = m.start(), m.end(), set()
-        low_value: Number | None = low
-        high_value: Number | None = high
-        if _LOW in effects and _HIGH not in effects:
-            high_value = None
-        elif _HIGH in effects and _LOW not in effects:
-            low_value = None
-        period = next((p for p in _PERIODS if p in effects), None)
-        per = next((e[4:] for e in sorted(effects) if e.startswith("per:")), None)
-        found.insert(i, Amount(text[start:end], currency, low_value, high_value, True, period, start, end, per))
+        found.insert(i, _amount(text, start, end, currency, low, high, effects | {_APPROX}))
 
 
 def _amounts_in(text: str, pos: int, endpos: int, found: list[Amount]) -> None:
@@ -486,15 +478,19 @@ def _amounts_in(text: str, pos: int, endpos: int, found: list[Amount]) -> None:
             continue
         start, end, effects = _qualify(text, core_start, core_end, found[-1].end if found else 0)
         pos = end
-        low_value: Number | None = as_number(min(low, high))
-        high_value: Number | None = as_number(max(low, high))
-        if _LOW in effects and _HIGH not in effects:
-            high_value = None
-        elif _HIGH in effects and _LOW not in effects:
-            low_value = None
-        period = next((p for p in _PERIODS if p in effects), None)
-        per = next((e[4:] for e in sorted(effects) if e.startswith("per:")), None)
-        found.append(Amount(text[start:end], currency, low_value, high_value, _APPROX in effects, period, start, end, per))
+        found.append(_amount(text, start, end, currency, as_number(min(low, high)), as_number(max(low, high)), effects))
+
+
+def _amount(text: str, start: int, end: int, currency: str, low: Number, high: Number, effects: set[str]) -> Amount:
+    """The Amount of text[start:end] with what its qualifiers say: an open bound, approximate, a
+    period, what one amount is for."""
+    if _LOW in effects and _HIGH not in effects:
+        high = None
+    elif _HIGH in effects and _LOW not in effects:
+        low = None
+    period = next((p for p in _PERIODS if p in effects), None)
+    per = next((e[4:] for e in sorted(effects) if e.startswith("per:")), None)
+    return Amount(text[start:end], currency, low, high, _APPROX in effects, period, start, end, per)
 
 
 # --- percentages ---------------------------------------------------------------------------------

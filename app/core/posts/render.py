@@ -33,7 +33,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from app.core.posts import rawhtml
 from app.core.posts.dialects import CARD_KINDS
 from app.core.posts.plain_text import BlockSpan, PlainText, html_to_text
-from app.core.posts.post import MAX_TEXT_CHARS, MAX_TEXT_LINES, Post, PostError
+from app.core.posts.post import Post, PostError, check_text_size
 from app.core.reading import furigana
 from app.core.reading.furigana_mode import FuriganaMode
 
@@ -957,8 +957,6 @@ def furigana_html(text: str, mode: FuriganaMode) -> str:
 # renders in about 4 s), characters counting white space (a flood of spaces or line breaks still
 # costs parsing), lines (each is a possible block) and table cells (each cell is analysed alone).
 MAX_RENDER_CHARS = 400_000
-MAX_RENDER_ALL_CHARS = MAX_TEXT_CHARS
-MAX_RENDER_LINES = MAX_TEXT_LINES
 MAX_TABLE_CELLS = 50_000
 
 
@@ -966,18 +964,12 @@ def check_length(post: Post) -> None:
     """Raise PostError (one sentence) for a body too big to show in seconds (see above)."""
     body = post.body
     name = post.source_path.name if post.source_path else "The post"
+    check_text_size(body, name)  # characters counting white space, lines: as when it was read
     advice = "so split it into parts."
     # Spaces and line breaks are cheap next to text (deep indentation is mostly spaces): counted apart.
     length = len(body) - body.count(" ") - body.count("\n") - body.count("\t")
     if length > MAX_RENDER_CHARS:
         raise PostError(f"{name} is {length:,} characters long; Kakikomi shows posts of up to {MAX_RENDER_CHARS:,} characters, {advice}")
-    if len(body) > MAX_RENDER_ALL_CHARS:
-        raise PostError(
-            f"{name} is {len(body):,} characters long counting spaces and line breaks; Kakikomi shows posts of up to "
-            f"{MAX_RENDER_ALL_CHARS:,}, {advice}"
-        )
-    if (lines := body.count("\n") + 1) > MAX_RENDER_LINES:
-        raise PostError(f"{name} has {lines:,} lines; Kakikomi shows posts of up to {MAX_RENDER_LINES:,} lines, {advice}")
     if (cells := body.count("|")) > MAX_TABLE_CELLS:
         raise PostError(f"{name} has {cells:,} table cell borders (|); Kakikomi shows posts of up to {MAX_TABLE_CELLS:,}, {advice}")
 
