@@ -22,11 +22,16 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -198,8 +203,12 @@ class CompareView(QWidget):
         self.open_button = QPushButton(self.tr("Open in the Reader"))
         self.open_button.setToolTip(self.tr("Open the post at the sentence of the chosen figure"))
         self.open_button.clicked.connect(self.open_current)
+        self.rates_button = QPushButton(self.tr("Exchange Rates…"))
+        self.rates_button.setToolTip(self.tr("The approximate rates used to compare figures in different currencies"))
+        self.rates_button.clicked.connect(self.edit_rates)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.rates_button)
         bottom.addWidget(self.open_button)
 
         layout = QVBoxLayout(self)
@@ -307,6 +316,12 @@ class CompareView(QWidget):
         posts = len({f.post for f in group.figures})
         count = self.tr("%1 posts").replace("%1", str(posts))
         return f"{verdict} — {group.entity} · {metric_name(group.metric)} · {period_text(group.period)} ({count})"
+
+    def edit_rates(self) -> None:
+        """The rates dialog; what the reader saves applies to the groups at once."""
+        dialog = RatesDialog(self)
+        if dialog.exec():
+            self.refresh()
 
     def rates_note(self) -> str:
         as_of = self.rates.as_of if self.rates else None
@@ -482,3 +497,81 @@ class TimelineView(QWidget):
 
 
 __all__ = ["CompareView", "SvgChart", "TimelineView", "svg_to_png"]
+
+
+class RatesDialog(QDialog):
+    """The exchange rates used to compare figures (app.core.claims.compare): US dollars per unit of
+    each currency, with their date; saved as the reader's own rates.tsv, or reset to the bundled."""
+
+    def __init__(self, parent: QWidget | None = None, *, path: Path | None = None):
+        from app.core.claims.compare import load_rates
+
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Exchange Rates"))
+        self.path = path
+        rates = load_rates(path)
+        self.table = QTableWidget(len(rates.usd_per_unit), 2)
+        self.table.setHorizontalHeaderLabels([self.tr("Currency"), self.tr("US dollars per unit")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for row, (code, rate) in enumerate(sorted(rates.usd_per_unit.items())):
+            code_item = QTableWidgetItem(code)
+            code_item.setFlags(code_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 0, code_item)
+            self.table.setItem(row, 1, QTableWidgetItem(f"{rate:g}"))
+        self.as_of = QLineEdit(rates.as_of or "")
+        self.as_of.setPlaceholderText("2026-01-05")
+        date_label = QLabel(self.tr("As of:"))
+        date_label.setBuddy(self.as_of)
+        note = QLabel(self.tr("Approximate rates, used only to compare figures given in different currencies; a figure "
+                              "is always shown as written."))
+        note.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet("color: #c62828;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+                                   | QDialogButtonBox.StandardButton.RestoreDefaults)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore)
+        date_row = QHBoxLayout()
+        date_row.addWidget(date_label)
+        date_row.addWidget(self.as_of, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(date_row)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.resize(420, 480)
+
+    def values(self) -> dict[str, float]:
+        """The rates as typed; ValueError (one sentence) for one that is not a number."""
+        out: dict[str, float] = {}
+        for row in range(self.table.rowCount()):
+            code = self.table.item(row, 0).text()
+            text = (self.table.item(row, 1).text() if self.table.item(row, 1) else "").strip()
+            try:
+                out[code] = float(text)
+            except ValueError:
+                raise ValueError(self.tr("The rate of %1 is not a number.").replace("%1", code)) from None
+        return out
+
+    def save(self) -> None:
+        from app.core.claims.compare import save_rates
+
+        try:
+            save_rates(self.values(), self.as_of.text(), self.path)
+        except (ValueError, OSError) as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+    def restore(self) -> None:
+        from app.core.claims.compare import reset_rates
+
+        try:
+            reset_rates(self.path)
+        except OSError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()

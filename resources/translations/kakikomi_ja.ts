@@ -273,6 +273,14 @@
         <translation>選んだ数値の文の位置で記事を開く</translation>
     </message>
     <message>
+        <source>Exchange Rates…</source>
+        <translation>為替レート…</translation>
+    </message>
+    <message>
+        <source>The approximate rates used to compare figures in different currencies</source>
+        <translation>通貨の違う数字を比べるときに使うおおよその為替レート</translation>
+    </message>
+    <message>
         <source>The figures overlap or are within 10% of each other.</source>
         <translation>数値の範囲が重なるか、互いに 10% 以内です。</translation>
     </message>
@@ -962,6 +970,33 @@
     <message>
         <source>%1 is not in the library.</source>
         <translation>%1 はライブラリにありません。</translation>
+    </message>
+</context>
+<context>
+    <name>RatesDialog</name>
+    <message>
+        <source>Exchange Rates</source>
+        <translation>為替レート</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>通貨</translation>
+    </message>
+    <message>
+        <source>US dollars per unit</source>
+        <translation>1単位あたりの米ドル</translation>
+    </message>
+    <message>
+        <source>As of:</source>
+        <translation>時点:</translation>
+    </message>
+    <message>
+        <source>Approximate rates, used only to compare figures given in different currencies; a figure is always shown as written.</source>
+        <translation>おおよそのレートです。通貨の違う数字を比べるときにだけ使い、数字はいつも書かれたとおりに表示します。</translation>
+    </message>
+    <message>
+        <source>The rate of %1 is not a number.</source>
+        <translation>%1 のレートが数値ではありません。</translation>
     </message>
 </context>
 <context>

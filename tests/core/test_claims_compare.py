@@ -64,3 +64,18 @@ def test_the_bundled_rates_have_a_date_and_a_users_file_wins(tmp_path: Path) -> 
     rates = load_rates(mine)
     assert (rates.as_of, rates.usd_per_unit["JPY"], rates.usd_per_unit["EUR"]) == ("2026-01-05", 0.007, bundled.usd_per_unit["EUR"])
     assert len(rates.warnings) == 1 and "line 3" in rates.warnings[0]
+
+
+def test_the_readers_rates_are_saved_read_back_and_reset(tmp_path: Path) -> None:
+    from app.core.claims.compare import reset_rates, save_rates
+
+    mine = tmp_path / "data" / "rates.tsv"
+    save_rates({"jpy": 0.0071, "EUR": 1.2}, "2026-01-05", mine)
+    rates = load_rates(mine)
+    assert (rates.as_of, rates.usd_per_unit["JPY"], rates.usd_per_unit["EUR"]) == ("2026-01-05", 0.0071, 1.2)
+    for bad in ({"YEN!": 1.0}, {"JPY": 0.0}, {"JPY": -1.0}):
+        with pytest.raises(ValueError):
+            save_rates(bad, "2026-01-05", mine)
+    assert load_rates(mine).usd_per_unit["JPY"] == 0.0071  # a refused save leaves the file as it was
+    reset_rates(mine)
+    assert not mine.exists() and load_rates(mine).usd_per_unit["JPY"] == load_rates(tmp_path / "none").usd_per_unit["JPY"]

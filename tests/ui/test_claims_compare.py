@@ -341,3 +341,32 @@ def test_screenshot_in_japanese(qtbot, tmp_path):
     finally:
         remove_translators(app)
         store.close()
+
+
+def test_exchange_rates_are_edited_saved_and_restored(qtbot, tmp_path):
+    """The rates dialog: a rate typed and saved is the reader's rates.tsv; a rate that is not a
+    number is one sentence and nothing is written; Restore Defaults brings the bundled ones back."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.core.claims.compare import load_rates
+    from app.ui.claims_compare import RatesDialog
+
+    mine = tmp_path / "rates.tsv"
+    dialog = RatesDialog(path=mine)
+    qtbot.addWidget(dialog)
+    row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "JPY")
+    dialog.table.item(row, 1).setText("abc")
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert "JPY" in dialog.message.text() and not mine.exists()
+    dialog.table.item(row, 1).setText("0.0071")
+    dialog.as_of.clear()
+    qtbot.keyClicks(dialog.as_of, "2026-01-05")
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    rates = load_rates(mine)
+    assert (rates.usd_per_unit["JPY"], rates.as_of) == (0.0071, "2026-01-05")
+    again = RatesDialog(path=mine)
+    qtbot.addWidget(again)
+    qtbot.mouseClick(again.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.RestoreDefaults), Qt.MouseButton.LeftButton)
+    assert not mine.exists()

@@ -73,6 +73,40 @@ def load_rates(user_path: str | os.PathLike[str] | None = None) -> Rates:
     return Rates({**rates, **mine}, my_date or as_of, tuple(warnings + my_warnings))
 
 
+def user_rates_file() -> Path:
+    """Where the reader's own rates are kept: rates.tsv in Kakikomi's data folder."""
+    return paths.data_dir() / RATES_FILE_NAME
+
+
+def save_rates(usd_per_unit: dict[str, float], as_of: str, path: str | os.PathLike[str] | None = None) -> Path:
+    """Write the reader's rates (currency code -> US dollars per unit, and their date) over the
+    bundled ones, atomically. ValueError (one sentence) for a code or a rate that cannot be one."""
+    from app.core.common.fileio import write_atomic
+
+    lines = ["# Your exchange rates (Kakikomi merges them over its own): currency, US dollars per unit."]
+    if as_of.strip():
+        if "\t" in as_of or "\n" in as_of or len(as_of) > 40:
+            raise ValueError("The date of the rates must be one short line, e.g. 2026-01-05.")
+        lines.append(f"as of\t{as_of.strip()}")
+    for code, rate in sorted(usd_per_unit.items()):
+        code = code.strip().upper()
+        if len(code) != 3 or not code.isascii() or not code.isalpha():
+            raise ValueError(f"{code or 'An empty code'} is not a currency code: use three letters, e.g. JPY.")
+        if not isinstance(rate, (int, float)) or not 0 < rate < 1e6:
+            raise ValueError(f"The rate of {code} must be a positive number of US dollars per unit.")
+        lines.append(f"{code}\t{rate:g}")
+    target = Path(path) if path is not None else user_rates_file()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, ("\n".join(lines) + "\n").encode("utf-8"))
+    return target
+
+
+def reset_rates(path: str | os.PathLike[str] | None = None) -> None:
+    """Forget the reader's rates: the bundled ones apply again."""
+    target = Path(path) if path is not None else user_rates_file()
+    target.unlink(missing_ok=True)
+
+
 @dataclass(frozen=True)
 class Figure:
     """One post's figure in a group: where it is from and what it says."""
