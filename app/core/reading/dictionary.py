@@ -76,13 +76,11 @@ def priority_rank(priorities: Iterable[str]) -> int:
     return rank
 
 
-@dataclass(frozen=True, slots=True)
-class KanjiForm:
-    """One written form of an entry (JMdict's k_ele)."""
+class _Prioritised:
+    """What JMdict's priority tags (`priorities`) say of a form or a reading."""
 
-    text: str
-    priorities: tuple[str, ...] = ()  # news1, ichi1, spec2, gai1, nf05…
-    info: tuple[str, ...] = ()  # tag codes: ateji, io (irregular okurigana), iK, oK, ik…
+    __slots__ = ()
+    priorities: tuple[str, ...]
 
     @property
     def common(self) -> bool:
@@ -94,7 +92,16 @@ class KanjiForm:
 
 
 @dataclass(frozen=True, slots=True)
-class Reading:
+class KanjiForm(_Prioritised):
+    """One written form of an entry (JMdict's k_ele)."""
+
+    text: str
+    priorities: tuple[str, ...] = ()  # news1, ichi1, spec2, gai1, nf05…
+    info: tuple[str, ...] = ()  # tag codes: ateji, io (irregular okurigana), iK, oK, ik…
+
+
+@dataclass(frozen=True, slots=True)
+class Reading(_Prioritised):
     """One reading of an entry (JMdict's r_ele), as written in JMdict (katakana for loanwords)."""
 
     text: str
@@ -102,14 +109,6 @@ class Reading:
     info: tuple[str, ...] = ()  # gikun, ok (out-dated kana), ik…
     no_kanji: bool = False  # not a true reading of the kanji forms (JMdict's re_nokanji)
     restricted_to: tuple[str, ...] = ()  # the kanji forms it reads (re_restr); () = all of them
-
-    @property
-    def common(self) -> bool:
-        return bool(COMMON_PRIORITIES.intersection(self.priorities))
-
-    @property
-    def rank(self) -> int:
-        return priority_rank(self.priorities)
 
     @property
     def hiragana(self) -> str:
