@@ -34,10 +34,11 @@ _CLEAR_MARGIN = 10
 
 @functools.cache
 def _dictionary():
-    """The dictionary, opened once per process (None without its file)."""
-    from app.core.reading.dictionary import Dictionary
+    """The light connection to the dictionary (app.core.reading.dictionary_file), opened once per
+    process; None without its file."""
+    from app.core.reading.dictionary_file import open_forms
 
-    return Dictionary.open()
+    return open_forms()
 
 
 _WINDOWS: dict[str, tuple[int, ...]] = {}  # window -> lengths of the forms it starts with
@@ -54,14 +55,7 @@ def _look_up(windows: list[str]) -> None:
         return
     if len(_WINDOWS) + len(new) > _MAX_WINDOWS:
         _WINDOWS.clear()
-    joined = "\n".join(new)  # no form holds a line break, so no match runs from one window into the next
-    starts, offset = [], 0
-    for window in new:
-        starts.append(offset)
-        offset += len(window) + 1
-    found = dictionary.compounds_in(joined, starts, min_length=2, max_length=_MAX_FORM)
-    for window, start in zip(new, starts):
-        _WINDOWS[window] = tuple(m.end - m.start for m in found.get(start, ()))
+    _WINDOWS.update(dictionary.forms_at(new, min_length=2, max_length=_MAX_FORM))
 
 
 def _forms_at(window: str) -> tuple[int, ...]:
@@ -76,7 +70,13 @@ _forms_at.cache_clear = _WINDOWS.clear  # as the other caches of this module are
 
 @functools.lru_cache(maxsize=50_000)
 def _readings(form: str) -> tuple[tuple[str, int, int], ...]:
-    dictionary = _dictionary()
+    """The readings of `form`, best first (the full dictionary, opened only when MeCab and the
+    dictionary disagree, or for a loanword's long vowel)."""
+    if _dictionary() is None:
+        return ()
+    from app.core.reading.dictionary import Dictionary
+
+    dictionary = Dictionary.open()
     return tuple(dictionary.readings(form)) if dictionary is not None else ()
 
 

@@ -32,10 +32,8 @@ from functools import cached_property
 from pathlib import Path
 
 from app.core.common.kana import to_hiragana
-from app.core.common.paths import resource
+from app.core.reading.dictionary_file import FILE_NAME, FORMAT, dictionary_path  # noqa: F401 - names of this module
 
-FILE_NAME = "jmdict.sqlite3"
-FORMAT = "1"  # app.core.reading.build_dictionary.FORMAT: the layout this reader understands
 # JMdict's priority tags that make a word common (news1, ichi1, spec1, spec2, gai1), as Jisho and
 # JMdict's own documentation read them.
 COMMON_PRIORITIES = frozenset({"news1", "ichi1", "spec1", "spec2", "gai1"})
@@ -50,13 +48,6 @@ def _shared_start(a: str, b: str) -> int:
             break
         n += 1
     return n
-
-
-def dictionary_path() -> Path:
-    """Where the dictionary file is: $KAKIKOMI_DICTIONARY if set, else resources/dictionary/ (in a
-    checkout, where `make` builds it; in the packaged app, where the spec puts it)."""
-    override = os.environ.get("KAKIKOMI_DICTIONARY")
-    return Path(override) if override else resource("dictionary", FILE_NAME)
 
 
 class DictionaryError(Exception):
