@@ -42,9 +42,8 @@ def test_context_rules_win_over_the_dictionary(monkeypatch) -> None:
 
 
 def test_without_the_dictionary_nothing_changes(monkeypatch) -> None:
+    compounds.forget()
     monkeypatch.setattr(compounds, "_dictionary", lambda: None)
-    for cached in (compounds._forms_at, compounds._readings, compounds._agrees):
-        cached.cache_clear()
     assert ("引率", "いんそつ") in ruby("割引率が上がった。")
-    for cached in (compounds._forms_at, compounds._readings, compounds._agrees):
-        cached.cache_clear()
+    monkeypatch.undo()
+    compounds.forget()

@@ -138,7 +138,7 @@ def extract_page(text: str, *, url: str | None = None) -> Page:
             element.drop_tree()
     _unwrap_layout_tables(tree)
     _wrap_loose_text(tree)
-    top_lines = _top_lines(tree)
+    top_lines = _top_lines(tree) if date is None else ()  # a date alone at the top, looked for only when none is stated
     config = use_config()
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
     config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")

@@ -65,8 +65,6 @@ def _forms_at(window: str) -> tuple[int, ...]:
     return _WINDOWS.get(window, ())
 
 
-_forms_at.cache_clear = _WINDOWS.clear  # as the other caches of this module are cleared
-
 
 @functools.lru_cache(maxsize=50_000)
 def _readings(form: str) -> tuple[tuple[str, int, int], ...]:
@@ -86,6 +84,13 @@ def _agrees(form: str, reading: str) -> bool:
     entry loaded (the usual case: MeCab read the compound as the dictionary does)."""
     dictionary = _dictionary()
     return dictionary is not None and dictionary.has_reading(form, reading)
+
+
+def forget() -> None:
+    """Drop what this stage remembers (the connection and every look-up): tests, a rebuilt file."""
+    _WINDOWS.clear()
+    for cached in (_dictionary, _readings, _agrees):
+        cached.cache_clear()
 
 
 def apply(tokens, with_kanji: Sequence[int], kanji_of, *, align, spell) -> None:
@@ -133,7 +138,8 @@ def _fix(tokens, i: int, j: int, form: str, align, spell) -> bool:
         return False  # a context rule chose a reading here: the rules win
     if not all(p.pos.startswith(_JOINING) for p in pieces):
         return False
-    if i > 0 and tokens.rows[i - 1][1][-1:].isdigit() or i > 0 and tokens.rows[i - 1][4].startswith("名詞-数詞"):
+    before = tokens.rows[i - 1] if i > 0 else None
+    if before is not None and (before[1][-1:].isdigit() or before[4].startswith("名詞-数詞")):
         return False  # after a number the first kanji is a counter (3月末 is さんがつまつ, not げつまつ)
     if any(p.reading is None and any("\u3400" <= c <= "\u9fff" for c in p.surface) for p in pieces):
         return False

@@ -287,14 +287,6 @@ class Dictionary:
             found = [e for e in found if any(r.hiragana == key for r in e.readings_of(form))]
         return sorted(found, key=lambda e: (e.rank, not e.common))
 
-    def has_reading(self, form: str, reading: str) -> bool:
-        """Whether some entry written `form` reads `reading` (hiragana, as the reading keys are):
-        one index probe, no entry loaded."""
-        return bool(self._rows(
-            "SELECT 1 FROM kanji_form k JOIN reading r ON r.entry = k.entry WHERE k.text = ? AND r.key = ? LIMIT 1",
-            (form, reading),
-        ))
-
     def _ids_by_reading(self, reading: str) -> list[int]:
         return [row[0] for row in self._rows("SELECT entry FROM reading WHERE key = ?", (to_hiragana(reading),))]
 
@@ -437,8 +429,9 @@ class Dictionary:
         ]
 
     def compounds_in(self, text: str, starts: Iterable[int], min_length: int = 2, max_length: int = 8) -> dict[int, list[Match]]:
-        """`compounds_at` for many places of one text at once (the furigana stage asks at every
-        kanji token of a paragraph): a few queries of up to 900 prefixes instead of one per place.
+        """`compounds_at` for many places of one text at once (a word popup over a paragraph, say):
+        a few queries of up to 900 prefixes instead of one per place. (The furigana stage needs only
+        the forms' lengths and asks app.core.reading.dictionary_file, without this module.)
         Only the places with a match are in the result, each list longest first."""
         limit = min(max_length, self.max_form_length)
         prefixes: dict[str, list[int]] = {}
