@@ -12,10 +12,11 @@ DICTIONARY := resources/dictionary/jmdict.sqlite3
 # The UI translations: .qm files built from the .ts sources kept in git (app/ui/i18n.py).
 QM := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
 
-.PHONY: run test bench clean translations package dictionary
+.PHONY: run test bench clean translations package dictionary system
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Kakikomi needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) packaging/system_check.py python
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,dictionary]'
@@ -31,10 +32,17 @@ dictionary: $(DICTIONARY)
 resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
 	$(PY) -m app.ui.i18n build $<
 
+# The system libraries Qt needs (packaging/system_check.py): installed with apt-get as root, or
+# with sudo when the user agrees; otherwise make stops naming the command.
+system: $(STAMP)
+	$(PY) packaging/system_check.py qt --for run
+
 run: $(STAMP) translations $(DICTIONARY)
+	$(PY) packaging/system_check.py qt --for run
 	$(VENV)/bin/kakikomi
 
 test: $(STAMP) translations $(DICTIONARY)
+	$(PY) packaging/system_check.py qt --for test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP) $(DICTIONARY)

@@ -36,3 +36,14 @@ def test_a_highlight_that_is_not_in_the_post_is_one_sentence(tmp_path):
     errors = [line for line in result.stderr.splitlines() if line.startswith("kakikomi:")]
     assert errors == ["kakikomi: The quote 'この言葉は記事にない' does not occur in the post."]
     assert "internal error" not in result.stderr and not out.exists()
+
+
+def test_a_one_line_post(tmp_path):
+    """A very short valid post paints too (its few glyphs are found; #18: "did not paint in time")."""
+    post = tmp_path / "one.md"
+    post.write_text("---\ntitle: 短い\n---\n一行だけ。\n", encoding="utf-8")
+    out = tmp_path / "one.png"
+    result = screenshot(tmp_path, str(post), "-o", str(out), "--size", "800x500")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (800, 500)

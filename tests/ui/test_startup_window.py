@@ -100,3 +100,18 @@ def test_many_files_go_to_the_window_which_completes_without_waiting_for_a_page(
     assert report["painted_before_complete"] is False
     assert report["current"] == report["post_id"] and len(report["posts"]) == 9
     assert report["text_matches"] is True
+
+
+@pytest.mark.parametrize("prestart", [True, False])
+def test_a_folder_is_imported_and_opened_like_open_folder(tmp_path, prestart):
+    """`kakikomi FOLDER` (#18): the folder's posts are imported (sub-folders too) and the window
+    opens on one of them, as File › Open Folder does; it is not refused as "not a post"."""
+    folder = tmp_path / "blog"
+    (folder / "2024").mkdir(parents=True)
+    (folder / "a.md").write_text("---\ntitle: 一つ目\n---\n\n最初の記事。\n", encoding="utf-8")
+    (folder / "b.md").write_text("---\ntitle: 二つ目\ndate: 2024-01-02\n---\n\n二つ目の記事。\n", encoding="utf-8")
+    (folder / "2024" / "c.md").write_text("---\ntitle: 三つ目\n---\n\n三つ目の記事。\n", encoding="utf-8")
+    report = start(tmp_path, [str(folder)], prestart=prestart)
+    assert len(report["posts"]) == 3
+    assert report["current"] in report["posts"]
+    assert report["text_matches"] is True
