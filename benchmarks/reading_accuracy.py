@@ -137,13 +137,14 @@ def named_by_rules(word: str) -> bool:
 
 @functools.cache
 def _rule_names() -> frozenset[str]:
-    from app.core.reading import reading_rules
+    from app.core.reading import homographs, reading_rules
 
     table = reading_rules.rules()
     names = set(table.triggers) | set(table.ju_words) | set(table.rendaku) | set(table.alternatives)
     for candidates in table.sequences.values():
         for surfaces, _readings in candidates:
             names.add("".join(surfaces))
+    names |= homographs.words()  # words read from their neighbours (homographs.tsv)
     return frozenset(n for n in names if furigana.KANJI_RE.search(n))
 
 

@@ -333,3 +333,20 @@ def furigana_html_of(text: str) -> str:
 def test_itsu_nani_and_ii_in_context(text, expected):
     spans = furigana.ruby_spans(furigana.tokenize(text))
     assert [(text[s.start : s.end], s.reading) for s in spans][: len(expected)] == expected
+
+
+@pytest.mark.parametrize(("text", "word", "reading"), [
+    ("百俵の米を運ぶ。", "百俵", "ひゃっぴょう"), ("一票差で負けた。", "一票", "いっぴょう"), ("三票足りない。", "三票", "さんびょう"),
+    ("百球を投げた。", "百球", "ひゃっきゅう"), ("百貫の重さ。", "百貫", "ひゃっかん"), ("八通の手紙。", "八通", "はっつう"),
+    ("六通届いた。", "六通", "ろくつう"),
+])
+def test_more_counters_change_their_sound(text: str, word: str, reading: str) -> None:
+    start = text.index(word)
+    spans = [s for s in furigana.ruby_many([text])[0] if start <= s.start < start + len(word)]
+    assert "".join(s.reading for s in spans) == reading
+
+
+@pytest.mark.parametrize(("text", "reading"), [("米を炊く。", "こめ"), ("日本の米", "こめ"), ("米大統領が来日した。", "べい")])
+def test_rice_and_america(text: str, reading: str) -> None:
+    (span,) = [s for s in furigana.ruby_many([text])[0] if text[s.start:s.end] == "米"]
+    assert span.reading == reading
