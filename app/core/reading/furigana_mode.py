@@ -25,6 +25,13 @@ def _grades() -> dict[str, int]:
 
 @functools.cache
 def _jlpt() -> dict[str, int]:
+    # Jonathan Waller's lists as built at set-up (app.core.reading.jlpt: complete, 分, 身 and 無
+    # included); kanji-lists' copy of them (19 old-JLPT kanji short) where the build is missing.
+    from app.core.reading import jlpt
+
+    built = jlpt.levels().kanji
+    if built:
+        return dict(built)
     import kanji_lists
 
     levels: dict[str, int] = {}
