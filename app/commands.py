@@ -4,6 +4,6 @@ must know a file from a command without loading all of them (the window starts f
 COMMANDS = frozenset(
     {
         "info", "render", "furigana", "screenshot", "open", "import", "list", "annotate", "annotations", "search",
-        "export", "import-annotations", "amounts", "claims", "claim-status",
+        "export", "import-annotations", "amounts", "claims", "claim-status", "claim-set", "lookup",
     }
 )

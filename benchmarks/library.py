@@ -5,7 +5,9 @@ post's paragraphs in a seeded-random order and amount, each with a unique title,
 unique words and numbers), then measures:
 
 1. importing every post with library.import_paths into a fresh library; the file's size after;
-2. search.search latency for four kinds of query taken from the sample's vocabulary;
+2. search.search latency for seven kinds of query taken from the sample's vocabulary (one
+   character, two-character words and strings across words, longer words, phrases, kana words and
+   kana readings across a compound), and the search index's size per post;
 3. with H highlights spread over the posts: listing one post's highlights, exporting all of them
    to Markdown (app.core.library.export, when it exists), and re-anchoring 1,000 highlights after their
    posts were edited (a sentence inserted at the start, a word changed in the middle).
@@ -190,11 +192,24 @@ def generate_posts(folder: Path, count: int, seed: int) -> tuple[list[Path], int
 
 
 def sample_queries(per_class: int, seed: int) -> dict[str, list[str]]:
-    """Queries from the sample's own words: 2-character words, longer words, quoted phrases, kana."""
+    """Queries from the sample's own words: single characters, 2-character words, 2-character
+    strings MeCab splits across words, longer words, quoted phrases, kana words, and kana readings
+    of compounds MeCab splits in two (read across the words)."""
     rng = random.Random(seed)
     text = load_post(sample_post_path()).body
     text = re.sub(r"```.*?```", " ", text, flags=re.S)
     terms = furigana.terms(text)
+    kanji_words = [t for t in furigana.tokenize(text) if t.reading and all(furigana.KANJI_RE.match(c) for c in t.surface)]
+    singles = sorted({c for c in text if furigana.KANJI_RE.match(c) or "\u3041" <= c <= "\u30ff"})
+    # Two characters on either side of a word boundary (兆|円, 円|単): in no word the tokenizer made.
+    words = {t.surface for t in terms}
+    split2 = sorted(
+        {a.surface[-1] + b.surface[0] for a, b in zip(kanji_words, kanji_words[1:]) if a.end == b.start} - words
+    )
+    # Readings of two neighbouring kanji words (せつび|とうし, ちょう|えん), typed as one.
+    compound_kana = sorted(
+        {a.reading + b.reading for a, b in zip(kanji_words, kanji_words[1:]) if a.end == b.start and 3 <= len(a.reading + b.reading) <= 10}
+    )
     kanji2 = sorted({t.surface for t in terms if len(t.surface) == 2 and all(furigana.KANJI_RE.match(c) for c in t.surface)})
     # Longer words: kanji compounds (半導体, 設備投資) and katakana words (データセンター) of the text.
     kanji = furigana.KANJI_CHARS
@@ -220,10 +235,13 @@ def sample_queries(per_class: int, seed: int) -> dict[str, list[str]]:
     # Always include the brief's own examples.
     pick = lambda items, must: (list(dict.fromkeys(must + rng.sample(items, min(len(items), per_class)))))[:per_class]
     return {
-        "2-char word": pick(kanji2, ["投資", "半導", "企業"]),
+        "1-char": pick(singles, ["株", "兆", "の"]),
+        "2-char word": pick(kanji2, ["投資", "企業"]),
+        "2-char split": pick(split2, ["兆円", "半導"]),
         "3+ char word": pick(longer, ["半導体", "データセンター"]),
         '"phrase"': ['"' + p + '"' for p in pick(sorted(phrases), ["設備投資", "電気代"])],
-        "kana": pick(kana, ["とうし", "かぶしき"]),
+        "kana word": pick(kana, ["とうし", "かぶしき"]),
+        "kana compound": pick(compound_kana, ["はんどうたい", "せつびとうし", "ちょうえん"]),
     }
 
 
@@ -493,10 +511,20 @@ def step_size(store: Store, db: Path, results: Results, posts: int) -> None:
         pass
     print(f"  database {size:.1f} MB ({size * 1000 / posts:.1f} kB/post); largest: {breakdown} MB")
     results.add("database size after import", size, "MB", note=f"{size * 1000 / posts:.0f} kB/post")
+    try:
+        tables = store.db.execute(
+            "SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'search%' OR name = 'lexicon' GROUP BY name ORDER BY 2 DESC"
+        ).fetchall()
+    except Exception:  # an SQLite built without dbstat
+        return
+    index = sum(size for _name, size in tables)
+    print(f"  search index {index / 1e6:.1f} MB = {index / 1000 / posts:.1f} kB/post: "
+          + ", ".join(f"{name} {size / 1000 / posts:.1f}" for name, size in tables) + " kB/post")
+    results.add("search index per post", index / 1000 / posts, "kB", note="search_* tables and lexicon / posts")
 
 
 def step_search(store: Store, queries: dict[str, list[str]], results: Results) -> None:
-    for q in ("投資", "半導体", '"設備投資"', "とうし"):  # warm the caches and the tagger
+    for q in ("投資", "半導体", '"設備投資"', "とうし", "兆", "せつびとうし"):  # warm the caches and the tagger
         search.search(store, q)
     everything = []
     for label, items in queries.items():

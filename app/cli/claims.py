@@ -20,7 +20,7 @@ on stdout in UTF-8.
   JSON is a list of ClaimRow.to_json() (id, post, post_title, post_date, quote, start, tags,
   companies, chips, amounts, currency, low, high, period, approx, amount_text, years, status,
   status_note, orphan); with -o it is written as CSV or Markdown (the format from --format, else
-  from the file's suffix).
+  from the file's suffix); `-o -` prints it (CSV unless --format md).
 - `claims --compare [--company NAME] [--metric M] [--json]`: claims of the same entity, metric and
   period across posts, side by side. JSON: `{"groups": [{"entity", "metric", "period", "agree",
   "figures": [{"post", "claim", "text", "currency", "low", "high", "approx"}]}]}`; a group whose
@@ -43,6 +43,7 @@ from pathlib import Path
 
 from app.cli import common as cli
 from app.core.claims.amounts import Amount, Figures, find_figures
+from app.core.common.messages import Message, as_message
 from app.core.common.text import shown_path
 
 # app.core.claims.table's names, spelled out here: building the parser for every command must not
@@ -98,7 +99,7 @@ def _entities(args: argparse.Namespace):
         raise cli.UserError(f"{args.entities} is not a file of entities (kind, name, aliases, maker; tab-separated).")
     table = load_entities(args.entities)
     for warning in table.warnings:
-        cli.warn(f"warning: {warning}")
+        cli.warn(Message("cli.warning", "warning: {warning}", warning=warning))
     return table
 
 
@@ -148,9 +149,9 @@ def _library_post(args: argparse.Namespace, ref: str):
         if is_file:
             return None, None
         if ref.isdecimal():
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
         cli.load(ref)
-        raise cli.UserError(str(exc)) from None
+        raise cli.UserError(as_message(exc)) from None
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
@@ -224,13 +225,19 @@ def _claims_table(args: argparse.Namespace) -> int:
         "currency": args.currency.upper() if args.currency else None, "sort": args.sort, "descending": args.descending,
     }
     with open_library(args, create=False) as store:
+        if args.output == "-":  # standard output, terminal-safe
+            try:
+                cli.emit(claims_export.claims_text(store, args.format or "csv", **filters).replace("\r\n", "\n"))
+            except ExportError as exc:
+                raise cli.UserError(as_message(exc)) from None
+            return cli.EXIT_OK
         if args.output is not None:
             target = Path(args.output).expanduser()
             fmt = args.format or ("md" if target.suffix.lower() in (".md", ".markdown") else "csv")
             try:
                 written = claims_export.export_claims(store, target, fmt, **filters)
             except ExportError as exc:
-                raise cli.UserError(str(exc)) from None
+                raise cli.UserError(as_message(exc)) from None
             cli.say(str(written))
             return cli.EXIT_OK
         if args.format is not None:
@@ -238,7 +245,7 @@ def _claims_table(args: argparse.Namespace) -> int:
         try:
             rows = claims_store.claims_table(store, **filters)
         except StoreError as exc:
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
     if args.json:
         cli.emit(cli.to_json([r.to_json() for r in rows]))
         return cli.EXIT_OK
@@ -317,7 +324,7 @@ def cmd_claim_set(args: argparse.Namespace) -> int:
             row = library.set_claim_fact(store, _claim_id(store, args.id), entity=args.entity, metric=args.metric,
                                          period=args.period)
         except StoreError as exc:
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
     if args.json:
         cli.emit(cli.to_json(row.to_json()))
     else:
@@ -334,7 +341,7 @@ def cmd_claim_status(args: argparse.Namespace) -> int:
         try:
             row = library.set_claim_status(store, _claim_id(store, args.id), args.status, args.note)
         except StoreError as exc:
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
     if args.json:
         cli.emit(cli.to_json(row.to_json()))
     else:
@@ -357,7 +364,7 @@ def add_claims_commands(commands, common: argparse.ArgumentParser) -> None:
     claims.add_argument("--json", action="store_true")
     claims.add_argument("--entities", metavar="TSV", help="your companies and chips (default: entities.tsv in the data folder)")
     claims.add_argument("--format", choices=EXPORT_FORMATS, help="with --all -o: CSV or Markdown (default: from the suffix)")
-    claims.add_argument("-o", "--output", metavar="PATH", help="with --all: write the table here")
+    claims.add_argument("-o", "--output", metavar="PATH", help="with --all: write the table here (- for standard output)")
     claims.add_argument("--company", metavar="NAME")
     claims.add_argument("--chip", metavar="NAME")
     claims.add_argument("--tag", metavar="TAG")

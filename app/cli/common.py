@@ -2,7 +2,11 @@
 says a usage mistake in one line, UTF-8 JSON output, one sentence for a write the disk refused,
 and the one terminal-safe writer every line goes through (`emit`, `say`, `warn`, and `safe_streams`
 for anything else printed while a command runs): control characters in a title, a note or a
-file name are shown escaped (ESC as \\x1b), never sent to the terminal."""
+file name are shown escaped (ESC as \\x1b), never sent to the terminal.
+
+A sentence of the core (app.core.common.messages: an error's Message, a post's warning) goes to
+stderr in the reader's language (`reader_language`: the settings' language, else the locale);
+JSON on stdout stays English, for scripts."""
 
 from __future__ import annotations
 
@@ -16,9 +20,11 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from app.core.common.messages import as_message, core_language, translate
 from app.core.common.text import escape_controls, has_surrogates, shown_path
 from app.core.posts.post import Post, PostError, load_post
 from app.core.reading.furigana_mode import FuriganaMode
@@ -90,7 +96,17 @@ def load(path: str) -> Post:
     try:
         return load_post(path)
     except PostError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(as_message(exc)) from None
+
+
+def noun(count: int, singular: str, plural: str | None = None) -> str:
+    """The noun for `count` things: noun(1, "highlight") is "highlight", noun(2, ...) "highlights"."""
+    return singular if count == 1 else plural or singular + "s"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`count` and its noun: "1 highlight", "2 highlights", "1,200 posts"."""
+    return f"{count:,} {noun(count, singular, plural)}"
 
 
 def terminal_safe(text: str) -> str:
@@ -112,10 +128,27 @@ def say(line: str) -> None:
     emit(line + "\n")
 
 
-def warn(line: str) -> None:
-    """One line on standard error ("kakikomi: " and the sentence), terminal-safe."""
+@cache
+def reader_language() -> str:
+    """"en" or "ja": the language of the sentences for people on stderr. The settings' language
+    (app.core.settings.stored_language); for "system", the locale's (LANGUAGE, LC_ALL,
+    LC_MESSAGES, LANG). Read once per command (app.cli.main.run forgets it)."""
+    from app.core.settings import stored_language
+
+    return core_language(stored_language())
+
+
+def for_reader(text: object) -> str:
+    """`text` for the person at the terminal: a core Message (or an error carrying one) in
+    reader_language(), anything else as str()."""
+    return translate(text, reader_language())
+
+
+def warn(line: object) -> None:
+    """One line on standard error ("kakikomi: " and the sentence), terminal-safe; a core Message
+    (or an exception carrying one) in the reader's language."""
     sys.stdout.flush()
-    sys.stderr.write(terminal_safe(f"kakikomi: {line}").replace("\n", " ") + "\n")
+    sys.stderr.write(terminal_safe(f"kakikomi: {for_reader(line)}").replace("\n", " ") + "\n")
     sys.stderr.flush()
 
 

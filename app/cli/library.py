@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from app.cli import common as cli
+from app.core.common.messages import Message, as_message
 from app.core.library import actions as library
 from app.core.library import derived, search
 from app.core.store import COLORS, Store, StoreError
@@ -20,14 +21,14 @@ def open_library(args: argparse.Namespace, *, create: bool = True) -> Store:
     try:
         return derived.open_library(getattr(args, "db", None), create=create)
     except StoreError as exc:
-        raise cli.UserError(str(exc)) from None
+        raise cli.UserError(as_message(exc)) from None
 
 
 def _post(store: Store, ref: str):
     try:
         return store.post(ref)
     except StoreError as exc:
-        raise cli.UserError(str(exc)) from None
+        raise cli.UserError(as_message(exc)) from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -38,20 +39,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             report = library.import_paths(store, args.paths)
         except library.ImportStopped as exc:  # a full disk midway: how many were saved, in one sentence
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
     if args.json:
         cli.emit(cli.to_json(report.to_json()))
     else:
         done = len(report.added) + len(report.updated) + len(report.unchanged)
         cli.say(
-            f"Imported {done} post{'s' if done != 1 else ''}: {len(report.added)} new, {len(report.updated)} updated, "
+            f"Imported {cli.counted(done, 'post')}: {len(report.added)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged."
         )
         if report.reanchored or report.orphaned:
             cli.say(f"Highlights moved with their text: {report.reanchored}; orphaned (kept): {report.orphaned}.")
     for path, reason in report.errors:
         # A page's reason already names its address: one short sentence.
-        cli.warn(reason if path in urls else f"skipped {path}: {reason}")
+        cli.warn(reason if path in urls else Message("cli.skipped", "skipped {path}: {reason}", path=path, reason=reason))
     nothing_done = not (report.added or report.updated or report.unchanged)
     return cli.EXIT_USER_ERROR if report.errors and nothing_done else cli.EXIT_OK
 
@@ -66,7 +67,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         cli.say("The library is empty; add posts with `kakikomi import FILE_OR_FOLDER`.")
         return cli.EXIT_OK
     for p in posts:
-        cli.say(f"{p.id:>5}  {(p.date or '')[:10]:<10}  {p.highlight_count:>3} highlights  {p.title}")
+        cli.say(f"{p.id:>5}  {(p.date or '')[:10]:<10}  {p.highlight_count:>3} {cli.noun(p.highlight_count, 'highlight'):<10}  {p.title}")
     return cli.EXIT_OK
 
 
@@ -82,15 +83,16 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     with open_library(args) as store:
         post = _post(store, args.post)
         try:
-            made = library.annotate_quote(
+            result = library.highlight_quote(
                 store, post, args.quote, occurrence=args.occurrence, tags=args.tag or (), note=args.note or "", color=args.color
             )
         except StoreError as exc:
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
+    # A quote already highlighted updates that highlight (or merges overlapping ones): its id is printed.
     if args.json:
-        cli.emit(cli.to_json(annotation_json(made)))
+        cli.emit(cli.to_json({**annotation_json(result.annotation), "outcome": result.outcome, "absorbed": list(result.absorbed)}))
     else:
-        print(made.id)
+        print(result.annotation.id)
     return cli.EXIT_OK
 
 
@@ -117,7 +119,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         try:
             hits = search.search(store, args.query, limit=args.limit)
         except ValueError as exc:
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
     if args.json:
         cli.emit(cli.to_json([h.to_json() for h in hits]))
         return cli.EXIT_OK
@@ -133,24 +135,55 @@ def cmd_export(args: argparse.Namespace) -> int:
     from app.core.library.export import FURIGANA_STYLES, ExportError, export_csv, export_markdown
     from app.core.library.webanno import export_json
 
+    if args.format == "md" and args.furigana not in FURIGANA_STYLES:
+        raise cli.UserError(f"--furigana for Markdown is one of {', '.join(FURIGANA_STYLES)}.")
+    if args.output == "-":
+        return _export_to_stdout(args)
     target = Path(args.output).expanduser()
     with open_library(args) as store:
         post_ids = [_post(store, args.post).id] if args.post else None
         try:
             if args.format == "md":
-                if args.furigana not in FURIGANA_STYLES:
-                    raise cli.UserError(f"--furigana for Markdown is one of {', '.join(FURIGANA_STYLES)}.")
                 written = export_markdown(store, target, post_ids=post_ids, furigana=args.furigana, group_by=args.group_by)
             elif args.format == "json":
                 written = [export_json(store, target, post_ids=post_ids)]
             else:
                 written = [export_csv(store, target, post_ids=post_ids)]
         except ExportError as exc:
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
     if not written:
         cli.say("Nothing to export: no post in the selection has highlights.")
     for path in written:
         cli.say(str(path))
+    return cli.EXIT_OK
+
+
+def _export_to_stdout(args: argparse.Namespace) -> int:
+    """`export -o -`: the export on standard output, through the terminal-safe writer (a control
+    character in a note is shown escaped; JSON keeps it as a \\u escape, still the same value)."""
+    import tempfile
+
+    from app.core.library.export import ExportError, highlights_csv, markdown_text
+    from app.core.library.webanno import export_json
+
+    with open_library(args) as store:
+        post_ids = [_post(store, args.post).id] if args.post else None
+        try:
+            if args.format == "md":
+                text = markdown_text(store, post_ids=post_ids, furigana=args.furigana, group_by=args.group_by)
+            elif args.format == "csv":
+                text = highlights_csv(store, post_ids=post_ids).replace("\r\n", "\n")  # a terminal's line ends
+            else:
+                # The JSON export is made as a file is (webanno writes it); read back, then printed.
+                with tempfile.TemporaryDirectory(prefix="kakikomi-export-") as folder:
+                    written = export_json(store, Path(folder) / "export.json", post_ids=post_ids)
+                    text = cli.json_safe(written.read_text(encoding="utf-8"))
+        except ExportError as exc:
+            raise cli.UserError(as_message(exc)) from None
+    if not text:
+        cli.warn("Nothing to export: no post in the selection has highlights.")
+        return cli.EXIT_OK
+    cli.emit(text if text.endswith("\n") else text + "\n")
     return cli.EXIT_OK
 
 
@@ -163,7 +196,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         try:
             summary = import_json(store, Path(args.file).expanduser(), read_post_files=args.read_post_files, progress=show)
         except ExportError as exc:
-            raise cli.UserError(str(exc)) from None
+            raise cli.UserError(as_message(exc)) from None
     if args.json:
         cli.emit(cli.to_json(summary.to_json()))
     else:
@@ -220,7 +253,10 @@ def add_library_commands(commands, common: argparse.ArgumentParser) -> None:
     ann.add_argument("--occurrence", type=int, default=1, metavar="N", help="which occurrence of the quote (from 1)")
     ann.add_argument("--tag", action="append", metavar="T", help="a tag (repeat for several)")
     ann.add_argument("--note", metavar="TEXT")
-    ann.add_argument("--color", "--colour", dest="color", choices=COLORS, default="yellow", metavar="NAME")
+    ann.add_argument(
+        "--color", "--colour", dest="color", choices=COLORS, metavar="NAME",
+        help="yellow for a new highlight unless given; an existing one keeps its colour unless given",
+    )
     ann.add_argument("--json", action="store_true")
     ann.set_defaults(run=cmd_annotate)
 
@@ -238,7 +274,10 @@ def add_library_commands(commands, common: argparse.ArgumentParser) -> None:
     exp = commands.add_parser("export", parents=[common], help="export highlights to Markdown, JSON or CSV")
     exp.add_argument("--post", metavar="POST", help="only this post (an id or a source path)")
     exp.add_argument("--format", choices=("md", "json", "csv"), required=True)
-    exp.add_argument("-o", "--output", required=True, metavar="PATH", help="a folder or FILE.md for md; a file otherwise")
+    exp.add_argument(
+        "-o", "--output", required=True, metavar="PATH",
+        help="a folder or FILE.md for md; a file otherwise; - for standard output",
+    )
     exp.add_argument("--furigana", default="none", metavar="none|aozora|ruby", help="readings in Markdown quotes")
     exp.add_argument("--group-by", choices=("position", "tag"), default="position")
     exp.set_defaults(run=cmd_export)

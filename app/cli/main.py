@@ -27,6 +27,7 @@ from app.cli.common import (
     emit,
     furigana_mode,
     load,
+    reader_language,
     refuse_overwriting,
     safe_streams,
     say,
@@ -37,6 +38,7 @@ from app.cli.common import (
 from app.commands import COMMANDS  # noqa: F401 - scripts and tests read the command names here
 from app.core.common.cpus import usable_cpus
 from app.core.common.fileio import write_atomic
+from app.core.common.messages import Message, as_message
 from app.core.common.paths import sample_post_path
 from app.core.common.text import escape_surrogates
 from app.core.posts.page import THEMES, standalone_html, version
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The `kakikomi` command line (the window's own options are added by app.__main__)."""
     parser = Parser(prog="kakikomi", description="Read Japanese and English posts with furigana.")
     parser.add_argument("--version", action="version", version=f"Kakikomi {version()}")
+    # Read by app.__main__ before anything starts (app.ui.qt_noise); listed here for --help.
+    parser.add_argument("--verbose", action="store_true", help="also print Qt's and Chromium's own messages (window, screenshot)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     # --db on every command: the library commands use it, and render/furigana apply the reader's
     # corrections (and, if asked, known words) from it when it exists.
@@ -86,11 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--language", choices=("en", "ja"), default="en", help="the language of the window (default: en)")
     shot.set_defaults(run=cmd_screenshot)
 
+    from app.cli import learner
     from app.cli.claims import add_claims_commands
     from app.cli.library import add_library_commands
 
     add_library_commands(commands, common)
     add_claims_commands(commands, common)
+    learner.add_commands(commands, common)
     return parser
 
 
@@ -114,7 +120,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
             size=args.size, highlight=args.highlight, db=args.db, language=args.language,
         )
     except (RuntimeError, StoreError) as exc:  # StoreError: a --highlight quote not in the post, a bad library
-        raise UserError(str(exc)) from None
+        raise UserError(as_message(exc)) from None
     except OSError as exc:
         raise UserError(f"Could not write {args.output}: {exc.strerror or exc}.") from None
     say(str(path))
@@ -153,7 +159,7 @@ def _reader_preferences(args: argparse.Namespace, post: Post) -> tuple[tuple, fr
             overrides = store.reading_overrides(record.id if record else None)
             known = store.known_words()
     except StoreError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(as_message(exc)) from None
     return overrides, known
 
 
@@ -180,7 +186,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"Could not write {out}: {exc.strerror or exc}.") from None
     for warning in post.warnings:
-        warn(f"warning: {warning}")
+        warn(Message("cli.warning", "warning: {warning}", warning=warning))
     return EXIT_OK
 
 
@@ -288,6 +294,7 @@ def _start_second_half(post: Post, options: RenderOptions, halfway: int) -> tupl
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code; errors are reported on stderr, one line.
     Everything the command writes goes through the one terminal-safe writer (app.cli.common)."""
+    reader_language.cache_clear()  # the settings may have changed since the last command in this process
     with safe_streams():
         return _run(argv)
 
@@ -303,7 +310,7 @@ def _run(argv: Sequence[str] | None) -> int:
         check_text_arguments(args)
         return command(args)
     except (UserError, PostError) as exc:  # a post too long to render is refused after loading
-        warn(str(exc))
+        warn(exc)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # `kakikomi render x.md | head` closed the pipe: not an error worth a message.
@@ -315,7 +322,7 @@ def _run(argv: Sequence[str] | None) -> int:
         # the store's module is loaded whenever one was raised.
         store_error = getattr(sys.modules.get("app.core.store.records"), "StoreError", None)
         if store_error is not None and isinstance(exc, store_error):
-            warn(str(exc))
+            warn(exc)
             return EXIT_USER_ERROR
         problem = storage_problem(exc)
         if problem is not None:

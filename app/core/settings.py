@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.common.fileio import write_atomic
+from app.core.common.messages import Message
 from app.core.common.paths import config_dir
 from app.core.common.text import has_surrogates, shown_path
 from app.core.reading.furigana_mode import FuriganaMode
@@ -56,6 +57,9 @@ class Settings:
     # is built, so the first screen does not move when it appears (None: the default layout's).
     reader_size: list[int] | None = None
     first_run_done: bool = False
+    # The post open at the last close (its source path, or the URL of a page from the web): the
+    # next start opens it again, where the reader left it (None: the library's newest post).
+    last_post: str | None = None
     warnings: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"stored": False})
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
@@ -79,14 +83,14 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any, list[str]], str]:
     def check(value: Any, notes: list[str]) -> str:
         if isinstance(value, str) and value in options:
             return value
-        raise ValueError(f"expected one of {', '.join(options)}")
+        raise ValueError(Message("settings.expected_choice", "expected one of {choices}", choices=", ".join(options)))
 
     return check
 
 
 def _furigana(value: Any, notes: list[str]) -> str:
     if not isinstance(value, str):
-        raise ValueError("expected a furigana mode such as all, off, grade:6, jlpt:3 or known")
+        raise ValueError(Message("settings.expected_furigana", "expected a furigana mode such as all, off, grade:6, jlpt:3 or known"))
     if value.strip().lower() == "known":
         return "known"
     return str(FuriganaMode.parse(value))  # its ValueError already says what is allowed
@@ -95,27 +99,32 @@ def _furigana(value: Any, notes: list[str]) -> str:
 def _boolean(value: Any, notes: list[str]) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError("expected true or false")
+    raise ValueError(Message("settings.expected_boolean", "expected true or false"))
 
 
 def _font_scale(value: Any, notes: list[str]) -> float:
     # bool is an int to Python, but true is not a font size
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"expected a number from {FONT_SCALE_MIN} to {FONT_SCALE_MAX}")
+        raise ValueError(Message(
+            "settings.expected_scale", "expected a number from {low} to {high}", low=FONT_SCALE_MIN, high=FONT_SCALE_MAX
+        ))
     clamped = min(max(float(value), FONT_SCALE_MIN), FONT_SCALE_MAX)
     if clamped != value:
-        notes.append(f"font_scale {value} is outside {FONT_SCALE_MIN}–{FONT_SCALE_MAX}; using {clamped}.")
+        notes.append(Message(
+            "settings.scale_clamped", "font_scale {value} is outside {low}–{high}; using {clamped}.",
+            value=value, low=FONT_SCALE_MIN, high=FONT_SCALE_MAX, clamped=clamped,
+        ))
     return clamped
 
 
 def _path_list(limit: int | None) -> Callable[[Any, list[str]], list[str]]:
     def check(value: Any, notes: list[str]) -> list[str]:
         if not isinstance(value, list):
-            raise ValueError("expected a list of paths")
+            raise ValueError(Message("settings.expected_paths", "expected a list of paths"))
         kept: list[str] = []
         for item in value:
             if not isinstance(item, str) or not item:
-                notes.append(f"dropped {item!r} from a list of paths: not a path.")
+                notes.append(Message("settings.path_dropped", "dropped {item} from a list of paths: not a path.", item=repr(item)))
             elif item not in kept:
                 kept.append(item)
         return kept[:limit] if limit else kept
@@ -126,7 +135,13 @@ def _path_list(limit: int | None) -> Callable[[Any, list[str]], list[str]]:
 def _optional_path(value: Any, notes: list[str]) -> str | None:
     if value is None or (isinstance(value, str) and value):
         return value
-    raise ValueError("expected a folder path or null")
+    raise ValueError(Message("settings.expected_folder", "expected a folder path or null"))
+
+
+def _optional_source(value: Any, notes: list[str]) -> str | None:
+    if value is None or (isinstance(value, str) and value and "\x00" not in value):
+        return value
+    raise ValueError(Message("settings.expected_source", "expected a post's file path or URL, or null"))
 
 
 def _optional_base64(value: Any, notes: list[str]) -> str | None:
@@ -138,7 +153,7 @@ def _optional_base64(value: Any, notes: list[str]) -> str | None:
             return value
         except (binascii.Error, ValueError):
             pass
-    raise ValueError("expected base64 text or null")
+    raise ValueError(Message("settings.expected_base64", "expected base64 text or null"))
 
 
 def _optional_size(value: Any, notes: list[str]) -> list[int] | None:
@@ -149,7 +164,7 @@ def _optional_size(value: Any, notes: list[str]) -> list[int] | None:
         and all(isinstance(v, int) and not isinstance(v, bool) and 50 <= v <= 20_000 for v in value)
     ):
         return list(value)
-    raise ValueError("expected [width, height] in pixels, or null")
+    raise ValueError(Message("settings.expected_size", "expected [width, height] in pixels, or null"))
 
 
 VALIDATORS: dict[str, Callable[[Any, list[str]], Any]] = {
@@ -165,6 +180,7 @@ VALIDATORS: dict[str, Callable[[Any, list[str]], Any]] = {
     "splitter_state": _optional_base64,
     "reader_size": _optional_size,
     "first_run_done": _boolean,
+    "last_post": _optional_source,
 }
 
 
@@ -185,7 +201,10 @@ def _validated(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         try:
             clean[f.name] = VALIDATORS[f.name](raw[f.name], notes)
         except ValueError as exc:
-            notes.append(f"{f.name} = {raw[f.name]!r} is not valid ({exc}); using {default!r}.")
+            notes.append(Message(
+                "settings.invalid_value", "{field} = {value} is not valid ({reason}); using {default}.",
+                field=f.name, value=repr(raw[f.name]), reason=exc, default=repr(default),
+            ))
             clean[f.name] = default
     return clean, notes
 
@@ -205,10 +224,15 @@ def upgrade_data(data: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     """
     version = data.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        notes.append(f"version = {version!r} is not valid; reading the file as version 1.")
+        notes.append(Message(
+            "settings.invalid_version", "version = {version} is not valid; reading the file as version 1.", version=repr(version)
+        ))
         version = 1
     if version > SCHEMA_VERSION:
-        notes.append(f"the settings were written by a newer Kakikomi (version {version}); keys it added are ignored.")
+        notes.append(Message(
+            "settings.newer_version", "the settings were written by a newer Kakikomi (version {version}); keys it added are ignored.",
+            version=version,
+        ))
         return data
     for step in range(version + 1, SCHEMA_VERSION + 1):
         UPGRADES[step](data)
@@ -242,22 +266,40 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     try:
         data = _read_regular(target)
         if data is None:  # a pipe, a device or a socket: reading one could wait forever
-            note = f"{shown_path(target)} is not a regular file (a pipe or a device?); using the default settings."
+            note = Message(
+                "settings.not_regular", "{path} is not a regular file (a pipe or a device?); using the default settings.",
+                path=shown_path(target),
+            )
             log.warning("settings: %s", note)
             return Settings(warnings=[note])
         data = json.loads(data.decode("utf-8"))
         if not isinstance(data, dict):
-            raise ValueError("it holds a JSON " + type(data).__name__ + ", not an object")
+            raise ValueError(Message("settings.not_an_object", "it holds a JSON {kind}, not an object", kind=type(data).__name__))
     except FileNotFoundError:
         return Settings()
     except (OSError, ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeError are ValueErrors
-        settings = Settings(warnings=[f"could not read {target} ({exc}); using the default settings."])
+        note = Message("settings.unreadable", "could not read {path} ({reason}); using the default settings.", path=target, reason=exc)
+        settings = Settings(warnings=[note])
         settings.warnings.append(_set_aside(target))
     else:
         settings = settings_from_dict(data)
     for note in settings.warnings:
         log.warning("settings: %s", note)
     return settings
+
+
+def stored_language(path: str | os.PathLike[str] | None = None) -> str:
+    """The language setting stored at `path` (default: settings_path()): "system", "en" or "ja",
+    for a program that needs only that (the command line's sentences). Unlike load_settings it
+    never moves a bad file aside nor logs (the window reports the repairs): anything missing,
+    unreadable or invalid is the default, "system"."""
+    target = Path(path) if path is not None else settings_path()
+    try:
+        data = _read_regular(target)
+        value = json.loads(data.decode("utf-8")).get("language") if data is not None else None
+        return VALIDATORS["language"](value, [])
+    except (OSError, ValueError, RecursionError, AttributeError):  # AttributeError: JSON that is not an object
+        return Settings().language
 
 
 def _read_regular(target: Path) -> bytes | None:
@@ -272,12 +314,13 @@ def _read_regular(target: Path) -> bytes | None:
 def _set_aside(target: Path) -> str:
     bad = target.with_name(target.name + ".bad")
     if not target.is_file():  # a folder in its place is the user's doing: leave it where it is
-        return f"{target} is not a file; it was left in place."
+        return Message("settings.left_in_place", "{path} is not a file; it was left in place.", path=target)
     try:
         os.replace(target, bad)
     except OSError as exc:
-        return f"could not move it aside to {bad.name} ({exc.strerror or exc})."
-    return f"the unreadable file was kept as {bad}."
+        reason = exc.strerror or exc
+        return Message("settings.not_moved_aside", "could not move it aside to {name} ({reason}).", name=bad.name, reason=reason)
+    return Message("settings.kept_as", "the unreadable file was kept as {path}.", path=bad)
 
 
 def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None) -> Path:

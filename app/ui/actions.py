@@ -97,6 +97,7 @@ ACTIONS = (
     Action("quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), "close", shortcut=Key.Quit, menu="file"),
     # Edit
     Action("undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo"), "highlight_actions.undo", shortcut=Key.Undo, menu="edit"),
+    Action("redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"), "highlight_actions.redo", shortcut=Key.Redo, menu="edit"),
     Action("copy_readings", QT_TRANSLATE_NOOP("MainWindow", "Copy with &Readings"), "highlight_actions.copy_with_readings", shortcut="Ctrl+Shift+C", menu="edit"),
     Action("find", QT_TRANSLATE_NOOP("MainWindow", "&Find in Post…"), "find_bar.open", shortcut=Key.Find, menu="edit"),
     Action("search", QT_TRANSLATE_NOOP("MainWindow", "Search the &Library"), "library_panel.focus_search", shortcut="Ctrl+Shift+F", menu="edit"),
@@ -131,6 +132,7 @@ ACTIONS = (
     ),
     Separator("view"),
     Action("claims", QT_TRANSLATE_NOOP("MainWindow", "&Claims Table…"), "claims.show_table", shortcut="Ctrl+Shift+L", menu="view"),
+    Action("notebook", QT_TRANSLATE_NOOP("MainWindow", "&Notebook…"), "show_notebook", shortcut="Ctrl+Shift+B", menu="view"),
     Action(
         "suggested", QT_TRANSLATE_NOOP("MainWindow", "&Suggested Claims"), "suggested_claims.set_expanded", menu="view", checkable=True,
         checked=lambda window: window.suggested_claims.expanded, follows="suggested_claims.header.toggled",
@@ -179,7 +181,7 @@ CHOOSERS = (
         setting="furigana", handler="view.furigana_changed",
     ),
     Chooser(
-        "theme_box", QT_TRANSLATE_NOOP("MainWindow", "Colours of the page"),
+        "theme_box", QT_TRANSLATE_NOOP("MainWindow", "Colours of the window and the page"),
         (
             ("auto", QT_TRANSLATE_NOOP("MainWindow", "Theme: system")),
             ("light", QT_TRANSLATE_NOOP("MainWindow", "Theme: light")),
@@ -276,7 +278,9 @@ def _submenu(window, entry: Menu, parent):
 def _action(window, entry: Action, menu, groups: dict[str, QActionGroup]) -> QAction:
     action = QAction(_text(entry.text) if entry.translate else entry.text, window)
     action.setCheckable(entry.checkable or entry.group is not None)
-    if entry.shortcut is not None:
+    if isinstance(entry.shortcut, Key):
+        action.setShortcuts(entry.shortcut)  # every key the platform gives it (Redo: Ctrl+Shift+Z and Ctrl+Y)
+    elif entry.shortcut is not None:
         action.setShortcut(QKeySequence(entry.shortcut))
     if entry.tip:
         action.setToolTip(_text(entry.tip))

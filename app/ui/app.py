@@ -15,6 +15,10 @@ def _prepare_environment() -> None:
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
         if "--no-sandbox" not in flags:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+    # The lines Qt and Chromium print on machines without a GPU or a session bus, unless asked for.
+    from app.ui import qt_noise
+
+    qt_noise.install()
 
 
 # The reader's size in the default layout (a 1280×820 window, see MainWindow).
@@ -75,8 +79,10 @@ def run(files: Sequence[str] = (), db: str | None = None) -> int:
     settings = load_settings()
     early, problems = _fork_and_check(files, db, settings)
     if problems:
-        for problem in problems:
-            print(f"kakikomi: {problem}", file=sys.stderr)
+        from app.core.common.messages import core_language, translate
+
+        for problem in problems:  # in the reader's language (the settings', else the locale's)
+            print(f"kakikomi: {translate(problem, core_language(settings.language))}", file=sys.stderr)
         return 2
     # The window's modules (those its frame needs), while the child renders the page on the
     # other core (before Qt's application exists: nothing else competes with them yet).
@@ -241,7 +247,10 @@ def _open_first_post(window, first, files: Sequence[str], settings) -> None:
     else:
         open_first(window, files, first_run=first_run)
     if settings.warnings:
-        window.statusBar().showMessage(" ".join(settings.warnings), 15000)
+        from app.core.common.messages import translate
+        from app.ui.i18n import current_language
+
+        window.statusBar().showMessage(" ".join(translate(w, current_language()) for w in settings.warnings), 15000)
     if first_run:
         settings.first_run_done = True
         try:

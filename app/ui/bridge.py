@@ -35,7 +35,7 @@ class Bridge(QObject):
     # and a signal sharing a slot's name would be what the page's call reaches.
     pageReady = Signal(str)  # the page's id (set_page_info), so a late message from an old page is known
     selectionMade = Signal(int, int, str)  # start, end, text; (-1, -1, "") when cleared
-    highlightActivated = Signal(str)
+    highlightActivated = Signal(str)  # a highlight's id; "" for a click in the text outside every highlight
     linkRequested = Signal(str)
     readingPositionChanged = Signal(int)
     wordActivated = Signal(int, int, int)  # plain-text offset; x, y of the click in CSS pixels of the view

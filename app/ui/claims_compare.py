@@ -41,12 +41,13 @@ from PySide6.QtWidgets import (
 from app.core.claims import table as claims_store
 from app.core.claims.table import ClaimRow, format_amount
 from app.core.common.fileio import write_atomic
+from app.core.common.messages import translate
 from app.core.store import Store, StoreError
+from app.ui import theme
 from app.ui.claims_facts import METRIC_KEYS, metric_name, period_text
+from app.ui.i18n import current_language
 from app.ui.plain import plain
 
-AGREE_COLOR = "#2e7d32"
-DISAGREE_COLOR = "#c62828"
 COMPARE_COLUMNS = ("post", "figure", "range", "period", "differs", "sentence")
 SENTENCE_CHARS = 200
 FIGURE = Qt.ItemDataRole.UserRole  # a figure's ClaimRow (None on a group's row)
@@ -237,7 +238,7 @@ class CompareView(QWidget):
         except (StoreError, ValueError) as exc:
             self.groups = []
             self.tree.clear()
-            self._say(str(exc), error=True)
+            self._say(exc, error=True)
             return
         if self.disagree_only.isChecked():
             groups = [g for g in groups if not g.agree]
@@ -255,7 +256,7 @@ class CompareView(QWidget):
             item.setData(0, GROUP, group)
             item.setData(0, FIGURE, None)
             item.setFont(0, bold)
-            item.setForeground(0, QBrush(QColor(AGREE_COLOR if group.agree else DISAGREE_COLOR)))
+            item.setForeground(0, QBrush(QColor(theme.colours().success if group.agree else theme.colours().error)))
             item.setToolTip(0, self.tr("The figures overlap or are within 10% of each other.") if group.agree
                             else self.tr("At least two figures neither overlap nor come within 10% of each other."))
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
@@ -303,7 +304,7 @@ class CompareView(QWidget):
         child = QTreeWidgetItem([title, figure.text, span, period_text(row.fact_period) if row else "", differs_text, sentence])
         child.setData(0, FIGURE, row)
         if differs:
-            child.setForeground(4, QBrush(QColor(DISAGREE_COLOR)))
+            child.setForeground(4, QBrush(QColor(theme.colours().error)))
         if row is not None:
             child.setToolTip(0, plain(row.post_title, 500))
             child.setToolTip(5, plain(row.quote, 1000))
@@ -329,9 +330,10 @@ class CompareView(QWidget):
             return self.tr("Figures in different currencies are compared at approximate exchange rates of %1.").replace("%1", as_of)
         return self.tr("Figures in different currencies are compared at approximate exchange rates.")
 
-    def _say(self, message: str, *, error: bool = False) -> None:
-        self.summary.setStyleSheet(f"color: {DISAGREE_COLOR};" if error else "")
-        self.summary.setText(message)
+    def _say(self, message: object, *, error: bool = False) -> None:
+        """Show `message` (text, or an error of the core: in the window's language)."""
+        self.summary.setStyleSheet(f"color: {theme.colours().error};" if error else "")
+        self.summary.setText(translate(message, current_language()))
 
     # --- choosing ---------------------------------------------------------------------------
 
@@ -418,7 +420,7 @@ class TimelineView(QWidget):
         try:
             rows = claims_store.claims_table(self.store, sort="position")
         except StoreError as exc:
-            self._say(str(exc), error=True)
+            self._say(exc, error=True)
             return
         _fill_combo(self.entity_box, [(f"{name} ({count})", name) for name, count in _entities(rows)], None)
         metrics = {row.metric for row in rows if row.entity and row.metric}
@@ -453,7 +455,7 @@ class TimelineView(QWidget):
         except (StoreError, ValueError) as exc:
             self.svg_text = ""
             self.export_button.setEnabled(False)
-            self._say(str(exc), error=True)
+            self._say(exc, error=True)
             return
         self.chart.load(QByteArray(self.svg_text.encode("utf-8")))
         self._say("")
@@ -482,18 +484,19 @@ class TimelineView(QWidget):
             data = svg_to_png(self.svg_text) if suffix == ".png" else self.svg_text.encode("utf-8")
             written = write_atomic(path, data)
         except ValueError as exc:
-            self._say(str(exc), error=True)
+            self._say(exc, error=True)
             return None
         except OSError as exc:
-            self._say(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), error=True)
+            self._say(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else exc, error=True)
             return None
         self.exported = Path(written)
         self._say(self.tr("Exported to %1").replace("%1", str(self.exported)))
         return self.exported
 
-    def _say(self, message: str, *, error: bool = False) -> None:
-        self.result.setStyleSheet(f"color: {DISAGREE_COLOR};" if error else "")
-        self.result.setText(message)
+    def _say(self, message: object, *, error: bool = False) -> None:
+        """Show `message` (text, or an error of the core: in the window's language)."""
+        self.result.setStyleSheet(f"color: {theme.colours().error};" if error else "")
+        self.result.setText(translate(message, current_language()))
 
 
 __all__ = ["CompareView", "SvgChart", "TimelineView", "svg_to_png"]
@@ -527,7 +530,7 @@ class RatesDialog(QDialog):
         note.setWordWrap(True)
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.setStyleSheet(f"color: {theme.colours().error};")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
         buttons.accepted.connect(self.save)
@@ -562,7 +565,7 @@ class RatesDialog(QDialog):
         try:
             save_rates(self.values(), self.as_of.text(), self.path)
         except (ValueError, OSError) as exc:
-            self.message.setText(str(exc))
+            self.message.setText(translate(exc, current_language()))
             return
         self.accept()
 
@@ -572,6 +575,6 @@ class RatesDialog(QDialog):
         try:
             reset_rates(self.path)
         except OSError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(translate(exc, current_language()))
             return
         self.accept()

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.common.messages import as_message, translate
 from app.core.library.derived import open_library
 from app.core.store import Store, StoreError
 from app.lazy import lazy_module
+from app.ui.i18n import current_language
 from app.ui.plain import plain
 
 if TYPE_CHECKING:
@@ -58,11 +60,13 @@ def found_text(suggestion: Suggestion) -> str:
 class SuggestionsWorker(QThread):
     """Computes one post's suggestions on its own connection to the library at `db_path`.
 
-    `computed(generation, suggestions)` carries the list; `failed(generation, message)` one
-    sentence for the reader. Nothing here touches a widget."""
+    `computed(generation, suggestions, any_found)` carries the list, and whether the post has any
+    sentence worth suggesting at all (highlighted, dismissed or not); `failed(generation,
+    message)` one sentence for the reader (a core Message keeps its id: the panel shows it in the
+    window's language). Nothing here touches a widget."""
 
-    computed = Signal(int, object)
-    failed = Signal(int, str)
+    computed = Signal(int, object, bool)
+    failed = Signal(int, object)
 
     def __init__(self, db_path: Path, post_id: int, generation: int, parent: QObject | None = None):
         super().__init__(parent)
@@ -72,10 +76,13 @@ class SuggestionsWorker(QThread):
         try:
             store = open_library(self.db_path, create=False)
         except StoreError as exc:
-            self.failed.emit(self.generation, str(exc))
+            self.failed.emit(self.generation, as_message(exc))
             return
         try:
-            self.computed.emit(self.generation, claim_suggestions.suggestions_for(store, self.post_id))
+            found = claim_suggestions.suggestions_for(store, self.post_id)
+            # The raw list is cached by suggestions_for: asking for it again reads nothing.
+            any_found = bool(found) or bool(claim_suggestions.raw_suggestions(store, self.post_id))
+            self.computed.emit(self.generation, found, any_found)
         except Exception as exc:  # noqa: BLE001 - the panel must hear of it, not a dead thread
             self.failed.emit(self.generation, f"{type(exc).__name__}: {exc}")
         finally:
@@ -104,6 +111,10 @@ class SuggestedClaims(QWidget):
         self._workers: set[SuggestionsWorker] = set()
         self._computing = False
         self._held: int | None = None  # see hold()
+        self._any_found = True  # the post has sentences worth suggesting (before highlights, dismissals)
+        # How an accepted suggestion's highlight is made: run_edit(kind, action, *args) runs the
+        # library action `action(store, *args)`; the window's records it for undo (WindowClaims).
+        self.run_edit = lambda _kind, action, *args: action(self.store, *args)
 
         self.header = QToolButton()
         self.header.setCheckable(True)
@@ -250,19 +261,21 @@ class SuggestedClaims(QWidget):
         for worker in list(self._workers):
             worker.wait()
 
-    def _computed(self, generation: int, suggestions: list[Suggestion]) -> None:
+    def _computed(self, generation: int, suggestions: list[Suggestion], any_found: bool = True) -> None:
         if generation != self._generation:
             return
         self._computing = False
+        self._any_found = any_found
         self._fill(suggestions)
         self.ready.emit(self.post_id if self.post_id is not None else -1)
 
-    def _failed(self, generation: int, message: str) -> None:
+    def _failed(self, generation: int, message: object) -> None:
         if generation != self._generation:
             return
         self._computing = False
         self._fill([])
-        self.note.setText(plain(self.tr("Suggestions could not be computed: %1").replace("%1", message)))
+        reason = translate(message, current_language())
+        self.note.setText(plain(self.tr("Suggestions could not be computed: %1").replace("%1", reason)))
         self.note.show()
         self.ready.emit(self.post_id if self.post_id is not None else -1)
 
@@ -295,6 +308,8 @@ class SuggestedClaims(QWidget):
             text = self.tr("Open a post to see the sentences worth keeping as claims.")
         elif self._computing and not self.suggestions:
             text = self.tr("Looking for amounts, companies and chips…")
+        elif not self.suggestions and not self._any_found:
+            text = self.tr("Nothing to suggest: no sentence of this post states an amount, or names a chip with a company.")
         elif not self.suggestions:
             text = self.tr("Nothing to suggest: every sentence with an amount, or a chip and a company, is highlighted or dismissed.")
         else:
@@ -341,7 +356,7 @@ class SuggestedClaims(QWidget):
         done: list[Suggestion] = []
         for suggestion in self.selected():
             try:
-                annotation = library.accept_suggestion(self.store, self.post_id, suggestion)
+                annotation = self.run_edit("create", library.accept_suggestion, self.post_id, suggestion)
             except (StoreError, ValueError) as exc:
                 QMessageBox.warning(self, self.tr("Accept claim"), plain(exc))
                 break
@@ -381,6 +396,7 @@ class WindowClaims(QObject):
         self.panel = SuggestedClaims(window.store)
         self.panel.activated.connect(window.reader.scroll_to)
         self.panel.accepted.connect(self._accepted)
+        self.panel.run_edit = window.highlight_actions.do  # Ctrl+Z takes an accepted suggestion back
         self.table = None  # an app.ui.claims_table.ClaimsWindow, see show_table()
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.side.setChildrenCollapsible(False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,26 +36,52 @@ from PySide6.QtWidgets import (
 
 from app.core.claims import table as claims_store
 from app.core.claims.table import STATUSES, ClaimRow
+from app.core.common.messages import translate
 from app.core.library import actions as library
 from app.core.library import claims_export
 from app.core.library.export import ExportError
 from app.core.store import Store, StoreError
+from app.ui import theme
 from app.ui.claims_compare import CompareView, TimelineView
 from app.ui.claims_facts import FactDelegate, metric_name, period_text
 from app.ui.fonts import with_cjk_family
+from app.ui.i18n import current_language
 from app.ui.plain import plain
 
 COLUMNS = ("quote", "post", "date", "companies", "chips", "amount", "entity", "metric", "period", "status")
 # The columns of a claim's fact, editable by the reader (each the keyword of set_claim_fact).
 FACT_COLUMNS = ("entity", "metric", "period")
-EDITED_COLOR = "#1565c0"
 VIEWS = ("table", "compare", "timeline")
 # Columns claims_table() sorts by; the others are sorted here, by their text.
 SORT_KEYS = {"quote": "quote", "post": "post", "date": "date", "amount": "amount", "status": "status"}
 FILTERS = ("company", "chip", "tag", "year", "status", "currency")
 ROW = Qt.ItemDataRole.UserRole
 QUOTE_CHARS = 160
-STATUS_COLORS = {"confirmed": "#2e7d32", "disputed": "#c62828", "outdated": "#757575"}
+
+
+def status_color(status: str) -> str | None:
+    """The colour a status is written in, the theme's (none for "unverified")."""
+    colours = theme.colours()
+    return {"confirmed": colours.success, "disputed": colours.error, "outdated": colours.muted}.get(status)
+
+
+def shown_date(value: str | None, locale: QLocale | None = None) -> str:
+    """A post's date (ISO 8601: a day, or a day and a time) as the reader's locale writes it
+    short ("2025/12/22", "12/22/25 9:30 AM"; without a locale, "2025-12-22 09:30"); a value that
+    is not such a date as it is."""
+    if not value:
+        return ""
+    locale = locale or QLocale()
+    # The C locale (no LANG set) writes "22 12 2025": the ISO order reads better there.
+    formats = (("yyyy-MM-dd", "yyyy-MM-dd HH:mm") if locale.language() == QLocale.Language.C
+               else (QLocale.FormatType.ShortFormat,) * 2)
+    if len(value) > 10 and value[10] in "T ":
+        moment = QDateTime.fromString(value, Qt.DateFormat.ISODate)
+        if moment.isValid():
+            # The time as the post wrote it (its own zone), not moved to this machine's.
+            return locale.toString(QDateTime(moment.date(), moment.time()), formats[1])
+    day = QDate.fromString(value[:10], Qt.DateFormat.ISODate)
+    return locale.toString(day, formats[0]) if day.isValid() else value
 
 
 class ClaimsModel(QAbstractTableModel):
@@ -107,7 +133,7 @@ class ClaimsModel(QAbstractTableModel):
         if column == "post":
             return claim.post_title
         if column == "date":
-            return claim.post_date or ""
+            return shown_date(claim.post_date)
         if column == "companies":
             return ", ".join(claim.companies)
         if column == "chips":
@@ -144,17 +170,19 @@ class ClaimsModel(QAbstractTableModel):
                         else self.tr("Read from the sentence. Double-click or press F2 to correct it."))
             if column == "status" and claim.status_note:
                 return plain(claim.status_note)
+            if column == "date" and claim.post_date:
+                return plain(claim.post_date)  # as the post states it
             if column == "quote":
                 orphan = "\n\n" + self.tr("Its text changed in the post: re-attach the highlight.") if claim.orphan else ""
                 return plain(claim.quote[:1000] + orphan)
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == "status" and claim.status in STATUS_COLORS:
-                return QBrush(QColor(STATUS_COLORS[claim.status]))
+            if column == "status" and (color := status_color(claim.status)):
+                return QBrush(QColor(color))
             if claim.orphan:
-                return QBrush(QColor("#9e9e9e"))
+                return QBrush(QColor(theme.colours().muted))
             if column in FACT_COLUMNS and claim.fact_edited:
-                return QBrush(QColor(EDITED_COLOR))
+                return QBrush(QColor(theme.colours().edited))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == "amount":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -342,7 +370,7 @@ class ClaimsWindow(QMainWindow):
         try:
             facets = claims_store.claim_facets(self.store)
         except StoreError as exc:
-            self._show_result(str(exc), error=True)
+            self._show_result(exc, error=True)
             return
         for name in FILTERS:
             box = self.filters[name]
@@ -371,7 +399,7 @@ class ClaimsWindow(QMainWindow):
                 rows = claims_store.claims_table(self.store, sort="post", **self.current_filters())
                 rows.sort(key=lambda row: (not self.model.text(row, column), self.model.text(row, column).casefold()), reverse=descending)
         except StoreError as exc:
-            self._show_result(str(exc), error=True)
+            self._show_result(exc, error=True)
             return
         self.model.set_claims(rows)
         if not self._sized and rows:
@@ -480,7 +508,7 @@ class ClaimsWindow(QMainWindow):
         try:
             saved = library.set_claim_fact(self.store, claim.annotation_id, **{column: value})
         except (StoreError, ValueError) as exc:
-            self._show_result(str(exc), error=True)
+            self._show_result(exc, error=True)
             return None
         shown = {"entity": saved.entity or "—", "metric": metric_name(saved.metric), "period": period_text(saved.fact_period)}[column]
         self._show_result(self.tr("Saved: %1 is now %2.").replace("%1", self.model.column_title(column)).replace("%2", shown))
@@ -540,19 +568,20 @@ class ClaimsWindow(QMainWindow):
         try:
             written = claims_export.export_claims(self.store, target, suffix[1:], **self.current_filters(), **order)
         except (ExportError, StoreError, ValueError) as exc:
-            self._show_result(str(exc), error=True)
+            self._show_result(exc, error=True)
             return None
         except OSError as exc:
-            self._show_result(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), error=True)
+            self._show_result(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else exc, error=True)
             return None
         self.exported = Path(written)
         self._show_result(self.tr("Exported to %1").replace("%1", str(self.exported)))
         return self.exported
 
-    def _show_result(self, message: str, *, error: bool = False) -> None:
-        self.result_label.setStyleSheet("color: #c62828;" if error else "")
+    def _show_result(self, message: object, *, error: bool = False) -> None:
+        """Show `message` (text, or an error of the core: in the window's language)."""
+        self.result_label.setStyleSheet(f"color: {theme.colours().error};" if error else "")
         self.result_label.setText(plain(message))
-        self.statusBar().showMessage(message, 10000)
+        self.statusBar().showMessage(translate(message, current_language()), 10000)
 
 
 __all__ = ["ClaimsModel", "ClaimsWindow", "COLUMNS", "FACT_COLUMNS", "VIEWS"]

@@ -31,10 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.common.messages import as_message, translate
 from app.core.library.derived import open_library
 from app.core.library.export import FURIGANA_STYLES, GROUPINGS, ExportError, export_csv, export_markdown
 from app.core.library.webanno import export_json
 from app.core.store import Store, StoreError
+from app.ui import theme
+from app.ui.i18n import current_language
 from app.ui.plain import make_plain
 
 FORMATS = ("md", "json", "csv")
@@ -83,7 +86,8 @@ class ExportWorker(QThread):
     """Runs one ExportRequest on its own connection to the library at `db_path`.
 
     When `finished` fires, exactly one of `written` (the paths) and `error` (one sentence for
-    the user) is set; they are read only after that, in the GUI thread."""
+    the user, a core Message keeping its id) is set; they are read only after that, in the GUI
+    thread."""
 
     def __init__(self, db_path: Path, request: ExportRequest, parent: QObject | None = None):
         super().__init__(parent)
@@ -96,14 +100,14 @@ class ExportWorker(QThread):
         try:
             store = open_library(self.db_path, create=False)
         except StoreError as exc:
-            self.error = str(exc)
+            self.error = as_message(exc)
             return
         try:
             self.written = run_export(store, self.request)
         except (ExportError, StoreError) as exc:
-            self.error = str(exc)
+            self.error = as_message(exc)
         except OSError as exc:
-            self.error = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+            self.error = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else as_message(exc)
         except Exception as exc:  # noqa: BLE001 - the dialog must hear of it, not a dead thread
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -211,7 +215,7 @@ class ExportDialog(QDialog):
         self.busy.hide()
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setStyleSheet(f"color: {theme.colours().error};")
         self.error_label.hide()
         self.result_label = QLabel()
         make_plain(self.error_label, self.result_label)  # they name files and say what went wrong
@@ -412,7 +416,8 @@ class ExportDialog(QDialog):
         self._result_folder = None
 
     def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
+        """Show `message` (an error of the core in the window's language)."""
+        self.error_label.setText(translate(message, current_language()))
         self.error_label.show()
 
     def _show_result(self, request: ExportRequest) -> None:

@@ -17,13 +17,17 @@ from PySide6.QtCore import QObject, QThread, Signal
 from app.core.common.paths import sample_post_path
 from app.core.common.text import escape_surrogates
 from app.core.posts.page import PreparedPage
+from app.ui.prestart import remembered_post
 
 
 def open_first(window, files, *, first_run: bool) -> None:
     """The first post at start-up, opened by the MainWindow `window`: `files` (imported), else the
-    library's most recent post, else on the first run the bundled sample."""
+    post open at the last close, else the library's most recent post, else on the first run the
+    bundled sample."""
     if files:
         window.import_and_open([str(Path(f)) for f in files])
+    elif (remembered := remembered_post(window.store, window.settings)) is not None:
+        window.open_post(remembered)
     elif posts := window.store.posts():
         window.open_post(posts[0].id)
     elif first_run:

@@ -1,12 +1,12 @@
 """The post's highlights: reading order, filters by tag and colour, orphans in their own section,
-and the small dialog that edits a highlight's tags with completion."""
+and the small dialogs that edit a highlight's tags (with completion) and its note."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -205,6 +206,8 @@ class TagDialog(QDialog):
         completer.setModel(QStringListModel(list(known), completer))
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.field.setCompleter(completer)
+        # Enter saves, also when it picks a completion (the completer hands the field its Enter).
+        self.field.returnPressed.connect(self.accept)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -216,3 +219,28 @@ class TagDialog(QDialog):
 
     def tags(self) -> list[str]:
         return self.field.text().split()
+
+
+class NoteDialog(QDialog):
+    """Edit a highlight's note, plain text over several lines: Enter starts a new line,
+    Ctrl+Enter saves."""
+
+    def __init__(self, note: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Note"))
+        self.field = QPlainTextEdit()
+        self.field.setPlainText(note)
+        self.field.moveCursor(self.field.textCursor().MoveOperation.End)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Note (Ctrl+Enter saves):")))
+        layout.addWidget(self.field)
+        layout.addWidget(buttons)
+        self.resize(460, 240)
+
+    def note(self) -> str:
+        return self.field.toPlainText()

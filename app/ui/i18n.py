@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 # The translators now installed, kept so that a language switch can remove them (and so that
 # Python does not collect them while Qt still uses them).
 _installed: list[QTranslator] = []
+# The language the window speaks now, for the core's messages too (plain() translates them).
+_current = SOURCE_LANGUAGE
 
 
 class TranslationToolError(RuntimeError):
@@ -70,6 +72,11 @@ def highlight_count(n: int) -> str:
 
 
 # --- choosing a language ------------------------------------------------------------------------
+
+
+def current_language() -> str:
+    """"en" or "ja": the language of the translators now installed ("en" when none are)."""
+    return _current
 
 
 def choose_language(language: str, locale: QLocale | str | None = None) -> str:
@@ -214,8 +221,10 @@ def install_translators(
     the language now in use: "ja", or "en" also when Japanese was asked for and cannot be loaded.
     Never raises for missing or unbuildable files.
 
-    Widgets built before a switch must retranslate on QEvent.LanguageChange.
+    Widgets built before a switch must retranslate on QEvent.LanguageChange. The core's messages
+    follow (current_language(), used by app.ui.plain).
     """
+    global _current
     remove_translators(app)
     chosen = choose_language(language, locale)
     ours = _load(app, compiled_catalog(chosen, source_dir, cache))
@@ -226,11 +235,14 @@ def install_translators(
     if chosen != SOURCE_LANGUAGE:
         qt_folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
         _load(app, qt_folder / f"qtbase_{chosen}.qm")  # absent in some installs: our own still works
+    _current = chosen
     return chosen
 
 
 def remove_translators(app: QCoreApplication) -> None:
     """Take out the translators install_translators put in: the UI goes back to English."""
+    global _current
+    _current = SOURCE_LANGUAGE
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()

@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.common.messages import as_message, translate
 from app.core.common.text import escape_surrogates
 from app.core.library.derived import open_library
 from app.core.store import StoreError
 from app.lazy import lazy_module
+from app.ui.i18n import current_language
 from app.ui.plain import plain
 
 library = lazy_module("app.core.library.actions")
@@ -45,7 +47,7 @@ class ImportWorker(QThread):
 
     progressed = Signal(int, int, str)  # number, total, file name
     done = Signal(object)  # library.ImportReport
-    failed = Signal(str)  # the library could not be opened at all
+    failed = Signal(object)  # the library could not be opened at all: one sentence (a core Message keeps its id)
 
     def __init__(self, db_path: Path, paths: Sequence[str], parent: QObject | None = None, *, known=None):
         super().__init__(parent)
@@ -62,7 +64,7 @@ class ImportWorker(QThread):
         try:
             store = open_library(self.db_path, create=False)
         except StoreError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(as_message(exc))
             return
         try:
             report = library.import_paths(
@@ -73,7 +75,7 @@ class ImportWorker(QThread):
                 known=self.known,
             )
         except (library.ImportStopped, StoreError) as exc:  # a full disk midway: says how many were saved
-            self.failed.emit(str(exc))
+            self.failed.emit(as_message(exc))
             return
         except Exception as exc:  # noqa: BLE001 - the window must hear of it, not a dead thread
             self.failed.emit(f"{type(exc).__name__}: {exc}")
@@ -108,6 +110,7 @@ class ImportErrors(QDialog):
     """The files that were not imported, each with the reason."""
 
     def __init__(self, errors: Sequence[tuple[str, str]], parent: QWidget | None = None):
+        """`errors`: (path, reason) pairs; a reason of the core is shown in the window's language."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Some files were not imported"))
         layout = QVBoxLayout(self)
@@ -116,7 +119,7 @@ class ImportErrors(QDialog):
         self.table.setHeaderLabels([self.tr("File"), self.tr("Reason")])
         self.table.setRootIsDecorated(False)
         for path, reason in errors:
-            item = QTreeWidgetItem([escape_surrogates(Path(path).name), escape_surrogates(reason)])
+            item = QTreeWidgetItem([escape_surrogates(Path(path).name), escape_surrogates(translate(reason, current_language()))])
             item.setToolTip(0, plain(path))
             item.setToolTip(1, plain(reason))
             self.table.addTopLevelItem(item)
@@ -202,7 +205,7 @@ class WindowImports(QObject):
             window.statusBar().showMessage(self.tr("Import cancelled."), 5000)
         self.finished.emit(report)
 
-    def _failed(self, worker: ImportWorker, progress: ImportProgress | None, message: str) -> None:
+    def _failed(self, worker: ImportWorker, progress: ImportProgress | None, message: object) -> None:
         self.previewing = None
         self._forget(worker, progress)
         QMessageBox.warning(self.window, self.tr("Import failed"), plain(message))

@@ -1,33 +1,136 @@
-"""The library sidebar: search, a tag/category filter, and the posts with their progress."""
+"""The library sidebar: search, a tag/category filter, and the posts with their progress.
+
+Search runs as you type (a moment after the last key, SEARCH_DELAY_MS) and lists the results
+under their post, several per post, each a snippet with the match in bold (SnippetDelegate: rich
+text made only of escaped pieces of plain text). Opening one opens its post and marks the match
+in the page (`matchActivated`).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+import html
 
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.common.messages import translate
+from app.core.common.text import escape_surrogates
 from app.core.store import PostRecord, Store, StoreError
 from app.lazy import lazy_module
+from app.ui.i18n import current_language
 from app.ui.plain import plain, plain_label
 
 search = lazy_module("app.core.library.search")
 
 POST_ID = Qt.ItemDataRole.UserRole
 OFFSET = Qt.ItemDataRole.UserRole + 1
+# A search result's parts, for the delegate: its post's title (on the first result of a post
+# only), what matched (title, text, highlight…), the snippet and the match inside it.
+RESULT_TITLE = Qt.ItemDataRole.UserRole + 2
+RESULT_KIND = Qt.ItemDataRole.UserRole + 3
+SNIPPET = Qt.ItemDataRole.UserRole + 4
+SNIPPET_MATCH = Qt.ItemDataRole.UserRole + 5
+# Where opening the result marks the match: ("text" or "title", start, end), or None.
+MATCH = Qt.ItemDataRole.UserRole + 6
+
+SEARCH_DELAY_MS = 200
+SEARCH_LIMIT = 60  # results listed
+SNIPPETS_PER_POST = 3
+
+
+def result_html(title: str | None, kind: str, snippet: str, start: int, end: int, *, muted: bool = True) -> str:
+    """A result as rich text built only from escaped plain text: the post's title (bold, when
+    given), what matched (grey when `muted`), and the snippet with the match in bold."""
+    parts = []
+    if title:
+        parts.append(f"<b>{html.escape(escape_surrogates(title))}</b><br>")
+    style = " style='color: gray'" if muted else ""
+    parts.append(f"<span{style}>{html.escape(kind)}</span>&nbsp; ")
+    parts.append(html.escape(escape_surrogates(snippet[:start])))
+    parts.append(f"<b><u>{html.escape(escape_surrogates(snippet[start:end]))}</u></b>")
+    parts.append(html.escape(escape_surrogates(snippet[end:])))
+    return "".join(parts)
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    """Paints a search result (an item with SNIPPET data) as result_html; posts as usual."""
+
+    def _document(self, index, option: QStyleOptionViewItem, width: int) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(3)
+        match = index.data(SNIPPET_MATCH) or (0, 0)
+        muted = not option.state & QStyle.StateFlag.State_Selected  # grey is unreadable on the selection
+        document.setHtml(
+            result_html(index.data(RESULT_TITLE), index.data(RESULT_KIND) or "", index.data(SNIPPET) or "", *match, muted=muted)
+        )
+        document.setTextWidth(max(60, width))
+        return document
+
+    def _width(self, option: QStyleOptionViewItem) -> int:
+        view = self.parent()
+        return view.viewport().width() - 8 if isinstance(view, QListView) else option.rect.width()
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt override)
+        if index.data(SNIPPET) is None:
+            return super().sizeHint(option, index)
+        options = QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        document = self._document(index, options, self._width(option))
+        return QSize(int(document.idealWidth()), int(document.size().height()) + 2)
+
+    def paint(self, painter, option, index) -> None:
+        if index.data(SNIPPET) is None:
+            super().paint(painter, option, index)
+            return
+        options = QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        document = self._document(index, options, options.rect.width())
+        options.text = ""
+        style = options.widget.style() if options.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, options, painter, options.widget)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(options.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, options.palette.color(role))
+        painter.save()
+        painter.translate(options.rect.topLeft())
+        painter.setClipRect(options.rect.translated(-options.rect.topLeft()))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
 
 
 class LibraryPanel(QWidget):
     """Posts newest first (title, date, tags, highlights, how far read); search results replace
-    them while the search field has text. `postActivated(post id, offset or -1)`."""
+    them while the search field has text. `postActivated(post id, offset or -1)` for a post;
+    `matchActivated(post id, "text" or "title", start, end)` for a search result to mark."""
 
     postActivated = Signal(int, int)
+    matchActivated = Signal(int, str, int, int)
 
     def __init__(self, store: Store | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
         self.search_field = QLineEdit(placeholderText=self.tr("Search posts, quotes, notes, tags…"))
         self.search_field.setClearButtonEnabled(True)
-        self.search_field.returnPressed.connect(self.search)
-        self.search_field.textChanged.connect(lambda text: self.refresh() if not text.strip() else None)
+        self.search_field.returnPressed.connect(self._open_first_result)
+        self.search_field.textChanged.connect(self._text_changed)
+        self.search_field.installEventFilter(self)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.search)
         self.filter_box = QComboBox()
         self.filter_box.setToolTip(self.tr("Show only the posts with this tag or category"))
         self.filter_box.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -39,6 +142,7 @@ class LibraryPanel(QWidget):
         self.posts.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.posts.setSpacing(2)
         self.posts.setAlternatingRowColors(True)
+        self.posts.setItemDelegate(SnippetDelegate(self.posts))
         self.posts.itemActivated.connect(self._activate)
         self.posts.itemClicked.connect(self._activate)
         self.empty = plain_label()  # it repeats what was searched for
@@ -54,14 +158,16 @@ class LibraryPanel(QWidget):
     # --- the list ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """List the library's posts (through the filter), unless a search is showing."""
+        """List the library's posts (through the filter); while the field has text, its search
+        again (an import may have brought more to find)."""
         if self.search_field.text().strip():
+            self.search()
             return
         try:
             all_posts = self.store.posts()
         except StoreError as exc:  # a library edited outside Kakikomi: say so, the window goes on
             self.posts.clear()
-            self._show_empty(str(exc))
+            self._show_empty(exc)
             return
         self._fill_filters(all_posts)
         chosen = self.filter_box.currentData()
@@ -117,8 +223,9 @@ class LibraryPanel(QWidget):
         self.filter_box.blockSignals(False)
         self.filter_box.setVisible(len(wanted) > 1)
 
-    def _show_empty(self, message: str) -> None:
-        self.empty.setText(message)
+    def _show_empty(self, message: object) -> None:
+        """Say why the list is empty (an error of the core in the window's language)."""
+        self.empty.setText(translate(message, current_language()))
         self.empty.setVisible(bool(message))
 
     # --- search -----------------------------------------------------------------------------
@@ -128,26 +235,95 @@ class LibraryPanel(QWidget):
         self.search_field.setFocus()
         self.search_field.selectAll()
 
+    def _text_changed(self, text: str) -> None:
+        if text.strip():
+            self._search_timer.start()  # again: the search runs once typing pauses
+        else:
+            self._search_timer.stop()
+            self.refresh()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        # Down in the search field goes to the results, so they can be opened with Enter.
+        if watched is self.search_field and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            if self.posts.count():
+                self.posts.setFocus()
+                self.posts.setCurrentRow(max(0, self.posts.currentRow()))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _open_first_result(self) -> None:
+        """Enter in the search field: the search now (if the pause has not come yet), and its first result opened."""
+        if self._search_timer.isActive():
+            self.search()
+        if self.search_field.text().strip() and self.posts.count():
+            self._activate(self.posts.item(0))
+
+    def _hits(self, query: str) -> list:
+        return search.search(self.store, query, limit=SEARCH_LIMIT, per_post=SNIPPETS_PER_POST)
+
     def search(self) -> None:
-        """Show the search results for the field's text; each jumps to its place in the post."""
+        """Show the search results for the field's text, several under each post; each opens
+        its post with the match marked."""
+        self._search_timer.stop()
         query = self.search_field.text().strip()
         if not query:
             self.refresh()
             return
+        if self.store is None:
+            return
         try:
-            hits = search.search(self.store, query)
-        except ValueError:
+            hits = self._hits(query)
+        except (ValueError, StoreError) as exc:
+            self.posts.clear()
+            self._show_empty(exc)
             return
         self.posts.clear()
         kinds = {"title": self.tr("title"), "text": self.tr("text"), "quote": self.tr("highlight"), "note": self.tr("note"), "tag": self.tr("tag")}
-        for hit in hits:
-            item = QListWidgetItem(f"{hit.title}  [{kinds.get(hit.kind, hit.kind)}]\n{hit.marked}")
-            item.setData(POST_ID, hit.post_id)
-            item.setData(OFFSET, -1 if hit.offset is None else hit.offset)
-            self.posts.addItem(item)
+        by_post: dict[int, list] = {}
+        for hit in hits:  # best first; each post's results together, where its best one stands
+            by_post.setdefault(hit.post_id, []).append(hit)
+        for post_hits in by_post.values():
+            for number, hit in enumerate(post_hits):
+                self.posts.addItem(self._result_item(hit, kinds.get(hit.kind, hit.kind), first=number == 0))
         self._show_empty("" if hits else self.tr("Nothing found for “%1”.").replace("%1", query))
+
+    def _result_item(self, hit, kind: str, *, first: bool) -> QListWidgetItem:
+        item = QListWidgetItem(f"{hit.title}\n{kind}: {hit.marked}" if first else f"{kind}: {hit.marked}")
+        item.setData(POST_ID, hit.post_id)
+        item.setData(OFFSET, -1 if hit.offset is None else hit.offset)
+        item.setData(RESULT_TITLE, hit.title if first else None)
+        item.setData(RESULT_KIND, kind)
+        item.setData(SNIPPET, hit.snippet)
+        item.setData(SNIPPET_MATCH, (hit.match_start, hit.match_end))
+        item.setData(MATCH, self._match_place(hit))
+        item.setToolTip(plain(hit.title))
+        return item
+
+    def _match_place(self, hit) -> tuple[str, int, int] | None:
+        """Where opening `hit` marks it: the match in the text (a text or quote hit), the
+        highlight a note or tag belongs to, the match in the title; None when not on the page."""
+        matched = hit.snippet[hit.match_start : hit.match_end]
+        if hit.offset is not None:
+            return ("text", hit.offset, hit.offset + (hit.length or len(matched)))
+        if hit.annotation_id is not None:
+            try:
+                annotation = self.store.annotation(hit.annotation_id)
+            except StoreError:
+                return None
+            return None if annotation.orphan else ("text", annotation.start, annotation.end)
+        if hit.kind == "title" and matched:
+            at = hit.title.casefold().find(matched.casefold()) if len(hit.title.casefold()) == len(hit.title) else hit.title.find(matched)
+            if at >= 0:
+                return ("title", at, at + len(matched))
+        return None
 
     def _activate(self, item: QListWidgetItem) -> None:
         post_id = item.data(POST_ID)
-        if post_id is not None:
+        if post_id is None:
+            return
+        place = item.data(MATCH)
+        if place:
+            where, start, end = place
+            self.matchActivated.emit(int(post_id), where, int(start), int(end))
+        else:
             self.postActivated.emit(int(post_id), int(item.data(OFFSET)))

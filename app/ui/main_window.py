@@ -5,7 +5,8 @@ The window holds the open post (`current`, `selection`; `open_post`); the rest i
 of its own, each in its module:
 
 - app.ui.actions: the menus, actions (text, shortcut, handler) and toolbar, declared as tables;
-- app.ui.highlight_actions (`highlight_actions`): highlight, tag, annotate, delete, undo, J/K;
+- app.ui.highlight_actions (`highlight_actions`): highlight, recolour, tag, annotate, delete, J/K,
+  and the session's undo and redo of every edit;
 - app.ui.importer (`imports`): files and folders opened or dropped; a new file shown while imported;
 - app.ui.claims_panel (`claims`): the suggested claims under the highlights, the claims table;
 - app.ui.view_settings (`view`): theme, furigana, vertical writing, zoom, layout, in the settings;
@@ -30,11 +31,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from app.core.common.messages import translate
 from app.core.common.text import escape_surrogates
 from app.core.settings import Settings, load_settings
 from app.lazy import lazy_module
 from app.ui import actions
 from app.ui.fonts import with_cjk_family
+from app.ui.i18n import current_language
 from app.ui.late_readings import LateReadings
 from app.ui.plain import plain
 from app.ui.reader_view import ReaderView, create_reader
@@ -139,11 +142,15 @@ class MainWindow(QMainWindow):
         from app.ui.library_panel import LibraryPanel
         from app.ui.word_popup import connect_word_popup
 
-        self.find_bar = FindBar(self._current_text)
+        self.find_bar = FindBar(self._current_text, title_source=lambda: self.current.title if self.current else "")
         self.find_bar.matchChosen.connect(self._show_match)
+        self.find_bar.matchChosen.connect(lambda start, end: self.reader.mark_range(start, end, scroll=False))
+        self.find_bar.titleMatchChosen.connect(self.reader.mark_title)
+        self.find_bar.closed.connect(self._find_closed)
         self._middle_layout.insertWidget(0, self.find_bar)  # hidden until Ctrl+F
         self.library_panel = LibraryPanel(self.store)
         self.library_panel.postActivated.connect(lambda post_id, offset: self.open_post(post_id, offset=None if offset < 0 else offset))
+        self.library_panel.matchActivated.connect(self.open_match)
         self.posts = self.library_panel.posts
         self.highlights_panel = HighlightsPanel()
         self.highlights = self.highlights_panel.list
@@ -156,6 +163,9 @@ class MainWindow(QMainWindow):
         for index, panel in ((0, self.library_panel), (2, self.side_splitter)):
             self.splitter.replaceWidget(index, panel).deleteLater()
         actions.build_actions(self)
+        self.highlight_actions.history_changed()  # Undo and Redo: nothing yet
+        # Esc in the library's search field gives the keys back to the reader.
+        self.library_panel.search_field.installEventFilter(self)
         connect_word_popup(self)
         self.setAcceptDrops(True)
         self.completed = True
@@ -183,7 +193,7 @@ class MainWindow(QMainWindow):
         """Import files and folders, then open the first (app.ui.importer.WindowImports)."""
         return self.imports.import_and_open(paths)
 
-    def highlight_selection(self, color: str = "yellow", *, tags=(), note: str = ""):
+    def highlight_selection(self, color: str | None = None, *, tags=(), note: str = ""):
         return self.highlight_actions.highlight_selection(color, tags=tags, note=note)
 
     def delete_current(self) -> None:
@@ -191,6 +201,15 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         self.highlight_actions.undo()
+
+    def redo(self) -> None:
+        self.highlight_actions.redo()
+
+    def focus_reader(self) -> None:
+        """Give the keyboard to the reader, where the single keys (H, T, N, 1-5, W, J, K, Delete)
+        act on the post: after a popup, a dialog, the find bar or a search field is done."""
+        self.activateWindow()
+        self.reader.setFocus()  # its focus proxy: the widget Chromium draws the page in
 
     def reattach_current(self) -> None:
         self.highlight_actions.reattach_current()
@@ -222,6 +241,24 @@ class MainWindow(QMainWindow):
             return
         self.show_opened(opened)
 
+    def open_match(self, post_id: int, where: str, start: int, end: int) -> None:
+        """Open a post at a search match and mark the match in the page (where: "text" or "title")."""
+        self.open_post(post_id, offset=start if where == "text" else 0)
+        if self.current is not None and self.current.id == post_id:
+            mark = self.reader.mark_range if where == "text" else self.reader.mark_title
+            self.reader.after_ready(lambda: mark(start, end))
+
+    def _find_closed(self) -> None:
+        """The find bar was closed: its mark goes, and the reader has the focus again."""
+        self.reader.clear_marks()
+        self.focus_reader()
+
+    def show_notebook(self):
+        """Open (or bring forward) the notebook of every highlight (app.ui.notebook); returns it."""
+        from app.ui.notebook import show_notebook
+
+        return show_notebook(self)
+
     def open_post_link(self, target: str) -> None:
         """A link in the shown post to another post file (`target`, relative to the shown post):
         that post of the library opens as the library list opens it; one that is not in the
@@ -229,7 +266,7 @@ class MainWindow(QMainWindow):
         try:
             found = post_links.linked_post(self.store, self.current, target) if self.store is not None else None
         except core_store.StoreError as exc:
-            self.statusBar().showMessage(escape_surrogates(str(exc)), 10000)
+            self.statusBar().showMessage(escape_surrogates(translate(exc, current_language())), 10000)
             return
         if found is None:
             # The status bar shows its text as written (never rich text); a long link is cut.
@@ -268,15 +305,18 @@ class MainWindow(QMainWindow):
         self._shown(opened.post.warnings if opened.record is not None else (), opened.annotations)
 
     def _show(self, record: PostRecord) -> None:
-        """The window's side of showing `record`: the current post, its title, its remote-images switch."""
+        """The window's side of showing `record`: the current post, its title, its remote-images
+        switch; the next start opens it again (saved with the settings at the close)."""
         self.current = record
+        self.settings.last_post = record.source_path
         self.selection = None
         self.remote_action.setChecked(record.source_path in self.settings.allow_remote_images)
         self.setWindowTitle(f"{escape_surrogates(record.title)} — Kakikomi")
 
     def _shown(self, warnings, annotations) -> None:
-        if warnings:
-            self.statusBar().showMessage(escape_surrogates(" ".join(warnings)), 10000)
+        if warnings:  # the post's warnings, each in the window's language
+            language = current_language()
+            self.statusBar().showMessage(escape_surrogates(" ".join(translate(w, language) for w in warnings)), 10000)
         self.refresh_highlights(annotations)
 
     def adopt_shown_post(self, post_id: int, warnings=()) -> bool:
@@ -366,11 +406,21 @@ class MainWindow(QMainWindow):
         if dialog.last_folder:
             self.settings.last_export_folder = str(dialog.last_folder)
             self.save_settings()
+        self.focus_reader()
 
     def show_about(self) -> None:
         from app.ui.about import AboutDialog
 
         AboutDialog(self).exec()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        """Esc in the library's search field: the reader takes the keys (the search stays)."""
+        from PySide6.QtCore import QEvent, Qt
+
+        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape and watched is self.library_panel.search_field:
+            self.focus_reader()
+            return True
+        return super().eventFilter(watched, event)
 
     # --- dropping files, closing ------------------------------------------------------------
 

@@ -8,7 +8,8 @@ or an item's tooltip renders its text as HTML when Qt.mightBeRichText says it lo
 text Qt would take for rich text is handed over as rich text that shows it literally (escaped),
 anything else as it is. Labels that only ever show untrusted text are made Qt.PlainText
 (`plain_label`). Everything is also bounded in length and valid UTF-16 (an undecodable file
-name's bytes are shown as \\xNN, which Qt would otherwise silently drop).
+name's bytes are shown as \\xNN, which Qt would otherwise silently drop). A message of the core
+(an error carrying a Message, a post's warning) is shown in the window's language.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from __future__ import annotations
 from PySide6.QtGui import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.core.common.messages import translate
 from app.core.common.text import escape_surrogates
+from app.ui.i18n import current_language
 
 # Longer untrusted text is cut (a tooltip of a megabyte note is not readable anyway).
 MAX_CHARS = 2000
 
 
 def plain(text: object, limit: int = MAX_CHARS) -> str:
-    """`text` for a widget that guesses rich text: shown exactly as written (cut at `limit`)."""
-    value = escape_surrogates(str(text) if text is not None else "")
+    """`text` for a widget that guesses rich text: shown exactly as written (cut at `limit`). An
+    error or warning of the core (app.core.common.messages) is shown in the window's language."""
+    value = escape_surrogates(translate(text, current_language()) if text is not None else "")
     if limit and len(value) > limit:
         value = value[:limit] + "…"
     if Qt.mightBeRichText(value):
@@ -36,7 +40,7 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     """A label that shows its text as plain text, whatever it holds."""
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(escape_surrogates(text))
+    label.setText(escape_surrogates(translate(text, current_language())))
     return label
 
 

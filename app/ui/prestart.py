@@ -16,6 +16,9 @@ the bundled sample), and then imports it. It sends, each as soon as it has it:
     ("suggestions", (post_id, [...]))   the post's suggested claims (claim_suggestions.raw_suggestions)
     ("fallback", "why")               nothing prepared: the window does the work the usual way
 
+A "why" and a post's warnings that are core messages (app.core.common.messages) cross the pipe as
+Message objects, with their ids: the parent shows them in the reader's language.
+
 and exits, taking MeCab's dictionary and the memory of the rendering with it. The window then
 reads the library itself. Whatever goes wrong in the child (an exception, a crash: the pipe
 closes early), the window does the same work itself, so the child can only save time.
@@ -163,20 +166,32 @@ def _send(fd: int, kind: str, value) -> None:
 def read_files(files: Sequence[str]) -> tuple[dict[str, object], list[str]]:
     """The posts read from `files` (by name), and why each one that cannot be read as a post
     cannot (`kakikomi FILE` stops on them)."""
+    from app.core.common.messages import as_message
     from app.core.posts.post import PostError, load_post
 
     posts, problems = {}, []
     for name in files:
+        if os.path.isdir(name):
+            continue  # a folder is imported by the window, with progress, like File › Open Folder
         try:
             posts[name] = load_post(name)
         except PostError as exc:
-            problems.append(str(exc))
+            problems.append(as_message(exc))
     return posts, problems
 
 
 def check_files(files: Sequence[str]) -> list[str]:
     """Why each file that cannot be read as a post cannot (see read_files)."""
     return read_files(files)[1]
+
+
+def remembered_post(store, settings) -> int | None:
+    """The id of the post that was open at the last close (settings.last_post), if it is still in
+    the library: the window opens it again, where the reader left it."""
+    if not settings.last_post:
+        return None
+    record = store.post_by_path(settings.last_post)
+    return record.id if record is not None else None
 
 
 def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
@@ -189,6 +204,7 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     if files and (len(files) > MAX_FILES or not all(os.path.isfile(f) for f in files)):
         _send(fd, "fallback", "a folder or many files: imported with progress")
         return
+    from app.core.common.messages import as_message
     from app.core.common.paths import sample_post_path
     from app.core.library import opening  # the page's modules only: the library's and the claims' come after it
     from app.core.library.derived import open_library
@@ -202,7 +218,7 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
     try:
         store = open_library(path, create=False) if path.exists() else None
     except StoreError as exc:
-        _send(fd, "fallback", str(exc))  # the window opens it again and shows the message
+        _send(fd, "fallback", as_message(exc))  # the window opens it again and shows the message
         return
     wanted = files[0] if files else None
     post_id = None
@@ -212,6 +228,8 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
                 # Already in the library: open_post imports it again first if it changed (its
                 # highlights are re-anchored), then shows it as the window shows it.
                 post_id = record.id
+        elif (remembered := remembered_post(store, settings)) is not None:
+            post_id = remembered
         elif listed := store.posts():
             post_id = listed[0].id
     if wanted is None and post_id is None:
@@ -244,7 +262,7 @@ def _prepare(fd: int, files: list[str], db: str | None, settings) -> None:
         try:
             store = open_library(path)
         except StoreError as exc:
-            _send(fd, "fallback", str(exc))
+            _send(fd, "fallback", as_message(exc))
             return
     _send(fd, "store", None)
     # 3. The files imported (the shown one with the plain text of its render); the post's id.

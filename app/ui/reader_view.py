@@ -198,6 +198,7 @@ class ReaderView(QWebEngineView):
         page = reader_page(
             post, rendered, highlights, theme=theme, vertical=vertical, offset=offset, allow_remote_images=allow_remote_images
         )
+        page.info["highlights"] = [highlight_json(a) for a in highlights]
         self.show_page(page, allow_remote_images=allow_remote_images)
 
     def show_page(self, page: PreparedPage, *, allow_remote_images: bool = False) -> None:
@@ -241,6 +242,18 @@ class ReaderView(QWebEngineView):
         self.is_ready = True
         self.ready.emit()
 
+    def event(self, event) -> bool:  # noqa: N802 (Qt's name)
+        # The page's tooltips (a highlight's note, a title in the post) are untrusted text, and
+        # Chromium hands them to Qt as they are: shown as written, never as rich text.
+        if event.type() == QtCore.QEvent.Type.ToolTip and self.toolTip():
+            from PySide6.QtWidgets import QToolTip
+
+            from app.ui.plain import plain
+
+            QToolTip.showText(event.globalPos(), plain(self.toolTip()), self)
+            return True
+        return super().event(event)
+
     # --- talking to the page ----------------------------------------------------------------
 
     def call(self, script: str, callback=None) -> None:
@@ -262,7 +275,11 @@ class ReaderView(QWebEngineView):
             QTimer.singleShot(RELEASE_AFTER_MS, release_freed_memory)
 
     def set_highlights(self, highlights: list[Annotation]) -> None:
-        self.call(f"kk.setHighlights({json.dumps([highlight_json(a) for a in highlights])})")
+        self.call(f"kk.setHighlights({json.dumps([highlight_json(a) for a in highlights], ensure_ascii=False)})")
+
+    def select_highlight(self, annotation_id: str | None) -> None:
+        """Outline the highlight chosen in the window (None: none)."""
+        self.call(f"kk.selectHighlight({json.dumps(annotation_id or '')})")
 
     def set_classes(self, theme: str, vertical: bool) -> None:
         classes = f"kk-theme-{theme}" + (" kk-vertical" if vertical else "")
@@ -284,3 +301,34 @@ class ReaderView(QWebEngineView):
             return
         if href in self._links and QUrl(href).scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(QUrl(href))
+
+    # --- search marks ---
+
+    def _block_point(self, offset: int) -> tuple[int, int]:
+        """(block index, characters into that block) of a plain-text offset, from the block starts
+        the page was given (the block holding it is the last that starts at or before it)."""
+        import bisect
+
+        try:
+            starts = json.loads(self.bridge.pageInfo()).get("blockStarts") or [0]
+        except (ValueError, AttributeError):
+            starts = [0]
+        index = max(0, bisect.bisect_right(starts, offset) - 1)
+        return index, max(0, offset - starts[index])
+
+    def mark_range(self, start: int, end: int, *, scroll: bool = True) -> None:
+        """Mark [start, end) of the post's plain text as the match found (one mark at a time;
+        reader.js's search marks), scrolled into view unless `scroll` is False."""
+        (kb, at), (end_kb, end_at) = self._block_point(int(start)), self._block_point(int(end))
+        self.call(f"kkMarkRange({kb}, {at}, {end_kb}, {end_at}, {json.dumps(bool(scroll))})")
+
+    def mark_when_ready(self, start: int, end: int) -> None:
+        """mark_range once the page being loaded has painted its first screen."""
+        self.after_ready(lambda: self.mark_range(start, end))
+
+    def mark_title(self, start: int, end: int) -> None:
+        """Mark characters [start, end) of the post's title as the match found."""
+        self.call(f"kkMarkTitle({int(start)}, {int(end)}, true)")
+
+    def clear_marks(self) -> None:
+        self.call("kkClearMarks()")

@@ -1,6 +1,6 @@
-"""The window's view choices and layout, kept in the reader's settings file: the theme, the
-furigana mode, vertical writing, zoom, remote images for a post, the language; the window's
-geometry, its splitter and the reader's size.
+"""The window's view choices and layout, kept in the reader's settings file: the theme (of the
+page and, through app.ui.theme, of every widget), the furigana mode, vertical writing, zoom,
+remote images for a post, the language; the window's geometry, its splitter and the reader's size.
 
 The choosers and actions that change them are declared in app.ui.actions.
 """
@@ -10,10 +10,14 @@ from __future__ import annotations
 import base64
 
 from PySide6.QtCore import QByteArray, QObject
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox
 
+from app.core.common.messages import translate
 from app.core.common.text import has_surrogates
 from app.core.settings import save_settings
+from app.ui import theme
+from app.ui.i18n import current_language
 
 ZOOM_STEPS = (0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 
@@ -25,13 +29,17 @@ class ViewSettings(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
+        # The widgets' colours follow the theme too (the page's follow the theme box's choice).
+        self._reader_background(theme.apply(window.settings.theme))
+        self.system = theme.SystemFollower(lambda: self.window.settings.theme, self, applied=self._reader_background)
 
     def save(self) -> None:
         """Write the settings file; the status bar says so if it cannot be written."""
         try:
             save_settings(self.window.settings, self.window.settings_path)
         except (OSError, UnicodeError) as exc:  # UnicodeError: a value that is not text (a file name's bytes)
-            self.window.statusBar().showMessage(self.tr("Settings could not be saved: %1").replace("%1", str(exc)), 8000)
+            reason = translate(exc, current_language())
+            self.window.statusBar().showMessage(self.tr("Settings could not be saved: %1").replace("%1", reason), 8000)
 
     # --- the layout -------------------------------------------------------------------------
 
@@ -64,7 +72,13 @@ class ViewSettings(QObject):
     def theme_changed(self) -> None:
         self.window.settings.theme = self.window.theme_box.currentData()
         self.save()
+        self._reader_background(theme.apply(self.window.settings.theme))
         self._apply_classes()
+
+    def _reader_background(self, colours: theme.Colours) -> None:
+        # What the reader shows before a page paints (at start-up, between posts): the theme's
+        # page colour, not a white flash in the dark theme.
+        self.window.reader.page().setBackgroundColor(QColor(colours.base))
 
     def set_vertical(self, vertical: bool) -> None:
         self.window.settings.vertical = vertical

@@ -16,3 +16,10 @@ trap 'rm -rf "$KAKIKOMI_HOME"' EXIT
 "$kakikomi" screenshot -o "$out/vertical-furigana.png" --vertical --furigana all --theme sepia
 "$kakikomi" screenshot -o "$out/claim.png" --highlight "あるSNS企業が一年で740億ドル近くをインフラにつぎ込んだ"
 "$kakikomi" screenshot -o "$out/japanese-ui.png" --language ja --furigana grade:6
+# The whole window in each theme (the widgets take the page's colours), and a dialog in dark.
+for theme in light sepia dark; do
+  "$kakikomi" screenshot -o "$out/theme-$theme.png" --theme "$theme" --highlight "あるSNS企業が一年で740億ドル近くをインフラにつぎ込んだ"
+done
+"$(dirname "$kakikomi")/python" "$out/dialog.py" "$out/theme-dark-dialog.png" --theme dark
+# The sidebar's search (a kana query, a match marked in the page) and the notebook.
+"$(dirname "$kakikomi")/python" "$out/notes.py" "$out"

@@ -10,7 +10,7 @@
 "use strict";
 
 (function () {
-  const state = { bridge: null, blockStarts: [], highlights: [], total: 0 };
+  const state = { bridge: null, blockStarts: [], highlights: [], total: 0, selected: "" };
 
   function isReading(node) {
     for (let n = node; n && n.nodeType !== Node.DOCUMENT_NODE; n = n.parentNode) {
@@ -134,10 +134,13 @@
     }
   }
 
+  // A highlight's marks: one per text node it covers. A highlight with a note shows a small
+  // marker after its last mark (CSS ::after) and the note, as plain text, when hovered (title).
   function paint(h) {
     const a = pointAt(h.start);
     const b = pointAt(h.end);
     if (!a || !b) return;
+    let last = null;
     const range = document.createRange();
     range.setStart(a.node, a.offset);
     range.setEnd(b.node, b.offset);
@@ -152,9 +155,21 @@
       if (s > 0) node = node.splitText(s);
       const mark = document.createElement("mark");
       mark.className = "kk-hl kk-hl-" + (h.color || "yellow");
+      if (h.id === state.selected) mark.classList.add("kk-hl-selected");
       mark.dataset.id = h.id;
+      if (h.note) mark.title = h.note;
       node.parentNode.insertBefore(mark, node);
       mark.appendChild(node);
+      last = mark;
+    }
+    if (last && h.note) last.classList.add("kk-hl-noted");
+  }
+
+  // The highlight chosen in the window (clicked, or its row in the panel): outlined in the page.
+  function selectHighlight(id) {
+    state.selected = id || "";
+    for (const mark of document.querySelectorAll("mark.kk-hl")) {
+      mark.classList.toggle("kk-hl-selected", mark.dataset.id === state.selected);
     }
   }
 
@@ -226,6 +241,7 @@
     appendBlocks(html) { appendBlocks(html); paintAll(); },
     replaceBlocks,
     scrollToOffset,
+    selectHighlight,
     selection: selectionSpan,
     setClasses(classes) {
       // Keep the reader's place when the theme or the writing direction changes.
@@ -254,8 +270,11 @@
   document.addEventListener("mouseup", () => send("selectionChanged", selectionSpan()));
   document.addEventListener("keyup", (ev) => { if (ev.shiftKey || ev.key.startsWith("Arrow")) send("selectionChanged", selectionSpan()); });
   document.addEventListener("click", (ev) => {
+    // A click on a highlight chooses it (for 1-5, T, N, Delete); a click elsewhere in the text
+    // chooses none, so a key never acts on a highlight the reader has left.
     const mark = ev.target.closest && ev.target.closest("mark.kk-hl");
     if (mark) send("highlightClicked", { id: mark.dataset.id });
+    else if (inPost(ev.target)) send("highlightClicked", { id: "" });
     const link = ev.target.closest && ev.target.closest("a[href]");
     if (link) {
       ev.preventDefault();
@@ -400,4 +419,101 @@
       requestAnimationFrame(() => requestAnimationFrame(() => send("ready", { page: data.page || "", blocks: document.querySelectorAll("#kk-post > [data-kb]").length })));
     });
   });
+})();
+
+// --- search marks ---
+// A found match (a search result opened, Find in Post) is marked with the CSS Custom Highlight
+// API: its range is painted through ::highlight(kk-search) (reader.css), and no element is added
+// to the page, so the highlights' <mark>s, the selection and every offset stay as they are.
+// Python gives each end as (block index, code points into that block's text), from the block
+// starts it gave the page; a match in the title as code points into the title's text.
+(function () {
+  const NAME = "kk-search";
+  let marked = []; // [{ root, start, end }] for a title mark, [{ kb, start, endKb, end }] for the text
+
+  function readingFree(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) => (n.parentElement && n.parentElement.closest("rt, rp") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    return nodes;
+  }
+
+  // The DOM point `rest` code points into the text of `root` (readings left out).
+  function pointIn(root, rest) {
+    const nodes = readingFree(root);
+    for (const n of nodes) {
+      const chars = Array.from(n.data);
+      if (rest <= chars.length) return { node: n, offset: chars.slice(0, rest).join("").length };
+      rest -= chars.length;
+    }
+    const last = nodes[nodes.length - 1];
+    return last ? { node: last, offset: last.length } : null;
+  }
+
+  function block(kb) {
+    return document.querySelector(`#kk-post > [data-kb="${Number(kb)}"]`);
+  }
+
+  function rangeOf(span) {
+    const startRoot = span.title ? document.querySelector(".kk-title") : block(span.kb);
+    const endRoot = span.title ? startRoot : block(span.endKb);
+    if (!startRoot || !endRoot) return null;
+    const a = pointIn(startRoot, span.start);
+    const b = pointIn(endRoot, span.end);
+    if (!a || !b) return null;
+    const range = document.createRange();
+    range.setStart(a.node, a.offset);
+    range.setEnd(b.node, b.offset);
+    return range.collapsed ? null : range;
+  }
+
+  function paintMarks() {
+    const ranges = marked.map(rangeOf).filter((r) => r);
+    if (ranges.length) CSS.highlights.set(NAME, new Highlight(...ranges));
+    else CSS.highlights.delete(NAME);
+    return ranges;
+  }
+
+  function show(range) {
+    const el = range.startContainer.parentElement;
+    if (el) el.scrollIntoView({ block: "center", inline: "center" });
+  }
+
+  // Mark the text from (kb, start) to (endKb, end); the one mark on the page. True if marked.
+  window.kkMarkRange = function (kb, start, endKb, end, scroll) {
+    marked = [{ kb, start, endKb, end }];
+    const ranges = paintMarks();
+    if (ranges.length && scroll) show(ranges[0]);
+    return ranges.length > 0;
+  };
+  // Mark characters start..end of the title.
+  window.kkMarkTitle = function (start, end, scroll) {
+    marked = [{ title: true, start, end }];
+    const ranges = paintMarks();
+    if (ranges.length && scroll) show(ranges[0]);
+    return ranges.length > 0;
+  };
+  window.kkClearMarks = function () {
+    marked = [];
+    paintMarks();
+  };
+  // The marked text, readings left out (what a test or a screen reader would be told).
+  window.kkMarkedText = function () {
+    const found = CSS.highlights.get(NAME);
+    if (!found) return "";
+    return Array.from(found).map((r) => readingFree(r.commonAncestorContainer.nodeType === Node.TEXT_NODE
+      ? r.commonAncestorContainer.parentNode : r.commonAncestorContainer).filter((n) => r.intersectsNode(n)).map((n) => {
+      const s = n === r.startContainer ? r.startOffset : 0;
+      const e = n === r.endContainer ? r.endOffset : n.length;
+      return n.data.slice(s, e);
+    }).join("")).join("\n");
+  };
+  // Blocks replaced by their readings (a long post) lose the ranges inside them: mark again.
+  const replaceBlocks = window.kk.replaceBlocks;
+  window.kk.replaceBlocks = function (pairs) {
+    replaceBlocks(pairs);
+    if (marked.length) paintMarks();
+  };
 })();

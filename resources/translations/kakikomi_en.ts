@@ -51,4 +51,21 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>NotebookWindow</name>
+    <message numerus="yes">
+        <source>%n highlight(s)</source>
+        <translation>
+            <numerusform>%n highlight</numerusform>
+            <numerusform>%n highlights</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n highlight(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n highlight to %1</numerusform>
+            <numerusform>Exported %n highlights to %1</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

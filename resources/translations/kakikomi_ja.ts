@@ -571,6 +571,10 @@
         <source>%1 of %2</source>
         <translation>%1 / %2 件</translation>
     </message>
+    <message>
+        <source>%1 (title)</source>
+        <translation>%1(タイトル)</translation>
+    </message>
 </context>
 <context>
     <name>HighlightActions</name>
@@ -583,6 +587,14 @@
         <translation>ハイライト</translation>
     </message>
     <message>
+        <source>Delete</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>Recolour</source>
+        <translation>色の変更</translation>
+    </message>
+    <message>
         <source>Tags</source>
         <translation>タグ</translation>
     </message>
@@ -592,7 +604,7 @@
     </message>
     <message>
         <source>Note:</source>
-        <translation>メモ:</translation>
+        <translation type="vanished">メモ:</translation>
     </message>
     <message>
         <source>Highlight deleted. Ctrl+Z brings it back.</source>
@@ -603,8 +615,56 @@
         <translation>付け直す</translation>
     </message>
     <message>
+        <source>Reading</source>
+        <translation>読み</translation>
+    </message>
+    <message>
+        <source>Known Word</source>
+        <translation>覚えた語</translation>
+    </message>
+    <message>
+        <source>Highlight Change</source>
+        <translation>ハイライトの変更</translation>
+    </message>
+    <message>
+        <source>Choose a highlight (click it) or select some text to tag.</source>
+        <translation>タグを付けるには、ハイライトをクリックして選ぶか、テキストを選択してください。</translation>
+    </message>
+    <message>
+        <source>Choose a highlight (click it) or select some text to annotate.</source>
+        <translation>メモを書くには、ハイライトをクリックして選ぶか、テキストを選択してください。</translation>
+    </message>
+    <message>
+        <source>Choose a highlight (click it) to delete it.</source>
+        <translation>削除するハイライトをクリックして選んでください。</translation>
+    </message>
+    <message>
         <source>Select the text in the post, then choose the highlight to attach to it.</source>
         <translation>記事のテキストを選択してから、そこに付け直すハイライトを選んでください。</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>元に戻す操作はありません。</translation>
+    </message>
+    <message>
+        <source>Nothing to redo.</source>
+        <translation>やり直す操作はありません。</translation>
+    </message>
+    <message>
+        <source>&amp;Undo %1</source>
+        <translation>%1を元に戻す(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>元に戻す(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo %1</source>
+        <translation>%1をやり直す(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>やり直す(&amp;R)</translation>
     </message>
 </context>
 <context>
@@ -824,6 +884,10 @@
         <translation>URLから読み込む(&amp;U)…</translation>
     </message>
     <message>
+        <source>&amp;Redo</source>
+        <translation>やり直す(&amp;R)</translation>
+    </message>
+    <message>
         <source>&amp;Highlight Selection</source>
         <translation>選択範囲をハイライト(&amp;H)</translation>
     </message>
@@ -865,7 +929,7 @@
     </message>
     <message>
         <source>Colours of the page</source>
-        <translation>ページの配色</translation>
+        <translation type="vanished">ページの配色</translation>
     </message>
     <message>
         <source>&amp;Vertical Writing (縦書き)</source>
@@ -890,6 +954,10 @@
     <message>
         <source>Posts may point at images on other sites; they are only fetched if you allow it</source>
         <translation>記事は他のサイトの画像を参照していることがあります。許可した場合にだけ読み込みます</translation>
+    </message>
+    <message>
+        <source>&amp;Notebook…</source>
+        <translation>ノートブック(&amp;N)…</translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -948,6 +1016,10 @@
         <translation>ふりがな: なし</translation>
     </message>
     <message>
+        <source>Colours of the window and the page</source>
+        <translation>ウィンドウとページの配色</translation>
+    </message>
+    <message>
         <source>Theme: system</source>
         <translation>テーマ: システム</translation>
     </message>
@@ -970,6 +1042,143 @@
     <message>
         <source>%1 is not in the library.</source>
         <translation>%1 はライブラリにありません。</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <source>Note</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <source>Note (Ctrl+Enter saves):</source>
+        <translation>メモ（Ctrl+Enter で保存）:</translation>
+    </message>
+</context>
+<context>
+    <name>NotebookModel</name>
+    <message>
+        <source>Post</source>
+        <translation>記事</translation>
+    </message>
+    <message>
+        <source>Highlight</source>
+        <translation>ハイライト</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>メモ</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>色</translation>
+    </message>
+    <message>
+        <source>Highlighted</source>
+        <translation>ハイライト日</translation>
+    </message>
+    <message>
+        <source>(orphan) %1</source>
+        <translation>(孤立)%1</translation>
+    </message>
+</context>
+<context>
+    <name>NotebookWindow</name>
+    <message>
+        <source>Notebook — Kakikomi</source>
+        <translation>ノートブック — Kakikomi</translation>
+    </message>
+    <message>
+        <source>Filter by text in highlights, notes, tags, titles…</source>
+        <translation>ハイライト・メモ・タグ・タイトルの文字で絞り込む…</translation>
+    </message>
+    <message>
+        <source>Only highlights with this tag</source>
+        <translation>このタグのハイライトだけ</translation>
+    </message>
+    <message>
+        <source>Only highlights of this colour</source>
+        <translation>この色のハイライトだけ</translation>
+    </message>
+    <message>
+        <source>Only highlights of this post</source>
+        <translation>この記事のハイライトだけ</translation>
+    </message>
+    <message>
+        <source>Highlighted from</source>
+        <translation>ハイライトした日:</translation>
+    </message>
+    <message>
+        <source>Order of the highlights</source>
+        <translation>ハイライトの並び順</translation>
+    </message>
+    <message>
+        <source>By post</source>
+        <translation>記事順</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>新しい順</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>古い順</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>書き出し…</translation>
+    </message>
+    <message>
+        <source>Write the highlights shown as Markdown or CSV</source>
+        <translation>表示中のハイライトを Markdown または CSV に書き出す</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>〜</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>すべてのタグ</translation>
+    </message>
+    <message>
+        <source>All colours</source>
+        <translation>すべての色</translation>
+    </message>
+    <message>
+        <source>All posts</source>
+        <translation>すべての記事</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n highlight(s)</source>
+        <translation>
+            <numerusform>ハイライト %n 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export the notebook</source>
+        <translation>ノートブックを書き出す</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>書き出せませんでした</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n highlight(s) to %1</source>
+        <translation>
+            <numerusform>ハイライト %n 件を %1 に書き出しました</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1040,6 +1249,10 @@
     <message>
         <source>Looking for amounts, companies and chips…</source>
         <translation>金額・企業・チップを探しています…</translation>
+    </message>
+    <message>
+        <source>Nothing to suggest: no sentence of this post states an amount, or names a chip with a company.</source>
+        <translation>候補はありません。この記事には、金額を述べる文も、チップと企業を挙げる文もありません。</translation>
     </message>
     <message>
         <source>Nothing to suggest: every sentence with an amount, or a chip and a company, is highlighted or dismissed.</source>
@@ -1209,6 +1422,10 @@
         <translation>適用範囲:</translation>
     </message>
     <message>
+        <source>More…</source>
+        <translation>もっと見る…</translation>
+    </message>
+    <message>
         <source>I know this word (hide its furigana in every post)</source>
         <translation>この語は覚えた（すべての記事でふりがなを付けない）</translation>
     </message>
@@ -1219,6 +1436,42 @@
     <message>
         <source>Part of speech: %1</source>
         <translation>品詞: %1</translation>
+    </message>
+    <message>
+        <source>common</source>
+        <translation>よく使う語</translation>
+    </message>
+    <message>
+        <source>pitch %1</source>
+        <translation>アクセント %1</translation>
+    </message>
+    <message>
+        <source>on: %1</source>
+        <translation>音: %1</translation>
+    </message>
+    <message>
+        <source>kun: %1</source>
+        <translation>訓: %1</translation>
+    </message>
+    <message>
+        <source>grade %1</source>
+        <translation>小学%1年</translation>
+    </message>
+    <message>
+        <source>jōyō, secondary school</source>
+        <translation>常用（中学以上）</translation>
+    </message>
+    <message>
+        <source>name kanji</source>
+        <translation>人名用</translation>
+    </message>
+    <message>
+        <source>%1 strokes</source>
+        <translation>%1 画</translation>
+    </message>
+    <message>
+        <source>More… (%1)</source>
+        <translation>もっと見る… (%1)</translation>
     </message>
     <message>
         <source>A reading is written in hiragana or katakana only.</source>

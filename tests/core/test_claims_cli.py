@@ -29,6 +29,7 @@ NVIDIAのH100を千台買うという。
 def home(tmp_path: Path, monkeypatch) -> Path:
     """Every command sees an empty data folder in the test's own folder (no user entities file)."""
     monkeypatch.setenv("KAKIKOMI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LANGUAGE", "en")  # the sentences on stderr in English whatever the machine's locale
     return tmp_path / "home"
 
 
@@ -264,6 +265,19 @@ def test_claims_all_export(capsys, library_post, tmp_path: Path, name, fmt, firs
     code, out, _err = run(capsys, "claims", "--all", "-o", str(target), *(["--format", fmt] if fmt else []))
     assert code == 0 and out.strip() == str(target)
     assert target.read_text(encoding="utf-8").startswith(first)
+
+
+@pytest.mark.parametrize(("fmt", "first"), [("md", "# Claims\n"), ("csv", "id,post,title,date,quote"), (None, "id,post,title")])
+def test_claims_all_to_standard_output(capsys, library_post, tmp_path: Path, monkeypatch, fmt, first):
+    """`claims --all [--format md|csv] -o -` prints the table (CSV unless --format md) and writes no file."""
+    _path, claim_id = library_post
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "claims", "--all", "-o", "-", *(["--format", fmt] if fmt else []))
+    assert code == 0 and err == ""
+    assert out.startswith(first) and claim_id in out and out.endswith("\n") and "\r" not in out
+    assert not (tmp_path / "-").exists()
+    if fmt == "md":
+        assert "1 claim," in out and "投資額は約二千億円と発表された。" in out
 
 
 def test_claim_status_command(capsys, library_post):

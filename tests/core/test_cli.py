@@ -16,6 +16,7 @@ import pytest
 from app.core.common.paths import sample_post_path
 from app.core.posts.post import load_post
 from app.core.posts.render import render_post
+from tests.helpers.cli_runner import ENGLISH_LOCALE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,10 +43,11 @@ excerpt: 短い要約です。
 """
 
 
-def run(*args: str, home: Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[bytes]:
+def run(*args: str, home: Path, cwd: Path = REPO_ROOT, env: dict | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run `python -m app ARGS` with KAKIKOMI_HOME pointing into the test's temporary folder and
-    no screen (no DISPLAY, no QT_QPA_PLATFORM), as on a server: opening a post renders it instead."""
-    env = {**os.environ, "KAKIKOMI_HOME": str(home)}
+    no screen (no DISPLAY, no QT_QPA_PLATFORM), as on a server: opening a post renders it instead.
+    Its sentences are English whatever the machine's locale (ENGLISH_LOCALE), unless `env` says otherwise."""
+    env = {**os.environ, **ENGLISH_LOCALE, "KAKIKOMI_HOME": str(home), **(env or {})}
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         env.pop(name, None)
     return subprocess.run(
@@ -287,3 +289,117 @@ def test_a_file_argument_renders_that_post_into_the_cache(post_file: Path, home:
     text = _stdout_text(run(str(post_file), home=home, cwd=tmp_path))
     assert str(out) in text
     assert "<title>テストの記事</title>" in out.read_text(encoding="utf-8")
+
+
+# --- export to standard output, plurals ---------------------------------------------------------
+
+
+@pytest.fixture
+def noted_library(post_file: Path, home: Path, tmp_path: Path) -> Path:
+    """A library holding the test post with one highlight whose note carries an escape sequence."""
+    from app.core.library import actions as library
+    from app.core.library.derived import open_library
+
+    db = tmp_path / "lib.sqlite3"
+    with open_library(db) as store:
+        library.import_file(store, post_file)
+        post = store.posts()[0]
+        library.annotate_span(store, post, 0, 4, tags=["chip"], note="red \x1b[31malert\x1b[0m here")
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+def test_export_to_standard_output(noted_library: Path, home: Path, tmp_path: Path, fmt: str) -> None:
+    """`export --format md|csv|json -o -` prints the export (terminal-safe: the note's ESC shown as
+    \\x1b, in JSON as \\u001b, the same value) and writes no file; it ends with one line end."""
+    result = run("export", "--format", fmt, "-o", "-", "--db", str(noted_library), home=home, cwd=tmp_path)
+    text = _stdout_text(result)
+    assert b"\x1b" not in result.stdout and result.stderr == b""
+    assert text.endswith("\n") and not text.endswith("\n\n") and "\r" not in text
+    assert not (tmp_path / "-").exists() and not list(tmp_path.glob("*.json")) and not list(tmp_path.glob("*.csv"))
+    if fmt == "json":
+        [item] = json.loads(text)["first"]["items"]
+        assert [body["value"] for body in item["body"]] == ["red \x1b[31malert\x1b[0m here", "chip"]
+        assert "\\u001b[31malert" in text
+    else:
+        assert "red \\x1b[31malert\\x1b[0m here" in text
+    if fmt == "md":
+        assert text.startswith("---\ntitle: テストの記事\n") and "#chip · yellow\n\nred " in text
+    if fmt == "csv":
+        assert text.startswith("post,title,source,quote,tags,note,")
+
+
+def test_export_to_standard_output_of_nothing_says_so(home: Path, tmp_path: Path) -> None:
+    """An empty selection prints nothing on standard output and says why on standard error."""
+    db = tmp_path / "empty.sqlite3"
+    result = run("export", "--format", "md", "-o", "-", "--db", str(db), home=home, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout == b""
+    assert b"Nothing to export" in result.stderr
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0 posts"), (1, "1 post"), (2, "2 posts"), (1200, "1,200 posts")])
+def test_counts_are_said_with_the_right_noun(count: int, expected: str) -> None:
+    """The CLI's counted(): singular for one, plural otherwise, thousands separated."""
+    from app.cli.common import counted, noun
+
+    assert counted(count, "post") == expected
+    assert noun(count, "entry", "entries") == ("entry" if count == 1 else "entries")
+
+
+# --- the reader's language ------------------------------------------------------------------------
+
+JAPANESE_LOCALE = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "ja_JP.UTF-8"}
+
+
+def _settings(home: Path, language: str) -> None:
+    folder = home / "config"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.json").write_text(json.dumps({"version": 1, "language": language}), encoding="utf-8")
+
+
+def _binary(tmp_path: Path) -> Path:
+    path = tmp_path / "photo.md"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    return path
+
+
+def test_a_user_error_is_japanese_when_the_settings_say_so(tmp_path: Path, home: Path) -> None:
+    """With language "ja" in the settings, a refused file is one Japanese sentence, exit 2, even in
+    an English locale; the settings file is left as it was."""
+    _settings(home, "ja")
+    before = (home / "config" / "settings.json").read_bytes()
+    result = run("info", str(_binary(tmp_path)), home=home)
+    assert result.returncode == 2
+    assert result.stderr.decode("utf-8") == "kakikomi: photo.md はテキストではなくバイナリファイルのようです。\n"
+    assert result.stdout == b""
+    assert (home / "config" / "settings.json").read_bytes() == before
+
+
+def test_a_japanese_locale_speaks_japanese_when_the_settings_follow_the_system(tmp_path: Path, home: Path) -> None:
+    """No settings file (language "system") and LANG=ja_JP.UTF-8: Japanese; "en" in the settings wins."""
+    result = run("info", str(_binary(tmp_path)), home=home, env=JAPANESE_LOCALE)
+    assert (result.returncode, result.stderr.decode("utf-8")) == (2, "kakikomi: photo.md はテキストではなくバイナリファイルのようです。\n")
+    _settings(home, "en")
+    result = run("info", str(_binary(tmp_path)), home=home, env=JAPANESE_LOCALE)
+    assert (result.returncode, result.stderr.decode("utf-8")) == (2, "kakikomi: photo.md looks like a binary file, not text.\n")
+
+
+def test_a_damaged_settings_file_leaves_the_sentences_to_the_locale(tmp_path: Path, home: Path) -> None:
+    """A settings file that is not JSON is neither moved aside nor reported by the command line
+    (the window does that); the locale decides."""
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.json").write_text("{not json", encoding="utf-8")
+    result = run("info", str(_binary(tmp_path)), home=home, env=JAPANESE_LOCALE)
+    assert (result.returncode, result.stderr.decode("utf-8")) == (2, "kakikomi: photo.md はテキストではなくバイナリファイルのようです。\n")
+    assert (home / "config" / "settings.json").read_text(encoding="utf-8") == "{not json"
+
+
+def test_post_warnings_are_japanese_on_stderr_and_english_in_json(tmp_path: Path, home: Path) -> None:
+    _settings(home, "ja")
+    post = tmp_path / "damaged.md"
+    post.write_text("---\ntitle: 壊れた記事\n---\n\n文字が\ufffd壊れている。\n", encoding="utf-8")
+    result = run("render", str(post), "-o", str(tmp_path / "out.html"), home=home)
+    assert result.returncode == 0
+    assert result.stderr.decode("utf-8") == "kakikomi: 警告: 本文が 1 か所で壊れているようです（\ufffd が含まれています）。\n"
+    info = json.loads(_stdout_text(run("info", str(post), home=home)))
+    assert info["warnings"] == ["The text looks damaged in 1 place (it contains \ufffd)."]

@@ -260,6 +260,59 @@ def test_reexport_keeps_user_text_and_user_front_matter(lib, tmp_path):
     assert new_front["exported"] == "2026-02-02T00:00:00Z"
 
 
+def test_a_file_written_before_the_blank_line_and_the_dateless_front_matter_is_merged(lib, tmp_path):
+    """A file an older Kakikomi wrote (the note right under the tag line, `date: null`, no final
+    line end) and the reader wrote around: a re-export replaces our part with the new layout,
+    drops `date: null`, keeps the reader's text and ends the file with a line end."""
+    old = (GOLDEN / "old-format-one-file.md").read_text(encoding="utf-8")
+    assert "date: null" in old and "· yellow\n工場の場所は未定。" in old and not old.endswith("\n")
+    target = tmp_path / "all.md"
+    target.write_text(old.replace("/TMP", str(lib.root)), encoding="utf-8")
+    export_markdown(lib.store, target, post_ids=[lib.chips, lib.reading], now=NOW)
+    merged = lib.normalise(target.read_text(encoding="utf-8"))
+    fresh = (GOLDEN / "one-file.md").read_text(encoding="utf-8")
+    assert "date" not in yaml.safe_load(merged.split("---\n")[1])
+    assert "date:" not in merged.split("---\n")[1]
+    assert merged.endswith("My own conclusion, no line end at the very end.\n")
+    assert "---\n\nMy reading plan, written by hand.\n\n" + export.BEGIN_MARKER in merged
+    ours = fresh[fresh.index(export.BEGIN_MARKER) : fresh.index(export.END_MARKER)]
+    assert ours in merged and "· yellow\n\n工場の場所は未定。" in merged
+    # Merging again changes nothing but the export time.
+    export_markdown(lib.store, target, post_ids=[lib.chips, lib.reading], now=NOW)
+    assert lib.normalise(target.read_text(encoding="utf-8")) == merged
+
+
+def test_an_undated_post_has_no_date_key(lib, tmp_path):
+    """A post without a date is exported without a `date` key, never `date: null`."""
+    undated = _write_post(tmp_path / "posts" / "undated.md", "# 日付なし\n\n日付のない記事です。\n")
+    library.import_paths(lib.store, [undated])
+    post = lib.store.post(str(undated.resolve()))
+    assert post.date is None
+    library.annotate_quote(lib.store, post, "日付のない記事")
+    [path] = export_markdown(lib.store, tmp_path / "out", post_ids=[post.id], now=NOW)
+    front = path.read_text(encoding="utf-8").split("---\n")[1]
+    assert "date" not in yaml.safe_load(front) and "null" not in front
+
+
+def test_every_export_ends_with_a_line_end(lib, tmp_path):
+    """Markdown (a folder and one file), CSV, JSON and the claims table all end with a line end;
+    markdown_text is what a new FILE.md holds."""
+    from app.core.library import claims_export
+
+    paths = export_markdown(lib.store, tmp_path / "folder", now=NOW)
+    paths += export_markdown(lib.store, tmp_path / "all.md", now=NOW)
+    paths.append(export_csv(lib.store, tmp_path / "h.csv"))
+    paths.append(export_json(lib.store, tmp_path / "h.json"))
+    for fmt in claims_export.EXPORT_FORMATS:
+        paths.append(claims_export.export_claims(lib.store, tmp_path / f"claims.{fmt}", fmt))
+    assert len(paths) == 3 + 1 + 1 + 1 + 2
+    for path in paths:
+        data = path.read_bytes()
+        assert data.endswith(b"\n") and not data.endswith(b"\n\n\n"), path.name
+    assert export.markdown_text(lib.store, now=NOW) == (tmp_path / "all.md").read_text(encoding="utf-8")
+    assert export.highlights_csv(lib.store) == (tmp_path / "h.csv").read_bytes().decode("utf-8-sig")
+
+
 def test_reexport_with_broken_front_matter_replaces_only_the_generated_part(lib, tmp_path):
     """A front matter that is not valid YAML is kept exactly as it is."""
     path = export_markdown(lib.store, tmp_path / "out", post_ids=[lib.chips], now=NOW)[0]
@@ -373,7 +426,7 @@ def test_quote_lines_escape_block_markers_minimally(exact, lines):
 def test_highlight_block_keeps_the_quote_together():
     """Each quote line is prefixed, blank lines stay inside the quote and the id ends the last line."""
     block = export.highlight_markdown(_annotation("first\n\n- second", tags=("chip",), note="a\nb"))
-    assert block == "> first\n>\n> \\- second ^kk-id\n\n#chip · yellow\na\nb"
+    assert block == "> first\n>\n> \\- second ^kk-id\n\n#chip · yellow\n\na\nb"
 
 
 def test_note_lines_that_look_like_markers_are_escaped():

@@ -283,6 +283,35 @@ def test_the_import_report_is_json_ready(store: Store, posts_folder: Path) -> No
     assert data["errors"] == [{"file": str(posts_folder / "broken.md"), "error": "broken.md is empty."}]
 
 
+def test_undated_posts_are_listed_after_dated_ones_by_import_date(store: Store, tmp_path: Path) -> None:
+    """The library lists posts newest date first; a post without a date is not taken for the newest
+    (its import date is today): the undated ones follow, the last imported first."""
+    first_undated = write(tmp_path / "memo-a.txt", "最初のメモ。\n")
+    library.import_paths(store, [first_undated])
+    dated = [write(tmp_path / f"{day}.md", f"---\ntitle: {day}\ndate: {day}\n---\n\n本文。\n") for day in ("2019-01-05", "2024-05-10")]
+    library.import_paths(store, dated)
+    second_undated = write(tmp_path / "memo-b.txt", "次のメモ。\n")
+    library.import_paths(store, [second_undated])
+    listed = store.posts()
+    assert [p.title for p in listed] == ["2024-05-10", "2019-01-05", "memo-b", "memo-a"]
+    assert [p.date is None for p in listed] == [False, False, True, True]
+    assert [p.id for p in store.posts(with_text=True)] == [p.id for p in listed]
+
+
+@pytest.mark.parametrize(
+    ("saved", "total", "said"),
+    [(1, 1, "1 of 1 file was imported"), (1, 3, "1 of 3 files was imported"), (2, 3, "2 of 3 files were imported"),
+     (0, 2, "0 of 2 files were imported")],
+)
+def test_a_stopped_import_counts_in_words(saved: int, total: int, said: str) -> None:
+    """The sentence for an import the disk stopped says 1 file / 2 files, was / were."""
+    import errno
+
+    report = library.ImportReport(added=list(range(saved)))
+    message = str(library.ImportStopped(report, OSError(errno.ENOSPC, "No space left on device"), total))
+    assert message.startswith("The disk is full: " + said + " and saved before that")
+
+
 # --- highlighting ---------------------------------------------------------------------------
 
 REPEATS = "---\ntitle: 繰り返し\n---\n# 反復\n\n工場の話をする。次の工場は大きい。最後の工場は小さい。\n"
@@ -395,6 +424,99 @@ def test_an_unknown_highlight_id_is_a_store_error(store: Store, action) -> None:
     """Updating, deleting or restoring a highlight that does not exist is a StoreError."""
     with pytest.raises(StoreError, match="No highlight"):
         action(store, "no-such-highlight")
+
+
+# --- highlighting a span that is highlighted already ----------------------------------------
+
+
+def _span(post, quote: str) -> tuple[int, int]:
+    start = post.text.index(quote)
+    return start, start + len(quote)
+
+
+def test_the_same_span_again_updates_the_highlight(store: Store, repeats) -> None:
+    """Highlighting exactly a live highlight's span updates it (tags added, note and colour
+    replaced when given) and makes no second highlight."""
+    made = library.annotate_quote(store, repeats, "大きい", tags=["chip"], note="最初", color="pink")
+    again = library.highlight(store, repeats, made.start, made.end, tags=["claim", "chip"], note="書き直し", color="blue")
+    assert again.outcome == "updated" and again.absorbed == ()
+    assert again.annotation.id == made.id and again.annotation.created == made.created
+    assert (again.annotation.tags, again.annotation.note, again.annotation.color) == (("chip", "claim"), "書き直し", "blue")
+    assert store.annotations(repeats.id) == [again.annotation]
+    # Nothing given: the highlight as it is, not written again.
+    same = library.highlight(store, repeats, made.start, made.end)
+    assert same.outcome == "unchanged" and same.annotation == again.annotation
+    # Neither note nor colour given: both kept, the tag added.
+    kept = library.annotate_quote(store, repeats, "大きい", tags=["question"])
+    assert (kept.id, kept.note, kept.color, kept.tags) == (made.id, "書き直し", "blue", ("chip", "claim", "question"))
+    assert len(store.annotations(repeats.id, include_deleted=True)) == 1
+
+
+def test_a_span_inside_a_highlight_returns_that_highlight(store: Store, repeats) -> None:
+    """A span strictly inside a live highlight updates that highlight with what was given; its span stays."""
+    made = library.annotate_quote(store, repeats, "次の工場は大きい")
+    start, end = _span(repeats, "工場は")
+    result = library.highlight(store, repeats, start, end, note="中だけ")
+    assert result.outcome == "updated" and result.annotation.id == made.id
+    assert (result.annotation.start, result.annotation.end, result.annotation.note) == (made.start, made.end, "中だけ")
+    assert [a.id for a in store.annotations(repeats.id, include_deleted=True)] == [made.id]
+
+
+def test_a_span_overlapping_highlights_merges_them_into_the_first(store: Store, repeats) -> None:
+    """A span that overlaps live highlights partly: the first grows to cover them all, with every tag,
+    their notes joined by a blank line and the given colour; the others are marked deleted."""
+    first = library.annotate_quote(store, repeats, "工場の話", tags=["chip"], note="一つ目", color="green")
+    second = library.annotate_quote(store, repeats, "次の工場", tags=["claim"], note="二つ目")
+    third = library.annotate_quote(store, repeats, "最後の工場", note="一つ目")
+    start = repeats.text.index("話をする")
+    end = repeats.text.index("最後") + 1
+    result = library.highlight(store, repeats, start, end, tags=["question"], note="新しい", color="purple")
+    merged = result.annotation
+    assert result.outcome == "merged" and result.absorbed == (second.id, third.id)
+    assert merged.id == first.id and merged.created == first.created
+    assert (merged.start, merged.end) == (first.start, third.end)
+    assert merged.exact == repeats.text[first.start : third.end]
+    assert merged.tags == ("chip", "claim", "question")
+    assert merged.note == "一つ目\n\n二つ目\n\n新しい"
+    assert merged.color == "purple"
+    assert [a.id for a in store.annotations(repeats.id)] == [first.id]
+    assert all(store.annotation(i).deleted is not None for i in (second.id, third.id))
+    # The merged highlight is found again by its quote, where it now stands.
+    from app.core.posts.anchoring import anchor
+
+    assert (found := anchor(repeats.text, merged.selectors)) is not None and (found.start, found.end) == (merged.start, merged.end)
+
+
+def test_an_overlap_without_a_colour_keeps_the_first_highlights(store: Store, repeats) -> None:
+    """Merging with no colour given keeps the first highlight's colour, and the span grows past the new one."""
+    first = library.annotate_quote(store, repeats, "次の工場", color="blue")
+    start, _ = _span(repeats, "工場は大きい")
+    merged = library.annotate_span(store, repeats, start, start + len("工場は大きい"))
+    assert merged.id == first.id and merged.color == "blue" and merged.exact == "次の工場は大きい"
+
+
+def test_adjacent_orphaned_and_deleted_highlights_are_not_merged(store: Store, repeats) -> None:
+    """Only live highlights in the text that overlap count: a touching one, a deleted one and an
+    orphan leave the new span to a new highlight."""
+    touching = library.annotate_quote(store, repeats, "工場の話")
+    deleted = library.annotate_quote(store, repeats, "をする")
+    library.delete_annotation(store, deleted.id)
+    start = touching.end
+    result = library.highlight(store, repeats, start, start + 4)
+    assert result.outcome == "created" and result.annotation.id not in (touching.id, deleted.id)
+    assert store.annotation(touching.id).end == touching.end and store.annotation(deleted.id).deleted is not None
+    with store.transaction():
+        store.conn.execute("UPDATE annotations SET orphan = 1 WHERE id = ?", [result.annotation.id])
+    fresh = library.highlight(store, repeats, start, start + 4)
+    assert fresh.outcome == "created" and fresh.annotation.id != result.annotation.id
+
+
+def test_a_refused_merge_changes_nothing(store: Store, repeats) -> None:
+    """A bad colour over existing highlights is refused before anything is written."""
+    first = library.annotate_quote(store, repeats, "工場の話")
+    with pytest.raises(StoreError, match="Unknown colour"):
+        library.highlight(store, repeats, first.start + 1, first.end + 3, color="red")
+    assert store.annotations(repeats.id, include_deleted=True) == [first]
 
 
 # --- readings ----------------------------------------------------------------------------------

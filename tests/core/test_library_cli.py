@@ -14,6 +14,7 @@ import pytest
 
 from app.core.library import actions as library
 from app.core.store import SCHEMA_VERSION, open_store
+from tests.helpers.cli_runner import ENGLISH_LOCALE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,9 +30,10 @@ date: 2024-05-10
 ENGLISH = "# Memory chips\n\nPrices for memory chips rose again this quarter, the company said.\n"
 
 
-def run(*args: str, home: Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
-    """`python -m app ARGS` with KAKIKOMI_HOME in the test's folder, so no real library is ever touched."""
-    environment = {**os.environ, "KAKIKOMI_HOME": str(home)}
+def run(*args: str, home: Path, cwd: Path = REPO_ROOT, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m app ARGS` with KAKIKOMI_HOME in the test's folder, so no real library is ever touched;
+    its sentences in English whatever the machine's locale, unless `env` says otherwise."""
+    environment = {**os.environ, **ENGLISH_LOCALE, "KAKIKOMI_HOME": str(home), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "app", *args], cwd=cwd, env=environment, capture_output=True, text=True,
         encoding="utf-8", timeout=60, check=False,
@@ -176,6 +178,22 @@ def test_import_json_reports_each_file(posts: Path, db: Path, home: Path) -> Non
     assert report["errors"] == [{"file": str(posts / "empty.md"), "error": "empty.md is empty."}]
 
 
+def test_import_problems_are_japanese_on_stderr_and_english_in_json(tmp_path: Path, db: Path, home: Path) -> None:
+    """With LANG=ja_JP.UTF-8 (settings following the system), what import could not do is said in
+    Japanese on stderr; --json keeps the English sentences."""
+    japanese = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "ja_JP.UTF-8"}
+    missing = tmp_path / "missing.md"
+    result = run("import", str(missing), "--db", str(db), home=home, env=japanese)
+    assert result.returncode == 2
+    assert result.stderr == f"kakikomi: {missing} を読み込みませんでした: missing.md は存在しません。\n"
+    report = json.loads(run("import", str(missing), "--json", "--db", str(db), home=home, env=japanese).stdout)
+    assert report["errors"] == [{"file": str(missing), "error": "missing.md does not exist."}]
+    result = run("annotations", "999", "--db", str(db), home=home, env=japanese)
+    assert (result.returncode, result.stderr) == (
+        2, "kakikomi: 記事 '999' はライブラリにありません。記事とその ID は `kakikomi list` で確認できます。\n"
+    )
+
+
 # --- list -------------------------------------------------------------------------------------
 
 
@@ -186,12 +204,16 @@ def test_list_of_an_empty_library_says_how_to_add_posts(db: Path, home: Path) ->
 
 
 def test_list_shows_the_posts(shelf) -> None:
-    """`list` prints one line per post with its id, date, highlight count and title."""
+    """`list` prints one line per post with its id, date, highlight count (1 highlight, 0 highlights) and title,
+    the titles in one column."""
     out = ok(run("list", "--db", str(shelf["db"]), home=shelf["home"]))
     lines = out.splitlines()
     assert len(lines) == 2
-    assert any("新しい工場" in line and "2024-05-10" in line and "1 highlights" in line for line in lines)
-    assert any("Memory chips" in line for line in lines)
+    [factory] = [line for line in lines if "新しい工場" in line]
+    [memory] = [line for line in lines if "Memory chips" in line]
+    assert "2024-05-10" in factory and "  1 highlight   新しい工場" in factory and "highlights" not in factory
+    assert "  0 highlights  Memory chips" in memory
+    assert factory.index("新しい工場") == memory.index("Memory chips")
 
 
 def test_list_json_has_the_metadata(shelf) -> None:
@@ -241,6 +263,23 @@ def test_annotate_json_prints_the_highlight(posts: Path, db: Path, home: Path) -
     made = ok_json(run("annotate", "1", "--quote", "投資額", "--json", "--db", str(db), home=home))
     assert ANNOTATION_KEYS <= set(made)
     assert made["quote"] == "投資額" and made["colour"] == "yellow"
+
+
+def test_annotating_a_highlighted_quote_again_updates_it(posts: Path, db: Path, home: Path) -> None:
+    """`annotate` on exactly the span of a live highlight prints that highlight's id and updates it
+    (tags added, note and colour replaced when given) instead of making a second one."""
+    import_in_process(db, posts)
+    first = ok(run("annotate", "1", "--quote", "投資額", "--tag", "investment", "--color", "pink", "--db", str(db), home=home)).strip()
+    again = ok(run("annotate", "1", "--quote", "投資額", "--tag", "claim", "--note", "要確認", "--db", str(db), home=home)).strip()
+    assert again == first
+    [made] = highlights(db, 1)
+    assert (made.id, set(made.tags), made.note, made.color) == (first, {"investment", "claim"}, "要確認", "pink")
+    shown = ok_json(run("annotate", "1", "--quote", "投資額", "--color", "blue", "--json", "--db", str(db), home=home))
+    assert (shown["id"], shown["outcome"], shown["colour"], shown["note"]) == (first, "updated", "blue", "要確認")
+    # A quote overlapping it merges the two: the first highlight's id again, one live highlight.
+    merged = ok_json(run("annotate", "1", "--quote", "工場の投資", "--json", "--db", str(db), home=home))
+    assert (merged["id"], merged["outcome"], merged["quote"]) == (first, "merged", "工場の投資額")
+    assert [a.id for a in highlights(db, 1)] == [first]
 
 
 def test_annotations_json_has_the_keys_scripts_rely_on(shelf) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,15 +72,17 @@ def matched(hit: search.SearchHit) -> str:
 
 
 def assert_well_formed(store: Store, hit: search.SearchHit) -> None:
-    """The snippet holds the match, marked wraps it, and a text hit's offset points at it in the post's text."""
+    """The snippet holds the match, marked wraps it, and a text or quote hit's offset and length
+    point at it in the post's text."""
     assert 0 <= hit.match_start < hit.match_end <= len(hit.snippet)
     assert hit.marked == f"{hit.snippet[: hit.match_start]}【{matched(hit)}】{hit.snippet[hit.match_end :]}"
+    assert hit.length == hit.match_end - hit.match_start
     post = store.post(hit.post_id)
     if hit.kind == "text":
         assert hit.annotation_id is None
-        assert post.text[hit.offset : hit.offset + len(matched(hit))] == matched(hit)
+        assert post.text[hit.offset : hit.offset + hit.length].replace("\n", " ") == matched(hit)
     elif hit.kind == "quote":
-        assert post.text[hit.offset : hit.offset + len(matched(hit))] == matched(hit)
+        assert post.text[hit.offset : hit.offset + hit.length].replace("\n", " ") == matched(hit)
     else:
         assert hit.offset is None
     assert "\n" not in hit.snippet
@@ -104,12 +107,13 @@ def test_japanese_queries_of_any_length_find_the_post_text(shelf, query: str, ex
     """One-, two- and longer Japanese queries find the posts holding them, and only those."""
     store, _ids = shelf
     found = [h for h in hits_of(store, query) if h.kind == "text"]
-    assert len(found) == 1
-    hit = found[0]
-    assert matched(hit) == expected
-    assert f"【{expected}】" in hit.marked
-    assert_well_formed(store, hit)
-    assert expected in store.post(hit.post_id).text
+    assert len({h.post_id for h in found}) == 1
+    text = store.post(found[0].post_id).text
+    assert [h.offset for h in found] == [m.start() for m in re.finditer(re.escape(expected), text)][:3]
+    for hit in found:
+        assert matched(hit) == expected
+        assert f"【{expected}】" in hit.marked
+        assert_well_formed(store, hit)
 
 
 def test_a_one_character_query_is_not_found_where_it_does_not_occur(shelf) -> None:
@@ -124,9 +128,10 @@ def test_a_kana_query_finds_kanji_by_reading(shelf, query: str, surface: str) ->
     """とうし finds 投資 and かぶしき finds 株式 (in hiragana or katakana), marked where the kanji stand."""
     store, _ids = shelf
     found = [h for h in hits_of(store, query) if h.kind == "text"]
-    assert len(found) == 1
-    assert matched(found[0]) == surface
-    assert_well_formed(store, found[0])
+    assert len({h.post_id for h in found}) == 1
+    for hit in found:
+        assert matched(hit) == surface
+        assert_well_formed(store, hit)
 
 
 # --- English ----------------------------------------------------------------------------------
@@ -307,7 +312,8 @@ def syntax_shelf(tmp_path_factory: pytest.TempPathFactory):
         # AND is also in the English post's title and text ("Chips and Money") and the highlight "strong demand".
         ("AND", {("text", "syntax", None, "AND"), ("title", "english", None, "and"), ("text", "english", None, "and"),
                  ("quote", "english", "demand", "and")}),
-        ("OR chip", {("text", "syntax", None, "OR chip")}),
+        # Each word is a substring: the English post holds "or" (in "for") and "Chip", apart.
+        ("OR chip", {("text", "syntax", None, "OR chip"), ("text", "english", None, "Chip"), ("text", "english", None, "or")}),
         ("NEAR(", {("text", "syntax", None, "NEAR(")}),
         ('a"b', {("text", "syntax", None, 'a"b')}),
         ("col:株", {("text", "syntax", None, "col:株")}),
@@ -320,7 +326,7 @@ def test_query_syntax_characters_are_searched_as_text(syntax_shelf, query: str, 
     hits = hits_of(store, query)
     found = {(h.kind, h.post_id, h.annotation_id, matched(h)) for h in hits}
     assert found == {(kind, ids[post], ids[note] if note else None, text) for kind, post, note, text in expected}
-    assert len(hits) == len(found)
+    assert len(hits) == len({(h.kind, h.post_id, h.annotation_id, h.snippet, h.match_start) for h in hits})  # no place twice
     for hit in hits:
         assert_well_formed(store, hit)
 
@@ -348,10 +354,11 @@ def test_the_limit_caps_the_number_of_hits(shelf) -> None:
 
 
 def test_a_hit_is_json_ready(shelf) -> None:
-    """SearchHit.to_json() has the post, title, kind, highlight id, snippet, match, marked snippet and offset."""
+    """SearchHit.to_json() has the post, title, kind, highlight id, snippet, match, marked snippet, offset and length."""
     store, ids = shelf
     data = next(h for h in hits_of(store, "株") if h.kind == "text").to_json()
-    assert set(data) == {"post", "title", "kind", "annotation", "snippet", "match", "marked", "offset"}
+    assert set(data) == {"post", "title", "kind", "annotation", "snippet", "match", "marked", "offset", "length"}
+    assert data["length"] == 1 and data["match"][1] - data["match"][0] == 1
     assert (data["post"], data["title"], data["kind"], data["annotation"]) == (ids["market"], "市場のメモ", "text", None)
     assert "【株】" in data["marked"]
 
@@ -411,3 +418,202 @@ def test_an_older_librarys_titles_are_searched_after_the_upgrade(tmp_path: Path)
     conn.close()
     with open_library(tmp_path / "lib.sqlite3") as upgraded:
         assert [(h.kind, h.post_id) for h in hits_of(upgraded, "市場のメモ")][:1] == [("title", ids["market"])]
+
+
+# --- what is on the page: any substring, readings across words, several places ------------------
+
+PAGE = """---
+title: 設備投資の行方
+tags: [半導体]
+---
+
+政府は半導体産業に3兆円単位の支援を検討している。各社の設備投資も兆円規模に膨らんだ。
+
+当社の計画では、来年の設備投資を減らす。株価は動かなかった。
+
+兆円という言葉は、この記事に三度目の兆円として、最後にもう一度だけ兆円と書く。
+"""
+
+
+@pytest.fixture(scope="module")
+def page_shelf(tmp_path_factory: pytest.TempPathFactory):
+    """The three posts, a fourth about investment in trillions of yen, and a highlight on it with a note and a tag."""
+    folder = tmp_path_factory.mktemp("page")
+    store, ids = build_library(folder)
+    path = folder / "page.md"
+    path.write_text(PAGE, encoding="utf-8")
+    ids["page"] = library.import_paths(store, [path]).added[0]
+    page = store.post(ids["page"])
+    ids["support"] = library.annotate_quote(store, page, "支援を検討", tags=["補助金政策"], note="予算は数兆円単位になりそう").id
+    yield store, ids
+    store.close()
+
+
+def text_places(store: Store, query: str, post_id: int, **options) -> list[tuple[int, str]]:
+    """(offset, matched text) of the text hits of `post_id` for `query`, each checked well formed."""
+    found = [h for h in search.search(store, query, **options) if h.kind == "text" and h.post_id == post_id]
+    for hit in found:
+        assert_well_formed(store, hit)
+    return [(h.offset, matched(h)) for h in found]
+
+
+@pytest.mark.parametrize("query", ["兆円", "半導", "円単", "設備", "備投", "株", "兆"])
+def test_any_short_substring_is_found_however_mecab_splits_it(page_shelf, query: str) -> None:
+    """One- and two-character strings are found in the text where they are written, also where
+    they straddle two of MeCab's words (兆|円, 円|単) or sit inside one (半導 of 半導体)."""
+    store, ids = page_shelf
+    text = store.post(ids["page"]).text
+    expected = [(m.start(), query) for m in re.finditer(re.escape(query), text)][:3]
+    assert expected  # the page holds it
+    assert text_places(store, query, ids["page"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "surface"),
+    [("はんどうたい", "半導体"), ("せつびとうし", "設備投資"), ("ちょうえん", "兆円"), ("セツビトウシ", "設備投資"), ("ちょうえんたんい", "兆円単位")],
+)
+def test_a_kana_query_finds_a_compound_by_its_reading_across_words(page_shelf, query: str, surface: str) -> None:
+    """A kana query is read across the words MeCab split: the hit marks the kanji, and its offset
+    and length point at them in the plain text."""
+    store, ids = page_shelf
+    text = store.post(ids["page"]).text
+    places = text_places(store, query, ids["page"], per_post=10)
+    assert places == [(m.start(), surface) for m in re.finditer(surface, text)]
+
+
+def test_a_kana_query_matches_whole_words_not_the_middle_of_a_reading(page_shelf) -> None:
+    """とうし is the reading of 投資, but not of と当社 (ととうしゃ), whose reading holds it from the
+    middle of a word: only 投資 is marked."""
+    store, ids = page_shelf
+    text = store.post(ids["page"]).text
+    assert "当社" in text
+    assert {m for _offset, m in text_places(store, "とうし", ids["page"], per_post=10)} == {"投資"}
+
+
+def test_a_title_word_is_found_in_the_title_alone(page_shelf) -> None:
+    """A word only the title holds (行方), a two-character string of it and a kana reading of it give a title hit, first."""
+    store, ids = page_shelf
+    assert "行方" not in store.post(ids["page"]).text
+    for query, marked in (("行方", "設備投資の【行方】 #半導体"), ("資の", "設備投【資の】行方 #半導体"), ("せつびとうし", "【設備投資】の行方 #半導体")):
+        hits = hits_of(store, query)
+        assert (hits[0].kind, hits[0].post_id, hits[0].marked) == ("title", ids["page"], marked), query
+        assert (hits[0].offset, hits[0].length) == (None, len(marked.split("【")[1].split("】")[0]))
+
+
+def test_a_post_gives_several_places_in_text_order(page_shelf) -> None:
+    """兆円 stands five times in the page: per_post hits give the first of them, distinct and in text order."""
+    store, ids = page_shelf
+    text = store.post(ids["page"]).text
+    every = [m.start() for m in re.finditer("兆円", text)]
+    assert len(every) == 5
+    assert [offset for offset, _m in text_places(store, "兆円", ids["page"])] == every[:3]  # three by default
+    assert [offset for offset, _m in text_places(store, "兆円", ids["page"], per_post=1)] == every[:1]
+    assert [offset for offset, _m in text_places(store, "兆円", ids["page"], per_post=10)] == every
+    snippets = [h.snippet for h in search.search(store, "兆円", per_post=10) if h.kind == "text"]
+    assert len(set(snippets)) == len(snippets)
+
+
+def test_the_limit_counts_hits_and_per_post_is_checked(page_shelf) -> None:
+    """limit caps the hits, per_post the places of one text; a per_post out of range is a ValueError with a sentence."""
+    store, _ids = page_shelf
+    assert len(search.search(store, "兆円", limit=2, per_post=10)) == 2
+    for bad in (0, -1, search.MAX_PER_POST + 1, True, 1.5):
+        with pytest.raises(ValueError, match="places per post"):
+            search.search(store, "兆円", per_post=bad)
+
+
+@pytest.mark.parametrize(("query", "kind", "part"), [("円単", "note", "数【兆円】"), ("政策", "tag", "【政策】"), ("検討", "quote", "【検討】")])
+def test_highlights_are_found_by_short_strings_too(page_shelf, query: str, kind: str, part: str) -> None:
+    """A highlight's note, tags and quote are found by two-character strings MeCab never makes a word of."""
+    store, ids = page_shelf
+    found = [h for h in hits_of(store, query) if h.kind == kind]
+    assert [h.annotation_id for h in found] == [ids["support"]]
+    assert_well_formed(store, found[0])
+    if kind != "note":
+        assert part in found[0].marked
+    else:
+        assert "数兆【円単】位" in found[0].marked
+
+
+def test_short_english_queries_match_any_case(page_shelf) -> None:
+    """One and two Latin letters are found case-insensitively, marked with the text's own capitals."""
+    store, ids = page_shelf
+    for query in ("ch", "CH", "Ch"):
+        assert {m for _o, m in text_places(store, query, ids["english"], per_post=10)} == {"Ch"}
+
+
+def index_is_sound(store: Store) -> None:
+    """FTS5's own check of the new indexes, and the rows they hold agree with search_docs."""
+    for table in ("search_grams", "search_kana", "search_text", "search_words"):
+        store.conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+    docs = store.conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+    assert store.conn.execute("SELECT count(*) FROM search_text").fetchone()[0] == docs
+    readings = store.conn.execute("SELECT count(*) FROM search_readings").fetchone()[0]
+    assert readings == store.conn.execute("SELECT count(*) FROM search_docs WHERE kind IN ('text', 'title')").fetchone()[0]
+
+
+def test_changed_texts_leave_the_new_indexes_whole(own_shelf) -> None:
+    """Re-importing a changed post and editing and deleting highlights remove their old grams and
+    readings: the old strings find nothing, the new ones are found, and the indexes check sound."""
+    store, ids = own_shelf
+    path = Path(store.post(ids["weather"]).source_path)
+    path.write_text("# 週末の天気\n\n今日は一日中よく晴れていた。洗濯物がすぐ乾いた。\n", encoding="utf-8")
+    assert library.import_paths(store, [path]).updated == [ids["weather"]]
+    assert [h for h in hits_of(store, "雨") if h.post_id == ids["weather"]] == []
+    assert [h for h in hits_of(store, "あめがふ") if h.post_id == ids["weather"]] == []
+    assert [matched(h) for h in hits_of(store, "せんたくもの")] == ["洗濯物"]
+    assert [matched(h) for h in hits_of(store, "濯物")] == ["濯物"]
+    library.update_annotation(store, ids["doubt"], note="担当者に電話で確認する。")
+    assert [h for h in hits_of(store, "資金") if h.kind == "note"] == []
+    assert [h.annotation_id for h in hits_of(store, "電話") if h.kind == "note"] == [ids["doubt"]]
+    library.delete_annotation(store, ids["doubt"])
+    assert [h for h in hits_of(store, "電話")] == []
+    index_is_sound(store)
+
+
+def test_a_migration_8_library_gets_the_new_index_when_opened(tmp_path: Path) -> None:
+    """A library file from schema 8 (search words and trigrams, no grams, no readings) is upgraded
+    in one transaction: afterwards 兆円, 円単 and はんどうたい are found, each text indexed once."""
+    import sqlite3
+
+    from app.core.store import SCHEMA_VERSION
+
+    store, ids = build_library(tmp_path)
+    path = tmp_path / "page.md"
+    path.write_text(PAGE, encoding="utf-8")
+    page = library.import_paths(store, [path]).added[0]
+    store.close()
+    # What schema 8 had: the same posts, highlights and search_text/search_words rows, none of the new tables.
+    conn = sqlite3.connect(tmp_path / "lib.sqlite3")
+    for table in ("search_grams", "search_kana", "search_readings"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("PRAGMA user_version = 8")
+    conn.commit()
+    conn.close()
+    with open_library(tmp_path / "lib.sqlite3") as upgraded:
+        assert upgraded.version == SCHEMA_VERSION
+        assert (tmp_path / "lib.sqlite3.v8.bak").is_file()
+        for query, surface in (("兆円", "兆円"), ("円単", "円単"), ("はんどうたい", "半導体")):
+            found = [h for h in hits_of(upgraded, query) if h.kind == "text" and h.post_id == page]
+            assert found and {matched(h) for h in found} == {surface}, query
+            for hit in found:
+                assert_well_formed(upgraded, hit)
+        assert [h.annotation_id for h in hits_of(upgraded, "疑問の声") if h.kind == "quote"] == [ids["doubt"]]
+        assert upgraded.conn.execute("SELECT count(*) FROM search_docs WHERE kind = 'text'").fetchone()[0] == 4
+        index_is_sound(upgraded)
+
+
+def test_the_reading_maps_back_to_the_text_after_long_gaps() -> None:
+    """A post's reading maps each match back to the kanji it reads, also after more than 255
+    characters without kanji; a match that begins or ends inside one word's reading maps to nothing."""
+    text = "x" * 600 + "設備投資の話。" + "ー" * 300 + "兆円"
+    indexed = search.index_words(text)
+    places = search.ReadingMap(indexed.reading_map)
+    at = indexed.reading.find("せつびとうし")
+    assert (places.start(at), places.end(at + len("せつびとうし"))) == (600, 604)
+    assert places.start(at + 1) is None and places.end(at + 5) is None  # せ|つ, とう|し
+    at = indexed.reading.find("ちょうえん")
+    assert (places.start(at), places.end(at + len("ちょうえん"))) == (len(text) - 2, len(text))
+    at = indexed.reading.find("の")
+    assert text[places.start(at) : places.end(at + 1)] == "の"  # kana stand for themselves
+    assert indexed.reading.startswith("x" * 600)

@@ -64,6 +64,7 @@ def test_round_trip_keeps_every_field(tmp_path):
         window_geometry="AdnQywADAAA=",
         splitter_state=None,
         first_run_done=True,
+        last_post="/posts/b.md",
     )
     path = save_settings(original)
     assert path == settings_path()
@@ -72,6 +73,16 @@ def test_round_trip_keeps_every_field(tmp_path):
     loaded = load_settings()
     assert loaded == original
     assert loaded.warnings == []
+
+
+def test_last_post_keeps_a_path_or_a_url(tmp_path):
+    """The post open at the last close is kept as its source, a file path or a web page's URL,
+    including a path that is not UTF-8; by default there is none (the newest post opens)."""
+    assert Settings().last_post is None
+    path = tmp_path / "settings.json"
+    for source in ("/posts/記事.md", "https://example.com/post", "/posts/\udcff.md"):
+        save_settings(Settings(last_post=source), path)
+        assert load_settings(path).last_post == source
 
 
 def test_save_creates_the_folder_and_leaves_no_temporary_file(tmp_path):
@@ -111,6 +122,10 @@ def test_unknown_keys_are_ignored(tmp_path):
         ("window_geometry", "not base64!"),
         ("splitter_state", ["AA=="]),
         ("first_run_done", "true"),
+        ("last_post", 7),
+        ("last_post", ""),
+        ("last_post", ["/posts/a.md"]),
+        ("last_post", "/posts/a\x00.md"),
     ],
 )
 def test_invalid_value_falls_back_to_its_default_with_a_warning(tmp_path, key, value):

@@ -47,6 +47,9 @@ _LAUNCH = (
     "runpy.run_module('app', run_name='__main__', alter_sys=True)"
 )
 ONE_SENTENCE = re.compile(r"kakikomi: [^\n]*[^\s.][.!?]")
+# The CLI says its sentences in the reader's language (the settings', else the locale's): these
+# runs read English whatever the machine's locale (LANGUAGE is the first variable it looks at).
+ENGLISH_LOCALE = {"LANGUAGE": "en"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def run_cli(
     hwm.close()
     launch = _LAUNCH.format(limit=memory_limit, cpu=int(cpu_limit) + 1, hwm=hwm.name)
     command = [sys.executable, "-c", launch, *args]
-    child_env = {**os.environ, **(env or {})}
+    child_env = {**os.environ, **ENGLISH_LOCALE, **(env or {})}
     child_env.setdefault("PYTHONHASHSEED", "0")
     started = time.monotonic()
     process = subprocess.Popen(
@@ -186,7 +189,7 @@ class ForkServer:
             hwm = Path(self._folder.name) / "hwm"
             hwm.write_text("")
             request = {
-                "args": list(args), "env": {"PYTHONHASHSEED": "0", **(env or {})}, "stdout": str(out), "stderr": str(err),
+                "args": list(args), "env": {"PYTHONHASHSEED": "0", **ENGLISH_LOCALE, **(env or {})}, "stdout": str(out), "stderr": str(err),
                 "hwm": str(hwm),
                 "cpu_limit": int(cpu_limit) + 1, "memory_limit": memory_limit, "timeout": timeout,
             }

@@ -82,7 +82,13 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 def listener():
     """An HTTP server on 127.0.0.1 that records every request it gets: it stands in for another
     machine, so that no request of a test leaves this one."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    yield from serving(_Recorder)
+
+
+def serving(handler):
+    """An HTTP server on 127.0.0.1 with `handler`, its requests recorded in `.requests` and its
+    address in `.url`, running until the generator is closed (for a fixture to yield from)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.requests = []
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -241,3 +241,32 @@ def test_update_adds_new_strings_and_keeps_translations(tmp_path):
     assert ja["New string"].find("translation").get("type") == "unfinished"
     en = [m.findtext("source") for m in ET.parse(folder / "kakikomi_en.ts").getroot().iter("message")]
     assert en == ["%n note(s)"]  # English keeps only plurals
+
+
+def test_core_errors_follow_the_window_language(app, sources, cache, tmp_path):
+    """A PostError shown through plain() is Japanese in the Japanese window, English in the English
+    one, and still shown literally (a file name that looks like HTML stays text)."""
+    from PySide6.QtWidgets import QLabel
+
+    from app.core.posts.post import PostError, load_post
+    from app.ui.plain import plain, plain_label
+
+    binary = tmp_path / "<b>photo.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(PostError) as caught:
+        load_post(binary)
+    error = caught.value
+
+    assert install_translators(app, "ja", source_dir=sources, cache=cache) == "ja"
+    assert i18n.current_language() == "ja"
+    label = QLabel()
+    label.setText(plain(error))
+    assert "はテキストではなくバイナリファイルのようです。" in label.text()
+    assert "&lt;b&gt;photo.md" in label.text() and "<b>" not in label.text()
+    assert plain_label(error.args[0]).text() == "<b>photo.md はテキストではなくバイナリファイルのようです。"
+
+    install_translators(app, "en", source_dir=sources, cache=cache)
+    assert i18n.current_language() == "en"
+    assert plain_label(error.args[0]).text() == "<b>photo.md looks like a binary file, not text."
+    i18n.remove_translators(app)
+    assert i18n.current_language() == "en"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
@@ -55,20 +56,23 @@ def test_dropping_a_file_on_the_window_imports_and_opens_it(qtbot, window, tmp_p
     assert window.current is not None and window.current.title == "工場の記事"
 
 
-def test_find_in_post_steps_through_matches_in_the_plain_text(qtbot, window, tmp_path):
-    """Ctrl+F finds every occurrence of a kanji word despite its ruby, and selects each in the page."""
+def test_find_in_post_steps_through_matches_in_the_title_and_the_plain_text(qtbot, window, tmp_path):
+    """Ctrl+F finds every occurrence of a kanji word despite its ruby, the title's first, and
+    shows each in turn."""
     post = tmp_path / "find.md"
     post.write_text(POST, encoding="utf-8")
     post_id = open_and_wait(qtbot, window, post)
     text = window.store.post(post_id).text
     window.find_bar.open()
-    window.find_bar.field.setText("工場")
+    with qtbot.waitSignal(window.find_bar.titleMatchChosen, timeout=10_000) as title:
+        window.find_bar.field.setText("工場")
+    assert title.args == [0, 2] and window.find_bar.count.text() == "1 of 3 (title)"
     first = text.index("工場")
-    qtbot.waitUntil(lambda: window.selection == (first, first + 2), timeout=10_000)
-    assert window.find_bar.count.text() == "1 of 2"
-    window.find_bar.step(1)
     second = text.index("工場", first + 1)
-    qtbot.waitUntil(lambda: window.selection == (second, second + 2), timeout=10_000)
+    for expected in (first, second):
+        with qtbot.waitSignal(window.find_bar.matchChosen, timeout=10_000) as found:
+            window.find_bar.step(1)
+        assert found.args == [expected, expected + 2]
 
 
 def test_highlights_panel_filters_by_tag_and_colour_and_lists_orphans_apart(qtbot, window, tmp_path):
@@ -309,3 +313,78 @@ def test_a_frame_closed_before_it_is_complete_saves_its_layout(qtbot, tmp_path):
     settings = load_settings(tmp_path / "settings.json")
     assert settings.window_geometry and settings.reader_size == [frame.reader.width(), frame.reader.height()]
     dispose(frame)
+
+
+def test_closing_the_window_remembers_the_open_post(qtbot, window, tmp_path):
+    """The post open at the close is saved in the settings (its source), for the next start."""
+    first = tmp_path / "first.md"
+    first.write_text(POST, encoding="utf-8")
+    second = tmp_path / "second.md"
+    second.write_text(POST.replace("工場の記事", "二つ目の記事"), encoding="utf-8")
+    open_and_wait(qtbot, window, first)
+    post_id = open_and_wait(qtbot, window, second)
+    window.close()
+    assert load_settings(tmp_path / "settings.json").last_post == window.store.post(post_id).source_path
+
+
+def _start_window(home: Path, *, prestart: bool) -> dict:
+    """`kakikomi` with no file, in its own process (tests/helpers/start_window.py), on `home`."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, KAKIKOMI_HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
+               PYTHONPATH=str(root))
+    env.pop("KAKIKOMI_NO_PRESTART", None)
+    if not prestart:
+        env["KAKIKOMI_NO_PRESTART"] = "1"
+    result = subprocess.run(
+        [sys.executable, str(root / "tests" / "helpers" / "start_window.py")], cwd=root, env=env, capture_output=True, text=True,
+        timeout=180, check=False,
+    )
+    reports = [line[7:] for line in result.stdout.splitlines() if line.startswith("REPORT ")]
+    assert result.returncode == 0 and reports, result.stdout[-2000:] + result.stderr[-3000:]
+    return json.loads(reports[-1])
+
+
+@pytest.mark.parametrize("prestart", [True, False])
+def test_a_restart_opens_the_post_open_at_the_last_close(tmp_path, monkeypatch, prestart):
+    """Started without a file, the window opens the post that was open at the last close (not the
+    newest); once that post is gone from the library, the newest again. With the start-up process
+    and without it (Windows, KAKIKOMI_NO_PRESTART, a fallback)."""
+    from app.core.library.derived import open_library
+    from app.core.settings import Settings, save_settings
+    from app.core.store import default_db_path
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("KAKIKOMI_HOME", str(home))
+    older, newer = tmp_path / "older.md", tmp_path / "newer.md"
+    older.write_text("---\ntitle: 古い記事\ndate: 2024-01-01\n---\n\n古い工場の話。\n", encoding="utf-8")
+    newer.write_text("---\ntitle: 新しい記事\ndate: 2026-01-01\n---\n\n新しい工場の話。\n", encoding="utf-8")
+    store = open_library(default_db_path())
+    report = library.import_paths(store, [older, newer])
+    older_id, newer_id = report.added
+    source = store.post(older_id).source_path
+    store.close()
+    save_settings(Settings(first_run_done=True, last_post=source), home / "config" / "settings.json")
+    shown = _start_window(home, prestart=prestart)
+    assert (shown["post_id"], shown["title"]) == (older_id, "古い記事 — Kakikomi")
+    save_settings(Settings(first_run_done=True, last_post=str(tmp_path / "gone.md")), home / "config" / "settings.json")
+    assert _start_window(home, prestart=prestart)["post_id"] == newer_id
+
+
+def test_the_page_prepared_at_start_up_carries_the_notes(tmp_path):
+    """The first page, prepared by the start-up process, gives the reader each highlight's note,
+    as the window's own pages do: the marker and the hover are there from the first frame."""
+    from app.core.store import open_store
+    from tests.core.test_startup import run_prestart
+
+    post_file = tmp_path / "noted.md"
+    post_file.write_text(POST, encoding="utf-8")
+    with open_store(tmp_path / "library.sqlite3") as store:
+        _status, post_id, _moved, _orphaned = library.import_file(store, post_file)
+        noted = library.annotate_quote(store, store.post(post_id), "新しい機械", note="<b>要確認</b>")
+        bare = library.annotate_quote(store, store.post(post_id), "工場の人")
+    page = dict(run_prestart(tmp_path, [str(post_file)]))["page"]
+    assert [(h["id"], h["note"]) for h in page["info"]["highlights"]] == [(noted.id, "<b>要確認</b>"), (bare.id, "")]

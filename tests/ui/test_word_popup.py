@@ -276,3 +276,55 @@ def test_bridge_ignores_malformed_word_clicks(qtbot, payload):
     bridge.wordClicked(payload)
     bridge.wordClicked('{"offset": 7, "x": 12.5, "y": 30}')
     assert sent == [(7, 12, 30)]
+
+
+def _meaning_lines(popup) -> list[str]:
+    layout = popup.meaning_layout
+    return [layout.itemAt(i).widget().text() for i in range(layout.count())
+            if layout.itemAt(i).widget() is not None and layout.itemAt(i).widget() is not popup.more_button]
+
+
+def test_the_popup_says_what_the_word_means(qtbot, window, tmp_path):
+    """The popup of a word shows the dictionary's senses (three, then "More…"), common, JLPT and
+    pitch, and each kanji's meanings, readings, grade and strokes (#16 item 1); a conjugated verb
+    finds its dictionary form, and a compound MeCab split is found whole."""
+    path = tmp_path / "meaning.md"
+    path.write_text("---\ntitle: 意味\n---\n\n工場に投資した。割引率が高い。\n", encoding="utf-8")
+    open_and_wait(qtbot, window, path)
+    connect_word_popup(window)
+    text = window.store.post(window.current.id).text
+    popup = open_popup(qtbot, window, text.index("投資"))
+    lines = _meaning_lines(popup)
+    assert lines[0] == "投資 【とうし】"
+    assert "common" in lines[1] and "JLPT N" in lines[1] and "とうし [0]" in lines[1]
+    assert lines[2].startswith("1. investment")
+    assert any(line.startswith("投  throw") and "grade 3" in line and "7 strokes" in line for line in lines)
+    assert popup.meaning_part.isVisible()
+    popup.close()
+
+    popup = open_popup(qtbot, window, text.index("割引率") + 1)
+    assert _meaning_lines(popup)[0].startswith("割引率 【わりびきりつ】")
+    popup.close()
+
+
+def test_more_shows_every_sense(qtbot, window, tmp_path):
+    path = tmp_path / "more.md"
+    path.write_text("---\ntitle: 多義\n---\n\n手を取る。\n", encoding="utf-8")
+    open_and_wait(qtbot, window, path)
+    connect_word_popup(window)
+    text = window.store.post(window.current.id).text
+    popup = open_popup(qtbot, window, text.index("取"))
+    before = len(_meaning_lines(popup))
+    assert popup.more_button.isVisible() and "(" in popup.more_button.text()
+    qtbot.mouseClick(popup.more_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(_meaning_lines(popup)) > before, timeout=5_000)
+    assert not popup.more_button.isVisible()
+
+
+def test_meanings_are_plain_text(qtbot, window, post):
+    """Whatever the dictionary says goes into plain-text labels (never markup)."""
+    _post_id, text = post
+    popup = open_popup(qtbot, window, text.index("生物", 5))
+    layout = popup.meaning_layout
+    labels = [layout.itemAt(i).widget() for i in range(layout.count()) if layout.itemAt(i).widget() is not popup.more_button]
+    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app.core.claims.facts import Fact
 from app.core.common import paths
+from app.core.common.messages import Message
 
 TOLERANCE = 0.10
 RATES_FILE_NAME = "rates.tsv"
@@ -54,7 +55,7 @@ def _read_rates(path: Path) -> tuple[dict[str, float], str | None, list[str]]:
         except ValueError:
             rate = -1.0
         if not 0 < rate < 1e6:
-            warnings.append(f"{path.name} line {number}: expected a currency code and US dollars per unit.")
+            warnings.append(Message("rates.bad_line", "{file} line {line}: expected a currency code and US dollars per unit.", file=path.name, line=number))
             continue
         rates[columns[0].upper()] = rate
     return rates, as_of, warnings
@@ -69,7 +70,7 @@ def load_rates(user_path: str | os.PathLike[str] | None = None) -> Rates:
     except FileNotFoundError:
         mine, my_date, my_warnings = {}, None, []
     except (OSError, UnicodeDecodeError):
-        mine, my_date, my_warnings = {}, None, [f"{user.name} could not be read, so the bundled rates are used."]
+        mine, my_date, my_warnings = {}, None, [Message("rates.unreadable", "{file} could not be read, so the bundled rates are used.", file=user.name)]
     return Rates({**rates, **mine}, my_date or as_of, tuple(warnings + my_warnings))
 
 
@@ -86,14 +87,16 @@ def save_rates(usd_per_unit: dict[str, float], as_of: str, path: str | os.PathLi
     lines = ["# Your exchange rates (Kakikomi merges them over its own): currency, US dollars per unit."]
     if as_of.strip():
         if "\t" in as_of or "\n" in as_of or len(as_of) > 40:
-            raise ValueError("The date of the rates must be one short line, e.g. 2026-01-05.")
+            raise ValueError(Message("rates.bad_date", "The date of the rates must be one short line, e.g. 2026-01-05."))
         lines.append(f"as of\t{as_of.strip()}")
     for code, rate in sorted(usd_per_unit.items()):
         code = code.strip().upper()
         if len(code) != 3 or not code.isascii() or not code.isalpha():
-            raise ValueError(f"{code or 'An empty code'} is not a currency code: use three letters, e.g. JPY.")
+            if not code:
+                raise ValueError(Message("rates.empty_code", "An empty code is not a currency code: use three letters, e.g. JPY."))
+            raise ValueError(Message("rates.bad_code", "{code} is not a currency code: use three letters, e.g. JPY.", code=code))
         if not isinstance(rate, (int, float)) or not 0 < rate < 1e6:
-            raise ValueError(f"The rate of {code} must be a positive number of US dollars per unit.")
+            raise ValueError(Message("rates.bad_rate", "The rate of {code} must be a positive number of US dollars per unit.", code=code))
         lines.append(f"{code}\t{rate:g}")
     target = Path(path) if path is not None else user_rates_file()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.common import paths
+from app.core.common.messages import Message
 from app.core.reading import furigana
 
 KINDS = ("company", "chip")
@@ -104,7 +105,10 @@ def read_entities(path: Path) -> tuple[list[Entity], list[str]]:
         kind = columns[0].lower() if columns else ""
         aliases = tuple(dict.fromkeys(a.strip() for a in columns[2].split("|") if a.strip())) if len(columns) > 2 else ()
         if kind not in KINDS or len(columns) < 2 or not columns[1] or not aliases:
-            warnings.append(f"{path.name} line {number}: expected kind (company or chip), name, aliases separated by |, maker.")
+            warnings.append(Message(
+                "entities.bad_line", "{file} line {line}: expected kind (company or chip), name, aliases separated by |, maker.",
+                file=path.name, line=number,
+            ))
             continue
         maker = columns[3] if len(columns) > 3 and columns[3] else None
         entities.append(Entity(kind, columns[1], aliases, maker))
@@ -149,7 +153,7 @@ def load_entities(user_path: str | os.PathLike[str] | None = None) -> EntityTabl
             try:
                 extra, extra_warnings = read_entities(path)
             except (OSError, UnicodeDecodeError) as exc:
-                extra, extra_warnings = [], [f"Could not read {path}: {exc}."]
+                extra, extra_warnings = [], [Message("entities.unreadable", "Could not read {path}: {reason}.", path=path, reason=exc)]
             entities = merge(entities, extra)
             warnings += extra_warnings
         table = _cache[key] = EntityTable(tuple(entities), tuple(warnings))

@@ -15,6 +15,7 @@ from collections import OrderedDict
 
 from app.core.claims.entities import EntityTable, load_entities
 from app.core.claims.sentences import Suggestion, not_overlapping, suggest_claims
+from app.core.common.messages import Message
 from app.core.store import PostRecord, Store, StoreError, now
 
 
@@ -139,6 +140,8 @@ def locate(text: str, suggestion: Suggestion) -> tuple[int, int]:
         return suggestion.start, suggestion.end
     starts = [m.start() for m in re.finditer(re.escape(suggestion.sentence), text)] if suggestion.sentence else []
     if not starts:
-        raise StoreError("The suggested sentence is no longer in the post (it was edited); look at the suggestions again.")
+        raise StoreError(Message(
+            "claims.suggestion_gone", "The suggested sentence is no longer in the post (it was edited); look at the suggestions again."
+        ))
     start = min(starts, key=lambda s: abs(s - suggestion.start))
     return start, start + len(suggestion.sentence)

@@ -29,6 +29,7 @@ from operator import attrgetter
 from app.core.claims.amounts import Amount, find_figures
 from app.core.claims.entities import find_entities, load_entities
 from app.core.claims.facts import METRICS, read_fact
+from app.core.common.messages import Message
 from app.core.store import Annotation, Store, StoreError, now
 
 CLAIM_TAGS = frozenset({"chip", "investment", "claim"})
@@ -381,10 +382,11 @@ def _amounts(annotation_id: str, text: str) -> tuple[Amount, ...]:
     try:
         return tuple(Amount(**a) for a in json.loads(text))
     except (TypeError, ValueError, RecursionError):
-        raise StoreError(
-            f"The library is damaged: claim {annotation_id} holds amounts Kakikomi did not write; "
-            "re-import its post to read them again, or restore a backup."
-        ) from None
+        raise StoreError(Message(
+            "claims.damaged_amounts",
+            "The library is damaged: claim {id} holds amounts Kakikomi did not write; re-import its post to read them again, or restore a backup.",
+            id=annotation_id,
+        )) from None
 
 
 _ROW_COLUMNS = (
@@ -439,9 +441,9 @@ def claims_table(
     Ties go by post and position.
     """
     if sort not in SORTS:
-        raise StoreError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+        raise StoreError(Message("claims.unknown_sort", "Unknown sort {sort}: use one of {choices}.", sort=repr(sort), choices=", ".join(SORTS)))
     if status is not None and status not in STATUSES:
-        raise StoreError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+        raise StoreError(Message("claims.unknown_status", "Unknown status {status}: use one of {choices}.", status=repr(status), choices=", ".join(STATUSES)))
     ordered = _cache.setdefault(store, _Rows()).sync(store)
     clauses, params = [], []
     for kind, value in (("company", company), ("chip", chip), ("tag", tag), ("year", year)):
@@ -470,9 +472,9 @@ def claim(store: Store, annotation_id: str) -> ClaimRow:
     """One claim by its highlight's id; StoreError when that highlight is not a claim."""
     row = store.db.execute(f"SELECT {_ROW_COLUMNS}{_FROM} WHERE c.annotation_id = ?", [annotation_id]).fetchone()
     if row is None:
-        raise StoreError(
-            f"No claim {annotation_id!r}: a claim is a highlight tagged {', '.join(sorted(CLAIM_TAGS))}."
-        )
+        raise StoreError(Message(
+            "claims.not_a_claim", "No claim {id}: a claim is a highlight tagged {tags}.", id=repr(annotation_id), tags=", ".join(sorted(CLAIM_TAGS))
+        ))
     return _build(row)
 
 
@@ -495,7 +497,7 @@ def claim_facets(store: Store) -> dict[str, list]:
 def set_claim_status(store: Store, annotation_id: str, status: str, note: str | None = None) -> ClaimRow:
     """Set a claim's status (one of STATUSES) and, unless None, its note; returns the claim."""
     if status not in STATUSES:
-        raise StoreError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+        raise StoreError(Message("claims.unknown_status", "Unknown status {status}: use one of {choices}.", status=repr(status), choices=", ".join(STATUSES)))
     with store.transaction():
         claim(store, annotation_id)  # raises for a highlight that is not a claim
         store.db.execute(
@@ -517,9 +519,11 @@ def set_claim_fact(
     a field left None keeps its value. StoreError (one sentence) for a metric or period that is
     not one Kakikomi knows. Returns the claim."""
     if metric is not None and metric not in (*METRICS, "other"):
-        raise StoreError(f"Unknown metric {metric!r}: use one of {', '.join((*METRICS, 'other'))}.")
+        raise StoreError(Message("claims.unknown_metric", "Unknown metric {metric}: use one of {choices}.", metric=repr(metric), choices=", ".join((*METRICS, "other"))))
     if period is not None and not _PERIOD.fullmatch(period):
-        raise StoreError(f"Unknown period {period!r}: write a year (2025), FY2025, 2025Q3, 2025H1 or asof:2025-11-30.")
+        raise StoreError(Message(
+            "claims.unknown_period", "Unknown period {period}: write a year (2025), FY2025, 2025Q3, 2025H1 or asof:2025-11-30.", period=repr(period)
+        ))
     with store.transaction():
         claim(store, annotation_id)  # raises for a highlight that is not a claim
         stamp = now()

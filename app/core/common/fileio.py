@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from app.core.common.messages import Message
+
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8", durable: bool = True) -> Path:
     """Write `data` to `path` through a temporary file in the same folder, then rename it over.
@@ -54,4 +56,4 @@ def _create_temporary(target: Path, mode: int) -> tuple[int, str]:
             return os.open(name, flags, mode), name
         except FileExistsError:
             continue
-    raise FileExistsError(f"no free temporary name beside {target}")
+    raise FileExistsError(Message("files.no_temporary_name", "No free temporary name was found beside {path}.", path=target))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.core.common.messages import Message, as_message, clause
 from app.core.library import derived, prepare
 from app.core.posts.anchoring import anchor, describe
 from app.core.posts.plain_text import PlainText
@@ -40,7 +41,8 @@ ProgressCallback = Callable[[int, int, Path], None]
 
 @dataclass
 class ImportReport:
-    """What an import did, file by file; `errors` holds (file, one-sentence reason)."""
+    """What an import did, file by file; `errors` holds (file, one-sentence reason): the reason a
+    core Message where there is one (its id kept: shown in the reader's language; to_json is English)."""
 
     added: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
@@ -67,23 +69,43 @@ class ImportStopped(Exception):
         self.report = report
         saved = len(report.added) + len(report.updated) + len(report.unchanged)
         rest = total - saved
-        super().__init__(
-            f"{_refusal(cause)}: {saved} of {total} files were imported and saved before that, the other {rest} "
-            f"{'was' if rest == 1 else 'were'} not; {_remedy(cause)} and import again (the saved ones are kept)."
-        )
+        refusal = _refusal(cause)
+        if refusal.id == "import.disk_full":
+            remedy = Message("import.remedy_space", "free some space")
+        else:
+            remedy = Message("import.remedy_fix", "fix that")
+        files = Message("import.one_file", "1 file") if total == 1 else Message("import.files", "{count} files", count=total)
+        said = dict(refusal=refusal, saved=saved, files=files, rest=rest, remedy=remedy)
+        if saved == 1 and rest == 1:
+            message = Message(
+                "import.stopped_one_each", "{refusal}: {saved} of {files} was imported and saved before that, the other {rest} was not; "
+                "{remedy} and import again (the saved ones are kept).", **said,
+            )
+        elif saved == 1:
+            message = Message(
+                "import.stopped_one_saved", "{refusal}: {saved} of {files} was imported and saved before that, the other {rest} were not; "
+                "{remedy} and import again (the saved ones are kept).", **said,
+            )
+        elif rest == 1:
+            message = Message(
+                "import.stopped_one_left", "{refusal}: {saved} of {files} were imported and saved before that, the other {rest} was not; "
+                "{remedy} and import again (the saved ones are kept).", **said,
+            )
+        else:
+            message = Message(
+                "import.stopped", "{refusal}: {saved} of {files} were imported and saved before that, the other {rest} were not; "
+                "{remedy} and import again (the saved ones are kept).", **said,
+            )
+        super().__init__(message)
 
 
-def _refusal(exc: BaseException) -> str:
+def _refusal(exc: BaseException) -> Message:
     text = str(exc).lower()
     if "full" in text or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
-        return "The disk is full"
+        return Message("import.disk_full", "The disk is full")
     if "readonly" in text or "read-only" in text or getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "The library cannot be written (read-only)"
-    return f"The library refused a write ({str(exc).rstrip('.')})"
-
-
-def _remedy(exc: BaseException) -> str:
-    return "free some space" if _refusal(exc).startswith("The disk is full") else "fix that"
+        return Message("import.read_only", "The library cannot be written (read-only)")
+    return Message("import.write_refused", "The library refused a write ({reason})", reason=clause(exc))
 
 
 def collect_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -100,7 +122,7 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
         elif path.exists():
             files.append(path)
         else:
-            missing.append((str(raw), f"{path.name or raw} does not exist."))
+            missing.append((str(raw), Message("import.missing", "{name} does not exist.", name=path.name or raw)))
     return list(dict.fromkeys(files)), missing
 
 
@@ -139,7 +161,7 @@ def import_paths(
             try:
                 status, post_id, moved, orphaned = _store_prepared(store, item)
             except (PostError, StoreError) as exc:
-                report.errors.append((str(path), str(exc)))
+                report.errors.append((str(path), as_message(exc)))
                 continue
             except (sqlite3.OperationalError, OSError) as exc:
                 # The library refused the write (its transaction was rolled back): the files
@@ -167,10 +189,12 @@ def import_urls(store: Store, urls: Sequence[str], report: ImportReport) -> None
             save_fetched(url, fetch_page(url, max_bytes=DEFAULT_MAX_BYTES))
             status, post_id, moved, orphaned = import_file(store, url)
         except (FetchError, PostError, StoreError) as exc:
-            report.errors.append((url, str(exc)))
+            report.errors.append((url, as_message(exc)))
             continue
         except OSError as exc:
-            report.errors.append((url, f"{url} could not be kept beside the library: {exc.strerror or exc}."))
+            report.errors.append((url, Message(
+                "import.not_kept", "{url} could not be kept beside the library: {reason}.", url=url, reason=exc.strerror or exc
+            )))
             continue
         getattr(report, status).append(post_id)
         report.reanchored += moved
@@ -275,7 +299,9 @@ def _reanchor(store: Store, post_id: int, text: str, requoted: list[Annotation])
 
 def _check_color(color: str) -> str:
     if color not in COLORS:
-        raise StoreError(f"Unknown colour {color!r}: use one of {', '.join(COLORS)}.")
+        raise StoreError(Message(
+            "highlight.unknown_colour", "Unknown colour {colour}: use one of {choices}.", colour=repr(color), choices=", ".join(COLORS)
+        ))
     return color
 
 
@@ -286,27 +312,102 @@ def _clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
         if not tag:
             continue
         if any(c.isspace() for c in tag):
-            raise StoreError(f"A tag cannot contain spaces ({tag!r}); use - or _ instead.")
+            raise StoreError(Message(
+                "highlight.tag_with_spaces", "A tag cannot contain spaces ({tag}); use - or _ instead.", tag=repr(tag)
+            ))
         cleaned.append(tag)
     return tuple(dict.fromkeys(cleaned))
 
 
-def annotate_span(
-    store: Store, post: PostRecord, start: int, end: int, *, tags: Iterable[str] = (), note: str = "", color: str = DEFAULT_COLOR
-) -> Annotation:
-    """Highlight post.text[start:end]."""
+@dataclass(frozen=True)
+class Highlighted:
+    """What highlighting a span did: `outcome` is "created" (a new highlight), "updated" (the span
+    is, or lies inside, a live highlight, which got what was given), "unchanged" (the same, with
+    nothing new given) or "merged" (the span overlapped live highlights: the first now covers them
+    all, `absorbed` are the others, marked deleted)."""
+
+    annotation: Annotation
+    outcome: str
+    absorbed: tuple[str, ...] = ()
+
+
+def highlight(
+    store: Store, post: PostRecord, start: int, end: int, *, tags: Iterable[str] = (), note: str = "",
+    color: str | None = None,
+) -> Highlighted:
+    """Highlight post.text[start:end] without ever making a second highlight over the same text
+    (one transaction).
+
+    The span of a live highlight, or a span inside one: that highlight gets the tags added, the
+    note and the colour replaced when given. A span that overlaps live highlights partly: the
+    first of them (in reading order) grows to cover the span and all of them, with every tag,
+    their notes and the given one joined by a blank line, the given colour; the others are marked
+    deleted (kept for undo and merging). Otherwise a new highlight (in `color`, else the default).
+    """
     post = _with_text(store, post)
     try:
         selectors = describe(post.text, start, end)
     except ValueError as exc:
-        raise StoreError(str(exc)) from None
-    stamp = now()
-    annotation = Annotation(
-        id=new_annotation_id(), post_id=post.id, exact=selectors.quote.exact, prefix=selectors.quote.prefix,
-        suffix=selectors.quote.suffix, start=start, end=end, color=_check_color(color), note=note,
-        tags=_clean_tags(tags), created=stamp, updated=stamp,
-    )
+        raise StoreError(as_message(exc)) from None
+    cleaned = _clean_tags(tags)
+    if color is not None:
+        _check_color(color)
+    with store.transaction():
+        live = _overlapping(store, post.id, start, end)
+        inside = next((a for a in live if (a.start, a.end) == (start, end)), None) or next(
+            (a for a in live if a.start <= start and end <= a.end), None
+        )
+        if inside is not None:
+            changed = replace(
+                inside, tags=tuple(dict.fromkeys((*inside.tags, *cleaned))), note=note or inside.note,
+                color=color or inside.color,
+            )
+            if changed == inside:
+                return Highlighted(inside, "unchanged")
+            return Highlighted(_put(store, replace(changed, updated=now())), "updated")
+        stamp = now()
+        if not live:
+            annotation = Annotation(
+                id=new_annotation_id(), post_id=post.id, exact=selectors.quote.exact, prefix=selectors.quote.prefix,
+                suffix=selectors.quote.suffix, start=start, end=end, color=color or DEFAULT_COLOR, note=note,
+                tags=cleaned, created=stamp, updated=stamp,
+            )
+            return Highlighted(_put(store, annotation), "created")
+        first, others = live[0], live[1:]
+        low, high = min(start, *(a.start for a in live)), max(end, *(a.end for a in live))
+        union = describe(post.text, low, high)
+        notes = [n for n in dict.fromkeys([*(a.note.strip() for a in live), note.strip()]) if n]
+        merged = replace(
+            first, exact=union.quote.exact, prefix=union.quote.prefix, suffix=union.quote.suffix, start=low, end=high,
+            tags=tuple(dict.fromkeys([*(t for a in live for t in a.tags), *cleaned])), note="\n\n".join(notes),
+            color=color or first.color, updated=stamp,
+        )
+        for other in others:
+            _put(store, replace(other, deleted=stamp, updated=stamp))
+        return Highlighted(_put(store, merged), "merged", tuple(a.id for a in others))
+
+
+def _overlapping(store: Store, post_id: int, start: int, end: int) -> list[Annotation]:
+    """The post's live highlights (placed, not deleted) that share text with [start, end), in
+    reading order; found by the index on (post_id, start), not by reading every highlight."""
+    rows = store.conn.execute(
+        'SELECT id FROM annotations WHERE post_id = ? AND start < ? AND "end" > ? AND deleted IS NULL AND NOT orphan '
+        'ORDER BY start, "end", created',
+        [post_id, end, start],
+    ).fetchall()
+    return [store.annotation(annotation_id) for (annotation_id,) in rows]
+
+
+def _put(store: Store, annotation: Annotation) -> Annotation:
     return store.put_annotation(annotation, on_change=lambda a: derived.highlight_changed(store, a))
+
+
+def annotate_span(
+    store: Store, post: PostRecord, start: int, end: int, *, tags: Iterable[str] = (), note: str = "", color: str | None = None
+) -> Annotation:
+    """Highlight post.text[start:end] (see `highlight`: an existing highlight there is updated,
+    overlapping ones merged); the highlight that holds the span now."""
+    return highlight(store, post, start, end, tags=tags, note=note, color=color).annotation
 
 
 def _with_text(store: Store, post: PostRecord) -> PostRecord:
@@ -317,24 +418,34 @@ def _with_text(store: Store, post: PostRecord) -> PostRecord:
 def find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int]:
     """The span of the N-th occurrence (1-based) of `quote` in `text`; StoreError if there is none."""
     if not quote:
-        raise StoreError("The quote to highlight is empty.")
+        raise StoreError(Message("highlight.empty_quote", "The quote to highlight is empty."))
     if occurrence < 1:
-        raise StoreError("--occurrence counts from 1.")
+        raise StoreError(Message("highlight.occurrence_from_one", "--occurrence counts from 1."))
     at = -1
     for _ in range(occurrence):
         at = text.find(quote, at + 1)
         if at < 0:
             count = text.count(quote)
-            where = "does not occur in the post" if count == 0 else f"occurs only {count} time{'s' if count > 1 else ''}"
-            raise StoreError(f"The quote {quote!r} {where}.")
+            if count == 0:
+                raise StoreError(Message("highlight.quote_not_found", "The quote {quote} does not occur in the post.", quote=repr(quote)))
+            if count == 1:
+                raise StoreError(Message("highlight.quote_once", "The quote {quote} occurs only 1 time.", quote=repr(quote)))
+            raise StoreError(Message(
+                "highlight.quote_times", "The quote {quote} occurs only {count} times.", quote=repr(quote), count=count
+            ))
     return at, at + len(quote)
 
 
-def annotate_quote(store: Store, post: PostRecord, quote: str, *, occurrence: int = 1, **options) -> Annotation:
-    """Highlight the N-th occurrence of `quote` in the post's text."""
+def highlight_quote(store: Store, post: PostRecord, quote: str, *, occurrence: int = 1, **options) -> Highlighted:
+    """Highlight the N-th occurrence of `quote` in the post's text, as `highlight` does."""
     post = _with_text(store, post)
     start, end = find_quote(post.text, quote, occurrence)
-    return annotate_span(store, post, start, end, **options)
+    return highlight(store, post, start, end, **options)
+
+
+def annotate_quote(store: Store, post: PostRecord, quote: str, *, occurrence: int = 1, **options) -> Annotation:
+    """Highlight the N-th occurrence of `quote` in the post's text (see `highlight`)."""
+    return highlight_quote(store, post, quote, occurrence=occurrence, **options).annotation
 
 
 def update_annotation(
@@ -372,7 +483,7 @@ def reattach(store: Store, annotation_id: str, start: int, end: int) -> Annotati
     try:
         selectors = describe(post.text, start, end)
     except ValueError as exc:
-        raise StoreError(str(exc)) from None
+        raise StoreError(as_message(exc)) from None
     changed = replace(
         current, exact=selectors.quote.exact, prefix=selectors.quote.prefix, suffix=selectors.quote.suffix,
         start=start, end=end, orphan=False, updated=now(),

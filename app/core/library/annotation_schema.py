@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlparse
 from urllib.request import url2pathname
 
+from app.core.common.messages import Message, clause
 from app.core.posts.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
 from app.core.store import COLORS, DEFAULT_COLOR
 
@@ -49,7 +50,8 @@ _RFC3339 = re.compile(
 
 
 class Invalid(ValueError):
-    """An imported value that cannot be used; str() is the reason, a clause without a period."""
+    """An imported value that cannot be used; str() is the reason, a clause without a period (a
+    Message, to stand inside the sentence that says what was skipped)."""
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -70,21 +72,25 @@ class DocumentError(ValueError):
 def load_document(data: bytes, name: str) -> object:
     """The JSON of an annotation file; DocumentError (one sentence) when it is not readable JSON."""
     if len(data) > MAX_FILE_BYTES:
-        raise DocumentError(
-            f"{name} is {len(data) / 2**20:,.0f} MB; an annotation file may be at most {MAX_FILE_BYTES // 2**20:,} MB."
-        )
+        raise DocumentError(Message(
+            "annotations.file_too_large", "{name} is {size} MB; an annotation file may be at most {limit} MB.",
+            name=name, size=f"{len(data) / 2**20:,.0f}", limit=f"{MAX_FILE_BYTES // 2**20:,}",
+        ))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DocumentError(f"{name} is not UTF-8 text, so it cannot be Web Annotation JSON.") from None
+        raise DocumentError(Message("annotations.not_utf8", "{name} is not UTF-8 text, so it cannot be Web Annotation JSON.", name=name)) from None
     try:
         return json.loads(text, parse_int=_number)
     except RecursionError:
-        raise DocumentError(f"{name} is nested too deeply to be Web Annotation JSON.") from None
+        raise DocumentError(Message("annotations.too_deep", "{name} is nested too deeply to be Web Annotation JSON.", name=name)) from None
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+        raise DocumentError(Message(
+            "annotations.bad_json_at", "{name} is not valid JSON (line {line}, column {column}: {reason}).",
+            name=name, line=exc.lineno, column=exc.colno, reason=exc.msg,
+        )) from None
     except ValueError as exc:
-        raise DocumentError(f"{name} is not valid JSON ({str(exc).rstrip('.')}).") from None
+        raise DocumentError(Message("annotations.bad_json", "{name} is not valid JSON ({reason}).", name=name, reason=clause(exc))) from None
 
 
 # --- times ----------------------------------------------------------------------------------
@@ -130,7 +136,7 @@ def _time(value: object, field: str, now: datetime, warnings: list[str]) -> str 
         return None
     moment = parse_time(value)
     if moment is None:
-        raise Invalid(f"its {field} is not an RFC 3339 date-time (like 2026-01-02T03:04:05Z)")
+        raise Invalid(Message("annotations.bad_time", "its {field} is not an RFC 3339 date-time (like 2026-01-02T03:04:05Z)", field=field))
     if moment > now:
         if moment > now + FUTURE_TOLERANCE:
             warnings.append(f"{field} {value}")
@@ -150,22 +156,22 @@ def _as_list(value: object) -> list:
 def _text(value: object, field: str, limit: int, *, required: bool = False) -> str:
     if value is None:
         if required:
-            raise Invalid(f"its {field} is missing")
+            raise Invalid(Message("annotations.missing", "its {field} is missing", field=field))
         return ""
     if not isinstance(value, str) or isinstance(value, _BigNumber):
-        raise Invalid(f"its {field} is not text")
+        raise Invalid(Message("annotations.not_text", "its {field} is not text", field=field))
     if required and not value:
-        raise Invalid(f"its {field} is empty")
+        raise Invalid(Message("annotations.empty", "its {field} is empty", field=field))
     if len(value) > limit:
-        raise Invalid(f"its {field} is longer than {limit:,} characters")
+        raise Invalid(Message("annotations.too_long", "its {field} is longer than {limit} characters", field=field, limit=f"{limit:,}"))
     if _SURROGATE.search(value):
-        raise Invalid(f"its {field} holds a lone surrogate (like \\ud800), which is not text")
+        raise Invalid(Message("annotations.surrogate", "its {field} holds a lone surrogate (like \\ud800), which is not text", field=field))
     return value
 
 
 def _offset(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not -1 <= value <= MAX_OFFSET:
-        raise Invalid(f"its {field} is not a whole number from 0 to {MAX_OFFSET:,}")
+        raise Invalid(Message("annotations.bad_offset", "its {field} is not a whole number from 0 to {limit}", field=field, limit=f"{MAX_OFFSET:,}"))
     return value
 
 
@@ -195,7 +201,7 @@ def extension(data: dict, name: str) -> object:
 def annotation_id(raw: object, fallback: str) -> str:
     """The library id: a uuid as written (with or without urn:uuid:), else a stable uuid5 of it."""
     if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (str, int)) or isinstance(raw, _BigNumber)):
-        raise Invalid("its id is not text")
+        raise Invalid(Message("annotations.not_text", "its {field} is not text", field="id"))
     text = _text(str(raw).strip(), "id", MAX_ID_CHARS) if raw is not None else ""
     if text.lower().startswith("urn:uuid:"):
         text = text[len("urn:uuid:") :]
@@ -247,10 +253,10 @@ def _selectors(raw: object) -> Selectors:
                 continue
             start, end = _offset(selector["start"], "start"), _offset(selector["end"], "end")
             if (start < 0 or end < 0 or start > end) and (start, end) != (-1, -1):
-                raise Invalid(f"its position {start}-{end} is not a span of text")
+                raise Invalid(Message("annotations.bad_position", "its position {start}-{end} is not a span of text", start=start, end=end))
             position = TextPositionSelector(start, end)
     if quote is None:
-        raise Invalid("it has no TextQuoteSelector with an exact quote")
+        raise Invalid(Message("annotations.no_quote", "it has no TextQuoteSelector with an exact quote"))
     return Selectors(quote, position or TextPositionSelector(-1, -1))
 
 
@@ -274,28 +280,28 @@ def _bodies(item: dict) -> tuple[list[str], list[str]]:
         tags.append(clean_tag(_text(tag, "tag", MAX_TAG_CHARS)))
     note = "\n\n".join(notes)
     if len(note) > MAX_NOTE_CHARS:
-        raise Invalid(f"its note is longer than {MAX_NOTE_CHARS:,} characters")
+        raise Invalid(Message("annotations.too_long", "its {field} is longer than {limit} characters", field="note", limit=f"{MAX_NOTE_CHARS:,}"))
     tags = list(dict.fromkeys(t for t in tags if t))
     if len(tags) > MAX_TAGS:
-        raise Invalid(f"it has more than {MAX_TAGS} tags")
+        raise Invalid(Message("annotations.too_many", "it has more than {limit} {field}", limit=MAX_TAGS, field="tags"))
     return notes, tags
 
 
 def read_annotation(item: object, now: datetime) -> Incoming:
     """One annotation checked against the schema; raises Invalid with the reason it cannot be used."""
     if not isinstance(item, dict):
-        raise Invalid("it is not a JSON object")
+        raise Invalid(Message("annotations.not_object", "it is not a JSON object"))
     targets = [t for t in _as_list(item.get("target")) if isinstance(t, dict)]
     target = next((t for t in targets if t.get("selector")), None)
     if target is None:
-        raise Invalid("it has no target with a selector")
+        raise Invalid(Message("annotations.no_target", "it has no target with a selector"))
     selectors = _selectors(target.get("selector"))
     raw_source = target.get("source") if target.get("source") is not None else target.get("id")
     source = _text(raw_source, "target's source", MAX_SOURCE_CHARS)
     notes, tags = _bodies(item)
     color = target.get("styleClass")
     if color is not None and not isinstance(color, str):
-        raise Invalid("its styleClass (colour) is not text")
+        raise Invalid(Message("annotations.not_text", "its {field} is not text", field="styleClass (colour)"))
     warnings: list[str] = []
     created = _time(item.get("created"), "created", now, warnings)
     modified = _time(item.get("modified"), "modified", now, warnings) or created
@@ -317,7 +323,7 @@ def _deleted(value: object, modified: str | None, now: datetime, warnings: list[
     try:
         return _time(value, "kk:deleted", now, warnings)
     except Invalid:
-        raise Invalid("its kk:deleted is neither a date-time (RFC 3339) nor true or false") from None
+        raise Invalid(Message("annotations.bad_deleted", "its kk:deleted is neither a date-time (RFC 3339) nor true or false")) from None
 
 
 # --- post copies ----------------------------------------------------------------------------
@@ -326,25 +332,25 @@ def _deleted(value: object, modified: str | None, now: datetime, warnings: list[
 def read_snapshot(data: object) -> dict:
     """A backup's copy of a post (kk:posts), checked: the PostSnapshot fields, or Invalid."""
     if not isinstance(data, dict):
-        raise Invalid("it is not a JSON object")
+        raise Invalid(Message("annotations.not_object", "it is not a JSON object"))
     raw = data.get("source") if data.get("source") is not None else data.get("source_path")
     path = path_of(_text(raw, "source", MAX_SOURCE_CHARS))
     if path is None:
-        raise Invalid("its source is not a local file path")
+        raise Invalid(Message("annotations.not_local", "its source is not a local file path"))
     text = _text(data.get("text"), "text", MAX_SNAPSHOT_TEXT_CHARS, required=False)
     if not isinstance(data.get("text"), str):
-        raise Invalid("it holds no text")
+        raise Invalid(Message("annotations.no_text", "it holds no text"))
 
     def optional(name: str) -> str | None:
         value = data.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
-            raise Invalid(f"its {name} is not text")
+            raise Invalid(Message("annotations.not_text", "its {field} is not text", field=name))
         return None if value is None else _text(str(value), name, MAX_META_CHARS)
 
     def names(name: str) -> tuple[str, ...]:
         values = _as_list(data.get(name))
         if len(values) > MAX_TAGS:
-            raise Invalid(f"it has more than {MAX_TAGS} {name}")
+            raise Invalid(Message("annotations.too_many", "it has more than {limit} {field}", limit=MAX_TAGS, field=name))
         return tuple(_text(v if not isinstance(v, (int, float)) or isinstance(v, bool) else str(v), name, MAX_TAG_CHARS) for v in values)
 
     return {

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.claims.table import ClaimRow, claims_table
+from app.core.common.messages import Message, as_message
 from app.core.library.csv_cells import csv_text
 from app.core.library.export import ExportError, export_file_names, select_posts, single_file_export, write_export
 from app.core.store import Store, StoreError, now
@@ -64,14 +65,18 @@ def export_claims(store: Store, target: Path, fmt: str = "csv", **filters) -> Pa
     Markdown ("md"): a table with each claim's post linked to its highlight's block in the
     highlights export (`[[file#^kk-<id>|title]]`). Raises ExportError when it cannot be written.
     """
+    text = claims_text(store, fmt, **filters)
+    target = Path(target).expanduser()
+    with single_file_export(target):
+        return write_export(target, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+
+
+def claims_text(store: Store, fmt: str = "csv", **filters) -> str:
+    """The claims table as export_claims writes it (CSV without the BOM), for standard output."""
     if fmt not in EXPORT_FORMATS:
-        raise ExportError(f"Unknown format {fmt!r}: use csv or md.")
+        raise ExportError(Message("export.unknown_claims_format", "Unknown format {format}: use csv or md.", format=repr(fmt)))
     try:
         rows = claims_table(store, **filters)
     except StoreError as exc:
-        raise ExportError(str(exc)) from None
-    target = Path(target).expanduser()
-    with single_file_export(target):
-        if fmt == "csv":
-            return write_export(target, _claims_csv(rows), encoding="utf-8-sig")
-        return write_export(target, _claims_markdown(store, rows, filters))
+        raise ExportError(as_message(exc)) from None
+    return _claims_csv(rows) if fmt == "csv" else _claims_markdown(store, rows, filters)

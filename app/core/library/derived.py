@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.store import Annotation, Derivations, Store, open_store
+
+if TYPE_CHECKING:
+    from app.core.library.search import IndexedText
 
 
 def _search():
@@ -31,11 +35,11 @@ def _claims():
 
 
 def post_text_changed(
-    store: Store, post_id: int, text: str, moved: Iterable[Annotation] = (), *, words: tuple | None = None
+    store: Store, post_id: int, text: str, moved: Iterable[Annotation] = (), *, words: IndexedText | None = None
 ) -> None:
-    """A post was added or its text changed: index the new text (`words`: its search words, if
-    the caller has them, see search.index_words); `moved` are the highlights whose quote changed
-    with it. Every claim of the post is refreshed (quotes, positions, orphans and the post's
+    """A post was added or its text changed: index the new text (`words`: what the index keeps
+    of it, if the caller has it, see search.index_words); `moved` are the highlights whose quote
+    changed with it. Every claim of the post is refreshed (quotes, positions, orphans and the post's
     date, which the year filter reads, may all have changed)."""
     search = _search()
     search.index_post(store, post_id, text, words)
@@ -54,7 +58,9 @@ def highlight_changed(store: Store, annotation: Annotation) -> None:
 def rebuild_search(store: Store) -> None:
     """Index every post and highlight again (a migration that made the indexes anew)."""
     search = _search()
-    for post_id, text in store.conn.execute("SELECT id, text FROM posts").fetchall():
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM posts ORDER BY id")]
+    for post_id in ids:  # one text in memory at a time
+        text = store.conn.execute("SELECT text FROM posts WHERE id = ?", [post_id]).fetchone()[0]
         search.index_post(store, post_id, text)
         search.index_post_meta(store, post_id)
     for annotation in store.annotations():

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from app.core.common.fileio import write_atomic
+from app.core.common.messages import Message, as_message
 from app.core.common.text import escape_surrogates
 from app.core.library.csv_cells import csv_cell, csv_text
 from app.core.reading import furigana
@@ -74,7 +75,7 @@ def select_posts(store: Store, post_ids: Sequence[int] | None, *, with_text: boo
         try:
             return [store.post(int(i)) for i in dict.fromkeys(post_ids)]
         except StoreError as exc:
-            raise ExportError(str(exc)) from None
+            raise ExportError(as_message(exc)) from None
     with_annotations = {r[0] for r in store.db.execute("SELECT DISTINCT post_id FROM annotations")}
     return [p for p in store.posts(with_text=with_text) if p.id in with_annotations]
 
@@ -89,7 +90,9 @@ def write_export(path: Path, text: str, *, encoding: str = "utf-8", durable: boo
     try:
         return write_atomic(path, escape_surrogates(text), encoding=encoding, durable=durable)
     except OSError as exc:
-        raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
+        raise ExportError(Message(
+            "export.unwritable", "Could not write {path}: {reason}.", path=path, reason=exc.strerror or exc
+        )) from None
 
 
 # --- litter of killed exports ------------------------------------------------------------------
@@ -291,10 +294,12 @@ def highlight_markdown(
     overrides: Sequence[furigana.ReadingOverride] = (),
 ) -> str:
     """One highlight as Markdown: the quote as a block quote ending in its Obsidian block id
-    (` ^kk-<uuid>`, unless block_id is False), a blank line, its tags and colour, its note.
+    (` ^kk-<uuid>`, unless block_id is False), a blank line, its tags and colour, a blank line,
+    its note.
 
-    The blank line matters: a text line right after a quote line would be read as part of the
-    quote (a "lazy continuation") and the block id would no longer end the block.
+    The blank lines matter: a text line right after a quote line would be read as part of the
+    quote (a "lazy continuation") and the block id would no longer end the block; the note right
+    under the tag line would be joined to it into one paragraph by stricter renderers.
     """
     lines = quote_lines(annotation, furigana_style, overrides)
     if block_id:
@@ -303,7 +308,8 @@ def highlight_markdown(
     meta = _one_line(" ".join([*(f"#{tag}" for tag in annotation.tags), "·", annotation.color])) if annotation.tags else annotation.color
     if not annotation.note:
         return f"{quoted}\n\n{meta}"
-    return "\n".join([quoted, "", meta, *_note_lines(annotation.note)])
+    note = _note_lines(annotation.note)
+    return "\n".join([quoted, "", meta, *([""] if note else []), *note])
 
 
 # --- Markdown: a post's section --------------------------------------------------------------
@@ -371,14 +377,15 @@ def _generated(sections: Sequence[str]) -> str:
 
 
 def _front_matter_values(posts: Sequence[PostRecord], exported: str) -> dict:
-    """Our keys: the post's metadata, or for several posts in one file their sources and tags."""
+    """Our keys: the post's metadata, or for several posts in one file their sources and tags. A
+    post without a date has no `date` key (nor has a file of several posts): never `date: null`."""
     if len(posts) == 1:
         post = posts[0]
         values = (post.title, escape_surrogates(post.source_path), post.date, list(post.tags), exported)
     else:
         tags = list(dict.fromkeys(t for p in posts for t in p.tags))
         values = ("Kakikomi highlights", [escape_surrogates(p.source_path) for p in posts], None, tags, exported)
-    return dict(zip(FRONT_MATTER_KEYS, values))
+    return {key: value for key, value in zip(FRONT_MATTER_KEYS, values) if not (key == "date" and value is None)}
 
 
 # libyaml's emitter when PyYAML has it: the pure-Python one was most of a file's export time.
@@ -466,9 +473,11 @@ def _chunks(front_matter: str) -> list[list[str]]:
     return chunks
 
 
-def update_front_matter(text: str, values: dict, newline: str = "\n") -> str | None:
+def update_front_matter(text: str, values: dict, newline: str = "\n", *, owned: Sequence[str] = ()) -> str | None:
     """`text` (a YAML mapping) with `values` set: the reader's lines, comments and key order kept
-    as written, ours replaced in place or added at the end. None when `text` is not a mapping."""
+    as written, ours replaced in place or added at the end. A key of ours (`owned`) that `values`
+    leaves out goes when the file holds it empty (an older export's `date: null`). None when
+    `text` is not a mapping."""
     try:
         old = _load_yaml(text) if text.strip() else {}
     except yaml.YAMLError:
@@ -476,10 +485,14 @@ def update_front_matter(text: str, values: dict, newline: str = "\n") -> str | N
     old = {} if old is None else old
     if not isinstance(old, dict):
         return None
+    dropped = {key for key in owned if key not in values and key in old and old[key] is None}
     out: list[str] = []
     done: set[str] = set()
     for chunk in _chunks(text):
         key = _chunk_key("".join(chunk))
+        if key in dropped:
+            out.extend(line for line in chunk[1:] if not line.strip())  # its blank lines stay
+            continue
         if key not in values:
             out.append("".join(chunk))
             continue
@@ -494,7 +507,7 @@ def update_front_matter(text: str, values: dict, newline: str = "\n") -> str | N
         out.append(newline)
     out.extend(_yaml({k: v}).replace("\n", newline) for k, v in values.items() if k not in done)
     updated = "".join(out)
-    expected = {**old, **values}
+    expected = {key: value for key, value in {**old, **values}.items() if key not in dropped}
     try:
         check = _load_yaml(updated)
     except yaml.YAMLError:
@@ -526,7 +539,7 @@ def merge_markdown(existing: str, values: dict, generated: str, *, name: str = "
     generated = generated.replace("\n", newline)
     opening, front_matter, closing, rest = _split_front_matter(existing)
     if front_matter is not None:
-        updated = update_front_matter(front_matter, values, newline)
+        updated = update_front_matter(front_matter, values, newline, owned=FRONT_MATTER_KEYS)
         head = opening + (front_matter if updated is None else updated) + closing
     elif existing.lstrip("\ufeff").startswith("---"):
         head = ""  # an unclosed front matter: the reader's to fix
@@ -538,14 +551,21 @@ def merge_markdown(existing: str, values: dict, generated: str, *, name: str = "
     begin = next((i for i, line in enumerate(lines) if is_marker_line(line, BEGIN_MARKER)), None)
     end = next((i for i, line in enumerate(lines) if begin is not None and i > begin and is_marker_line(line, END_MARKER)), None)
     if begin is None and any(is_marker_line(line, END_MARKER) for line in lines):
-        raise ExportError(f"{name} has a Kakikomi end marker without a begin marker; fix or remove it, then export again.")
+        raise ExportError(Message(
+            "export.end_marker_alone", "{name} has a Kakikomi end marker without a begin marker; fix or remove it, then export again.",
+            name=name,
+        ))
     if begin is not None and end is None:
-        raise ExportError(f"{name} has a Kakikomi begin marker without an end marker; fix or remove it, then export again.")
+        raise ExportError(Message(
+            "export.begin_marker_alone", "{name} has a Kakikomi begin marker without an end marker; fix or remove it, then export again.",
+            name=name,
+        ))
     if begin is None:
         separator = "" if not rest or rest.endswith("\n") else newline
         return head + rest + separator + (newline if rest.strip() else "") + generated + newline
-    ending = lines[end][len(lines[end].rstrip("\r\n")) :]
-    return head + "".join(lines[:begin]) + generated + ending + "".join(lines[end + 1 :])
+    ending = lines[end][len(lines[end].rstrip("\r\n")) :] or newline  # the file ends with a line end
+    merged = head + "".join(lines[:begin]) + generated + ending + "".join(lines[end + 1 :])
+    return merged if merged.endswith("\n") else merged + newline
 
 
 def _read_regular(path: Path) -> bytes:
@@ -557,7 +577,9 @@ def _read_regular(path: Path) -> bytes:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(path)
         if not stat.S_ISREG(mode):
-            raise ExportError(f"{path} is not a regular file (a pipe or a device?), so it was left untouched.")
+            raise ExportError(Message(
+                "export.not_regular", "{path} is not a regular file (a pipe or a device?), so it was left untouched.", path=path
+            ))
         return handle.read()
 
 
@@ -565,25 +587,32 @@ def _markdown_file(path: Path, values: dict, generated: str, *, durable: bool = 
     try:
         existing = _read_regular(path).decode("utf-8")
     except FileNotFoundError:
-        text = "---\n" + _yaml(values) + "---\n\n" + generated + "\n"
+        text = _new_markdown(values, generated)
     except IsADirectoryError:
-        raise ExportError(f"{path} is a folder; choose a file name ending in .md.") from None
+        raise ExportError(Message("export.folder", "{path} is a folder; choose a file name ending in .md.", path=path)) from None
     except UnicodeDecodeError:
-        raise ExportError(f"{path.name} is not UTF-8 text, so it was left untouched.") from None
+        raise ExportError(Message("export.not_utf8", "{name} is not UTF-8 text, so it was left untouched.", name=path.name)) from None
     except OSError as exc:
-        raise ExportError(f"Could not read {path}: {exc.strerror or exc}.") from None
+        raise ExportError(Message("export.unreadable", "Could not read {path}: {reason}.", path=path, reason=exc.strerror or exc)) from None
     else:
         text = merge_markdown(existing, values, generated, name=path.name)
     return write_export(path, text, durable=durable)
+
+
+def _new_markdown(values: dict, generated: str) -> str:
+    """A new Markdown export: the front matter, a blank line, the generated part, a final line end."""
+    return "---\n" + _yaml(values) + "---\n\n" + generated + "\n"
 
 
 def _new_markdown_file(path: Path, values: dict, generated: str) -> None:
     """A file in a folder no one else sees yet (the export's staging folder): written directly."""
     try:
         with open(path, "xb") as handle:
-            handle.write(escape_surrogates("---\n" + _yaml(values) + "---\n\n" + generated + "\n").encode("utf-8"))
+            handle.write(escape_surrogates(_new_markdown(values, generated)).encode("utf-8"))
     except OSError as exc:
-        raise ExportError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
+        raise ExportError(Message(
+            "export.unwritable", "Could not write {path}: {reason}.", path=path.name, reason=exc.strerror or exc
+        )) from None
 
 
 # The longest file name most file systems take is 255 bytes; a re-export writes each file through a
@@ -637,6 +666,37 @@ def export_file_names(posts: Sequence[PostRecord]) -> dict[int, str]:
     return names
 
 
+def _check_markdown_options(furigana: str, group_by: str) -> None:
+    if furigana not in FURIGANA_STYLES:
+        raise ExportError(Message(
+            "export.unknown_furigana", "Unknown furigana style {style}: use one of {choices}.",
+            style=repr(furigana), choices=", ".join(FURIGANA_STYLES),
+        ))
+    if group_by not in GROUPINGS:
+        raise ExportError(Message(
+            "export.unknown_grouping", "Unknown grouping {grouping}: use one of {choices}.",
+            grouping=repr(group_by), choices=", ".join(GROUPINGS),
+        ))
+
+
+def markdown_text(
+    store: Store,
+    *,
+    post_ids: Sequence[int] | None = None,
+    furigana: str = "none",
+    group_by: str = "position",
+    now: str | None = None,
+) -> str:
+    """The selected posts' highlights as one Markdown document, as export_markdown writes a new
+    FILE.md (for standard output); "" when no post is selected."""
+    _check_markdown_options(furigana, group_by)
+    posts = select_posts(store, post_ids)
+    if not posts:
+        return ""
+    sections = [post_markdown(store, p, furigana_style=furigana, group_by=group_by) for p in posts]
+    return _new_markdown(_front_matter_values(posts, export_timestamp(now)), _generated(sections))
+
+
 def export_markdown(
     store: Store,
     target: Path,
@@ -655,10 +715,7 @@ def export_markdown(
     existing file replaces only the generated part and our front-matter keys. Never writes over
     a post file of the library; raises ExportError for bad options and unwritable targets.
     """
-    if furigana not in FURIGANA_STYLES:
-        raise ExportError(f"Unknown furigana style {furigana!r}: use one of {', '.join(FURIGANA_STYLES)}.")
-    if group_by not in GROUPINGS:
-        raise ExportError(f"Unknown grouping {group_by!r}: use one of {', '.join(GROUPINGS)}.")
+    _check_markdown_options(furigana, group_by)
     target = Path(target).expanduser()
     posts = select_posts(store, post_ids)
     exported = export_timestamp(now)
@@ -673,11 +730,16 @@ def export_markdown(
     try:
         resolved = folder.resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
-        raise ExportError(f"The folder {folder} cannot be used: {getattr(exc, 'strerror', None) or exc}.") from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise ExportError(Message(
+            "export.folder_unusable", "The folder {folder} cannot be used: {reason}.", folder=folder, reason=reason
+        )) from None
     sources = {path_from_db(row[0]) for row in store.db.execute("SELECT source_path FROM posts")}
     for path, _chosen in plan:
         if str(resolved / path.name) in sources:
-            raise ExportError(f"Exporting to {path} would overwrite a post of the library; choose another place.")
+            raise ExportError(Message(
+                "export.would_overwrite_post", "Exporting to {path} would overwrite a post of the library; choose another place.", path=path
+            ))
     with _folder_export(folder) if not single else single_file_export(target):
         return _export_markdown_files(store, plan, posts, post_ids, folder, single, furigana, group_by, exported)
 
@@ -697,7 +759,9 @@ def _export_markdown_files(
         else:
             folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ExportError(f"Could not create the folder {folder}: {exc.strerror or exc}.") from None
+        raise ExportError(Message(
+            "export.folder_not_created", "Could not create the folder {folder}: {reason}.", folder=folder, reason=exc.strerror or exc
+        )) from None
     try:
         written = _write_markdown_files(store, plan, posts, post_ids, staging, furigana, group_by, exported)
     except BaseException:
@@ -731,9 +795,10 @@ def _move_into_place(staging: Path, folder: Path) -> None:
             folder.rmdir()  # still empty (checked before): Windows will not rename over it
         os.rename(staging, folder)
     except OSError as exc:
-        raise ExportError(
-            f"The export was written to {staging} but could not be renamed to {folder}: {exc.strerror or exc}."
-        ) from None
+        raise ExportError(Message(
+            "export.not_renamed", "The export was written to {staging} but could not be renamed to {folder}: {reason}.",
+            staging=staging, folder=folder, reason=exc.strerror or exc,
+        )) from None
 
 
 def _write_markdown_files(
@@ -781,11 +846,9 @@ def _write_markdown_files(
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = None) -> Path:
-    """Write one row per live highlight (orphans included) with the HIGHLIGHT_CSV_COLUMNS, as UTF-8 with a
-    BOM so that Excel reads Japanese; every cell goes through csv_cells.csv_cell (formula-like text
-    gets a leading apostrophe)."""
-    target = Path(target).expanduser()
+def highlights_csv(store: Store, *, post_ids: Sequence[int] | None = None) -> str:
+    """One row per live highlight (orphans included) with the HIGHLIGHT_CSV_COLUMNS; every cell goes
+    through csv_cells.csv_cell (formula-like text gets a leading apostrophe)."""
     rows = (
         [
             post.id, post.title, escape_surrogates(post.source_path), a.exact, " ".join(a.tags), a.note,
@@ -794,11 +857,19 @@ def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = N
         for post in select_posts(store, post_ids)
         for a in store.annotations(post.id)
     )
+    return csv_text(HIGHLIGHT_CSV_COLUMNS, rows)
+
+
+def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = None) -> Path:
+    """Write highlights_csv() as UTF-8 with a BOM, so that Excel reads Japanese."""
+    target = Path(target).expanduser()
+    text = highlights_csv(store, post_ids=post_ids)
     with single_file_export(target):
-        return write_export(target, csv_text(HIGHLIGHT_CSV_COLUMNS, rows), encoding="utf-8-sig")
+        return write_export(target, text, encoding="utf-8-sig")
 
 
 __all__ = [
     "BEGIN_MARKER", "csv_cell", "is_marker_line", "single_file_export", "split_lines", "HIGHLIGHT_CSV_COLUMNS", "END_MARKER", "ExportError", "export_csv", "export_markdown", "highlight_markdown",
+    "highlights_csv", "markdown_text",
     "merge_markdown", "post_markdown", "quote_lines", "update_front_matter",
 ]

@@ -1,11 +1,12 @@
-"""Getting files ready for the library: read, render and split into search words, in worker
-processes when there are many.
+"""Getting files ready for the library: read, render, split into search words and read aloud for
+the search index, in worker processes when there are many.
 
 Importing a post is mostly CPU work that needs no database: decoding the file, rendering its
-Markdown to the plain text and block spans the store keeps, and MeCab's pass over the text for the
-search index. `prepared` does that work for a list of files on every core (the writes stay with
-the caller, one transaction per file) and yields the results in the files' order. Few files, or a
-machine with one core, are prepared in this process: starting workers costs about half a second.
+Markdown to the plain text and block spans the store keeps, and MeCab's passes over the text for
+the search index (its words, and its reading in context). `prepared` does that work for a list of
+files on every core (the writes stay with the caller, one transaction per file) and yields the
+results in the files' order. Few files, or a machine with one core, are prepared in this process:
+starting workers costs about half a second.
 
 Workers are started by a fresh server process ("forkserver"; "spawn" where there is none), never
 forked from the caller, which may be the window with Qt's threads running.
@@ -18,12 +19,17 @@ import pickle
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.common.cpus import usable_cpus
+from app.core.common.messages import as_message
 from app.core.posts.plain_text import PlainText
 from app.core.posts.post import Post, PostError, load_post
 from app.core.posts.render import RenderOptions, render_post
 from app.core.reading.furigana_mode import FuriganaMode
+
+if TYPE_CHECKING:
+    from app.core.library.search import IndexedText
 
 # Below this many files a pool is not worth its start-up.
 MIN_FILES_FOR_WORKERS = 24
@@ -33,14 +39,15 @@ _CHUNK = 4
 
 @dataclass(frozen=True)
 class Prepared:
-    """A file ready to be stored: the post, its plain text, its search words (see
-    app.core.library.search.index_words) — or, when its content is what the library already
-    has (`unchanged`), only the post; or the one-sentence reason it cannot be imported."""
+    """A file ready to be stored: the post, its plain text, what the search index keeps of it
+    (its words, grams and reading: app.core.library.search.index_words) — or, when its content
+    is what the library already has (`unchanged`), only the post; or the one-sentence reason it
+    cannot be imported (a core Message: its id crosses the worker processes with it)."""
 
     path: Path
     post: Post | None = None
     plain: PlainText | None = None
-    words: tuple[str, frozenset[tuple[str, str]]] | None = None
+    words: IndexedText | None = None
     unchanged: bool = False
     error: str | None = None
 
@@ -57,7 +64,7 @@ def prepare(path: Path, stored_hash: str | None = None, post: Post | None = None
         if plain is None:
             plain = render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain
     except PostError as exc:
-        return Prepared(path, error=str(exc))
+        return Prepared(path, error=as_message(exc))
     return Prepared(path, post, plain, index_words(plain.text))
 
 

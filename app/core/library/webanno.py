@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
+from app.core.common.messages import Message, as_message, clause
 from app.core.library import derived
 from app.core.library.actions import import_file
 from app.core.library.annotation_schema import (
@@ -179,11 +180,16 @@ class ImportSummary:
     def skip(self, key: str, label: str, why: str) -> None:
         self.skipped.append(key)
         self.skipped_why.append((key, why))
-        self.errors.append(f"Annotation {label} was skipped: {why}.")
+        self.errors.append(Message("annotations.skipped", "Annotation {label} was skipped: {why}.", label=label, why=why))
 
 
 def _types(data: dict) -> set[str]:
     return {t for t in _as_list(data.get("type") or data.get("@type")) if isinstance(t, str)}
+
+
+_NO_ANNOTATIONS = Message(
+    "annotations.none_in_file", "The file holds no Web Annotations (expected a collection, a page, an annotation or a list)."
+)
 
 
 def _items(document: object) -> tuple[list, list]:
@@ -191,7 +197,7 @@ def _items(document: object) -> tuple[list, list]:
     if isinstance(document, list):
         return document, []
     if not isinstance(document, dict):
-        raise ExportError("The file holds no Web Annotations (expected a collection, a page, an annotation or a list).")
+        raise ExportError(_NO_ANNOTATIONS)
     types = _types(document)
     snapshots = _as_list(extension(document, "posts"))
     if "Annotation" in types or (not types and "target" in document):
@@ -205,9 +211,11 @@ def _items(document: object) -> tuple[list, list]:
             items.extend(_as_list(page.get("items")))
             page = page.get("next")
         if isinstance(page, str):
-            raise ExportError("The collection's pages are not in the file (it links to them), so nothing was imported.")
+            raise ExportError(Message(
+                "annotations.pages_elsewhere", "The collection's pages are not in the file (it links to them), so nothing was imported."
+            ))
         return items, snapshots
-    raise ExportError("The file holds no Web Annotations (expected a collection, a page, an annotation or a list).")
+    raise ExportError(_NO_ANNOTATIONS)
 
 
 def _as_list(value: object) -> list:
@@ -246,13 +254,16 @@ class _Posts:
         self.read_files = read_files
         self.found: dict[str, PostRecord | None] = {}
         self.by_id: dict[int, PostRecord] = {}
-        self.reasons: dict[str, str] = {}
+        self.reasons: dict[str, Message] = {}
         self.snapshots: dict[str, PostSnapshot] = {}
         for number, raw in enumerate(snapshots, 1):
             try:
                 snapshot = PostSnapshot.from_json(raw)
             except ValueError as exc:
-                summary.warnings.append(f"The copy of post {number} in the file was left out: {str(exc).rstrip('.')}.")
+                summary.warnings.append(Message(
+                    "annotations.post_copy_left_out", "The copy of post {number} in the file was left out: {reason}.",
+                    number=number, reason=clause(exc),
+                ))
                 continue
             self.snapshots.setdefault(snapshot.source_path, snapshot)
 
@@ -271,17 +282,22 @@ class _Posts:
         post = self.store.post_by_path(incoming.path or incoming.source)
         if post is not None or incoming.path is None:
             return post
-        reason = "the file holds no copy of its text (post files named in it are read only with --read-post-files)"
+        reason = Message(
+            "annotations.no_post_copy", "the file holds no copy of its text (post files named in it are read only with --read-post-files)"
+        )
         if self.read_files:
-            reason = "its file is missing and the file holds no copy of its text"
+            reason = Message("annotations.post_file_missing", "its file is missing and the file holds no copy of its text")
             try:
                 if Path(incoming.path).is_file():
                     _status, post_id, _moved, _orphaned = import_file(self.store, Path(incoming.path))
                     self.summary.posts_added.append(post_id)
                     return self.store.post(post_id)
             except (PostError, StoreError, OSError, ValueError) as exc:
-                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                reason = f"its file could not be read ({why.rstrip('.')}) and the file holds no copy of its text"
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                reason = Message(
+                    "annotations.post_file_unreadable", "its file could not be read ({reason}) and the file holds no copy of its text",
+                    reason=clause(why),
+                )
         snapshot = self.snapshots.get(incoming.path)
         if snapshot is None:
             self.reasons[incoming.path] = reason
@@ -341,7 +357,7 @@ def import_json(
     try:
         document = load_document(data, source.name)
     except DocumentError as exc:
-        raise ExportError(str(exc)) from None
+        raise ExportError(as_message(exc)) from None
     del data
     items, snapshots = _items(document)
     summary = ImportSummary()
@@ -364,19 +380,19 @@ def _read_file(source: Path) -> bytes:
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             if stat.S_ISDIR(info.st_mode):
-                raise ExportError(f"{source} is a folder; give the JSON file to import.")
+                raise ExportError(Message("annotations.folder", "{path} is a folder; give the JSON file to import.", path=source))
             if not stat.S_ISREG(info.st_mode):
-                raise ExportError(f"{source} is not a regular file (a pipe or a device?), so nothing was imported.")
+                raise ExportError(Message("annotations.not_regular", "{path} is not a regular file (a pipe or a device?), so nothing was imported.", path=source))
             if info.st_size > MAX_FILE_BYTES:
-                raise ExportError(
-                    f"{source.name} is {info.st_size / 2**20:,.0f} MB; an annotation file may be at most "
-                    f"{MAX_FILE_BYTES // 2**20:,} MB."
-                )
+                raise ExportError(Message(
+                    "annotations.file_too_large", "{name} is {size} MB; an annotation file may be at most {limit} MB.",
+                    name=source.name, size=f"{info.st_size / 2**20:,.0f}", limit=f"{MAX_FILE_BYTES // 2**20:,}",
+                ))
             return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ExportError(f"Could not read {source}: {exc.strerror or exc}.") from None
+        raise ExportError(Message("annotations.unreadable", "Could not read {path}: {reason}.", path=source, reason=exc.strerror or exc)) from None
     except ValueError:  # a NUL in the path
-        raise ExportError(f"Could not read {source}: the path is not a file name.") from None
+        raise ExportError(Message("annotations.bad_path", "Could not read {path}: the path is not a file name.", path=source)) from None
 
 
 def _label(item: object, number: int) -> tuple[str, str]:
@@ -397,12 +413,13 @@ def _import_one(
     try:
         incoming = read_annotation(item, now)
     except Invalid as exc:
-        summary.skip(*_label(item, number), str(exc))
+        summary.skip(*_label(item, number), as_message(exc))
         return
     if incoming.warnings:
-        summary.warnings.append(
-            f"Annotation {incoming.id} has a time in the future ({', '.join(incoming.warnings)}); it was read as now."
-        )
+        summary.warnings.append(Message(
+            "annotations.future_time", "Annotation {id} has a time in the future ({times}); it was read as now.",
+            id=incoming.id, times=", ".join(incoming.warnings),
+        ))
     try:
         current = store.annotation(incoming.id)
     except StoreError:
@@ -411,10 +428,13 @@ def _import_one(
         try:
             post = posts.of_id(current.post_id)
         except StoreError as exc:
-            summary.skip(incoming.id, incoming.id, f"the library's copy of it has no post ({str(exc).rstrip('.')})")
+            summary.skip(incoming.id, incoming.id, Message("annotations.no_post_in_library", "the library's copy of it has no post ({reason})", reason=clause(exc)))
             return
         if (incoming.path or incoming.source) != post.source_path:
-            summary.skip(incoming.id, incoming.id, f"it belongs to another post in the library ({post.source_path}), and an import never moves a highlight")
+            summary.skip(incoming.id, incoming.id, Message(
+                "annotations.other_post", "it belongs to another post in the library ({path}), and an import never moves a highlight",
+                path=post.source_path,
+            ))
             return
         if _same(incoming, current) or not _newer(incoming.modified, current.updated):
             summary.unchanged.append(incoming.id)
@@ -422,9 +442,11 @@ def _import_one(
     else:
         post = posts.get(incoming)
     if post is None:
-        where = incoming.path or incoming.source or "(no source)"
-        reason = posts.reasons.get(incoming.path or "", "it is not a local file")
-        summary.skip(incoming.id, incoming.id, f"its post {where} is not in the library and {reason}")
+        where = incoming.path or incoming.source or Message("annotations.no_source", "(no source)")
+        reason = posts.reasons.get(incoming.path or "") or Message("annotations.not_a_local_file", "it is not a local file")
+        summary.skip(incoming.id, incoming.id, Message(
+            "annotations.post_not_in_library", "its post {path} is not in the library and {reason}", path=where, reason=reason
+        ))
         return
     selectors, orphan = _placed(post.text, incoming, budget)
     stamp = store_now()

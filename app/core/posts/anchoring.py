@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from app.core.common.messages import Message
+
 CONTEXT_CHARS = 32
 DEFAULT_MAX_ERROR_RATE = 0.2
 # A quote at least this long is evidence enough on its own; a shorter one needs its context.
@@ -67,7 +69,7 @@ class Selectors:
         try:
             return cls._from_json(items)
         except (AttributeError, TypeError) as exc:
-            raise ValueError(f"The annotation's selectors are malformed ({exc}).") from None
+            raise ValueError(Message("anchoring.malformed", "The annotation's selectors are malformed ({reason}).", reason=exc)) from None
 
     @classmethod
     def _from_json(cls, items: list[dict]) -> Selectors:
@@ -79,7 +81,7 @@ class Selectors:
             elif kind == "TextPositionSelector":
                 position = TextPositionSelector(int(item.get("start", 0)), int(item.get("end", 0)))
         if quote is None or not quote.exact:
-            raise ValueError("The annotation has no TextQuoteSelector with an exact quote.")
+            raise ValueError(Message("anchoring.no_quote", "The annotation has no TextQuoteSelector with an exact quote."))
         if position is None:
             position = TextPositionSelector(-1, -1)
         return cls(quote, position)
@@ -98,7 +100,9 @@ class Anchor:
 def describe(text: str, start: int, end: int, context: int = CONTEXT_CHARS) -> Selectors:
     """Selectors for text[start:end]; raises ValueError for an empty or out-of-range span."""
     if not 0 <= start < end <= len(text):
-        raise ValueError(f"The span {start}-{end} is not inside the text (length {len(text)}).")
+        raise ValueError(Message(
+            "anchoring.span_outside", "The span {start}-{end} is not inside the text (length {length}).", start=start, end=end, length=len(text)
+        ))
     quote = TextQuoteSelector(text[start:end], text[max(0, start - context) : start], text[end : end + context])
     return Selectors(quote, TextPositionSelector(start, end))
 

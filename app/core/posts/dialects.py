@@ -19,6 +19,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from app.core.common.messages import Message
+
 # Protected stretches of the body are swapped for these marks while the handlers run.
 _MARK_OPEN, _MARK_CLOSE = "\ue0f0", "\ue0f1"
 _MARK = re.compile(f"{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
@@ -155,14 +157,28 @@ def protect_code_spans(work: Body) -> None:
     work.text = "".join(out)
 
 
-def _warn_left_out(work: Body, what: str, items: list[str]) -> None:
+def _warn_left_out(work: Body, syntax: str, items: list[str]) -> None:
+    """One warning naming the first few of the `items` left out; `syntax` is "liquid" or "hugo"."""
     if not items:
         return
     unique = list(dict.fromkeys(" ".join(item.split()) for item in items))
     shown = ", ".join(unique[:_SHOWN_IN_WARNING]) + (", …" if len(unique) > _SHOWN_IN_WARNING else "")
     count = len(items)
-    noun = what if count == 1 else what + "s"
-    work.warnings.append(f"Kakikomi left out {count} {noun} it cannot show ({shown}).")
+    if syntax == "liquid":
+        if count == 1:
+            message = Message("dialects.liquid_tag_left_out", "Kakikomi left out 1 Liquid tag it cannot show ({shown}).", shown=shown)
+        else:
+            message = Message(
+                "dialects.liquid_tags_left_out", "Kakikomi left out {count} Liquid tags it cannot show ({shown}).", count=count, shown=shown
+            )
+    elif count == 1:
+        message = Message("dialects.hugo_shortcode_left_out", "Kakikomi left out 1 Hugo shortcode it cannot show ({shown}).", shown=shown)
+    else:
+        message = Message(
+            "dialects.hugo_shortcodes_left_out", "Kakikomi left out {count} Hugo shortcodes it cannot show ({shown}).",
+            count=count, shown=shown,
+        )
+    work.warnings.append(message)
 
 
 def _fence(code: str, lang: str) -> str:
@@ -270,7 +286,7 @@ def _liquid_inline(work: Body) -> None:
     text = _remove_tag(text, _LIQUID_TAG, drop)
     text = _remove_tag(text, _LIQUID_OUTPUT, drop)
     work.text = text
-    _warn_left_out(work, "Liquid tag", left_out)
+    _warn_left_out(work, "liquid", left_out)
 
 
 # --- cards ------------------------------------------------------------------------------------
@@ -382,7 +398,7 @@ def _hugo_inline(work: Body) -> None:
         return ""
 
     work.text = _remove_tag(work.text, _own_line(rf"(?P<tag>{_SHORTCODE.pattern})"), shortcode)
-    _warn_left_out(work, "Hugo shortcode", left_out)
+    _warn_left_out(work, "hugo", left_out)
 
 
 # --- kramdown (Jekyll's Markdown) -------------------------------------------------------------

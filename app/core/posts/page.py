@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.core.common.messages import Message
 from app.core.common.paths import resource
 
 if TYPE_CHECKING:  # the window imports this module while it starts: the renderer comes later
@@ -88,7 +89,7 @@ def standalone_html(
     `generator`: say which Kakikomi made it (a page saved for others; the reader's own page
     goes without: looking the version up costs its first page a few hundredths of a second)."""
     if theme not in THEMES:
-        raise ValueError(f"Unknown theme {theme!r}: use one of {', '.join(THEMES)}.")
+        raise ValueError(Message("page.unknown_theme", "Unknown theme {theme}: use one of {choices}.", theme=repr(theme), choices=", ".join(THEMES)))
     classes = [f"kk-theme-{theme}"] + (["kk-vertical"] if vertical else [])
     fields = {
         "lang": rendered.lang,
@@ -131,9 +132,10 @@ class PreparedPage:
 
 
 def highlight_json(annotation) -> dict:
-    """A highlight as the reader's script paints it."""
+    """A highlight as the reader's script paints it, with its note (marked after the highlight,
+    shown as plain text when hovered)."""
     a = annotation
-    return {"id": a.id, "start": a.start, "end": a.end, "color": a.color, "orphan": a.orphan}
+    return {"id": a.id, "start": a.start, "end": a.end, "color": a.color, "orphan": a.orphan, "note": a.note}
 
 
 def reader_page(

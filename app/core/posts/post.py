@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from app.core.common.messages import Message, clause
 from app.core.posts import webpage
 from app.core.posts.dialects import looks_like_markdown, plain_text_markdown, preprocess
 from app.core.posts.meta import PostMeta
@@ -41,7 +42,7 @@ _REPLACEMENT = "\ufffd"
 class PostError(Exception):
     """A file that cannot be opened as a post.
 
-    str(err) is one English sentence for the user, naming the file by its name only.
+    Its argument is one Message (str(err) is the English sentence), naming the file by its name only.
     """
 
 
@@ -92,17 +93,17 @@ def load_post(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     if url is not None:  # a page imported from the web: its copy beside the library, never the network
         path = webpage.cached_page(url)
         if not path.is_file():
-            raise PostError(f"The saved copy of {url} is gone; import the address again to fetch it.")
+            raise PostError(Message("post.saved_copy_gone", "The saved copy of {url} is gone; import the address again to fetch it.", url=url))
     path = Path(path)
     name = path.name or str(path)
     if path.suffix.lower() not in POST_SUFFIXES:
-        raise PostError(f"{name} is not a post: only .md, .markdown, .txt, .html and .htm files are opened.")
+        raise PostError(Message("post.wrong_suffix", "{name} is not a post: only .md, .markdown, .txt, .html and .htm files are opened.", name=name))
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            raise PostError(f"{name} is a folder, not a post.")
+            raise PostError(Message("post.folder", "{name} is a folder, not a post.", name=name))
         if not stat.S_ISREG(info.st_mode):
-            raise PostError(f"{name} is not a regular file, so it is not opened.")
+            raise PostError(Message("post.not_regular", "{name} is not a regular file, so it is not opened.", name=name))
         if info.st_size > max_bytes:
             raise PostError(_too_large(name, info.st_size, max_bytes))
         with open(path, "rb") as handle:
@@ -113,7 +114,7 @@ def load_post(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
                 data += handle.read(max_bytes + 1 - len(data))
     except (OSError, ValueError) as err:  # ValueError: e.g. a NUL inside the path
         reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
-        raise PostError(f"{name} could not be read: {reason.rstrip('.')}.") from err
+        raise PostError(Message("post.unreadable", "{name} could not be read: {reason}.", name=name, reason=clause(reason))) from err
     return parse_post(data, source_path=path, max_bytes=max_bytes)
 
 
@@ -127,7 +128,7 @@ def parse_post(
     problems (bad front matter, damaged text, unknown encoding) listed in `warnings`.
     """
     source_path = Path(source_path) if source_path is not None else None
-    name = (source_path.name or str(source_path)) if source_path else "The file"
+    name = (source_path.name or str(source_path)) if source_path else Message("post.the_file", "The file")
     if len(data) > max_bytes:
         raise PostError(_too_large(name, len(data), max_bytes))
     if source_path is not None and source_path.suffix.lower() in webpage.PAGE_SUFFIXES:
@@ -135,7 +136,7 @@ def parse_post(
     text, encoding, warnings = _decode(data, name)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise PostError(f"{name} is empty.")
+        raise PostError(Message("post.empty", "{name} is empty.", name=name))
     check_text_size(text, name)
 
     front = _read_front_matter(text)
@@ -163,13 +164,12 @@ def parse_post(
         body = plain_text_markdown(body)  # shown line for line, as written
 
     if _REPLACEMENT in title:
-        warnings.append(f"The title looks damaged (it contains {_REPLACEMENT}).")
+        warnings.append(Message("post.title_damaged", "The title looks damaged (it contains {mark}).", mark=_REPLACEMENT))
     damaged = front.body.count(_REPLACEMENT)
     if damaged:
-        places = "1 place" if damaged == 1 else f"{damaged} places"
-        warnings.append(f"The text looks damaged in {places} (it contains {_REPLACEMENT}).")
+        warnings.append(_damaged_text(damaged))
     if front.format and front.mapping is not None and not front.body.strip():
-        warnings.append("The post has no text after its front matter.")
+        warnings.append(Message("post.no_text_after_front_matter", "The post has no text after its front matter."))
 
     return Post(
         title=title,
@@ -197,14 +197,17 @@ MAX_TEXT_LINES = 100_000
 
 def check_text_size(text: str, name: str) -> None:
     """Raise PostError (one sentence) for a text with more characters or lines than any stage takes."""
-    advice = "so split it into parts."
     if len(text) > MAX_TEXT_CHARS:
-        raise PostError(
-            f"{name} is {len(text):,} characters long counting spaces and line breaks; Kakikomi shows posts of up to "
-            f"{MAX_TEXT_CHARS:,}, {advice}"
-        )
+        raise PostError(Message(
+            "post.too_many_characters_with_spaces",
+            "{name} is {count} characters long counting spaces and line breaks; Kakikomi shows posts of up to "
+            "{limit}, so split it into parts.", name=name, count=f"{len(text):,}", limit=f"{MAX_TEXT_CHARS:,}",
+        ))
     if (lines := text.count("\n") + 1) > MAX_TEXT_LINES:
-        raise PostError(f"{name} has {lines:,} lines; Kakikomi shows posts of up to {MAX_TEXT_LINES:,} lines, {advice}")
+        raise PostError(Message(
+            "post.too_many_lines", "{name} has {count} lines; Kakikomi shows posts of up to {limit} lines, so split it into parts.",
+            name=name, count=f"{lines:,}", limit=f"{MAX_TEXT_LINES:,}",
+        ))
 
 
 def _parse_page(data: bytes, source_path: Path, name: str) -> Post:
@@ -215,7 +218,7 @@ def _parse_page(data: bytes, source_path: Path, name: str) -> Post:
     text, encoding, warnings = (declared[0], declared[1], []) if declared else _decode(data, name)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise PostError(f"{name} is empty.")
+        raise PostError(Message("post.empty", "{name} is empty.", name=name))
     check_text_size(text, name)
     # A Jekyll post written in HTML: front matter, then the post's HTML.
     front = _read_front_matter(text) if text.startswith(("---", "+++")) else None
@@ -228,14 +231,13 @@ def _parse_page(data: bytes, source_path: Path, name: str) -> Post:
     page = webpage.extract_page(text_for_page)
     body = page.markdown
     if not body.strip():
-        warnings.append("No article text was found in the page.")
+        warnings.append(Message("post.page_without_text", "No article text was found in the page."))
     title = _text_field(fields, ("title",)) or page.title
     if (leading := _leading_title(body)) is not None and (title is None or leading[0] in title or title in leading[0]):
         title, body = title or leading[0], leading[1]  # the page's own heading: the title, not shown twice
     title = title or _first_heading(body) or source_path.stem or "Untitled"
     if body.count(_REPLACEMENT):
-        count = body.count(_REPLACEMENT)
-        warnings.append(f"The text looks damaged in {'1 place' if count == 1 else f'{count} places'} (it contains {_REPLACEMENT}).")
+        warnings.append(_damaged_text(body.count(_REPLACEMENT)))
     date = _post_date(fields, source_path, warnings) if fields else None
     if date is None:
         date = _iso_date(page.date) if page.date else _header_date("\n".join(page.top_lines))
@@ -292,7 +294,15 @@ _NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 # Python's cp932 accepts lone bytes 0x80, 0xA0 and 0xFD-0xFF, which no real Shift_JIS text
 # contains; treating them as undecodable sends stray bytes to the fallbacks instead.
 _CP932_LONE_BYTES = re.compile("[\x80\uf8f0-\uf8f3]")
-_UNKNOWN_BYTES = f"Some bytes are not valid text in any known encoding; they are shown as {_REPLACEMENT}."
+_UNKNOWN_BYTES = Message(
+    "post.unknown_bytes", "Some bytes are not valid text in any known encoding; they are shown as {mark}.", mark=_REPLACEMENT
+)
+
+
+def _damaged_text(places: int) -> Message:
+    if places == 1:
+        return Message("post.text_damaged_once", "The text looks damaged in 1 place (it contains {mark}).", mark=_REPLACEMENT)
+    return Message("post.text_damaged", "The text looks damaged in {count} places (it contains {mark}).", count=places, mark=_REPLACEMENT)
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
@@ -302,33 +312,36 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     out with a warning; more than one byte in a hundred means the file is not text.
     """
     if not data:
-        raise PostError(f"{name} is empty.")
+        raise PostError(Message("post.empty", "{name} is empty.", name=name))
     if data.startswith(_BINARY_SIGNATURES):
-        raise PostError(f"{name} looks like a binary file, not text.")
+        raise PostError(Message("post.binary", "{name} looks like a binary file, not text.", name=name))
     nuls = data.count(b"\x00") if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else 0
     if not nuls:
         return _decode_text(data, name)
     if nuls * 100 > len(data):
-        raise PostError(f"{name} contains NUL bytes, so it is not a text post.")
+        raise PostError(Message("post.nul_bytes", "{name} contains NUL bytes, so it is not a text post.", name=name))
     text, encoding, warnings = _decode_text(data.replace(b"\x00", b""), name)
-    left_out = "1 NUL byte (an invisible character) was" if nuls == 1 else f"{nuls} NUL bytes (invisible characters) were"
-    return text, encoding, [f"{left_out} left out of the text.", *warnings]
+    if nuls == 1:
+        left_out = Message("post.nul_byte_left_out", "1 NUL byte (an invisible character) was left out of the text.")
+    else:
+        left_out = Message("post.nul_bytes_left_out", "{count} NUL bytes (invisible characters) were left out of the text.", count=nuls)
+    return text, encoding, [left_out, *warnings]
 
 
 def _decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
     if not data:
-        raise PostError(f"{name} is empty.")
+        raise PostError(Message("post.empty", "{name} is empty.", name=name))
     if data.startswith(_BINARY_SIGNATURES):
-        raise PostError(f"{name} looks like a binary file, not text.")
+        raise PostError(Message("post.binary", "{name} looks like a binary file, not text.", name=name))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _strict(data, "utf-16")  # Windows Notepad's "Unicode"
         if text is not None and "\x00" not in text:
             return text, "utf-16", []
     if b"\x00" in data:
-        raise PostError(f"{name} contains NUL bytes, so it is not a text post.")
+        raise PostError(Message("post.nul_bytes", "{name} contains NUL bytes, so it is not a text post.", name=name))
     sample = data[:8192]
     if len(sample.translate(None, _NON_CONTROL_BYTES)) > len(sample) * 0.05:
-        raise PostError(f"{name} looks like a binary file, not text.")
+        raise PostError(Message("post.binary", "{name} looks like a binary file, not text.", name=name))
 
     utf8 = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     text = _strict(data, utf8)
@@ -352,7 +365,7 @@ def _decode_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
     guess = _charset_normalizer_guess(data)
     if guess is not None:
         text, encoding = guess
-        return text, encoding, [f"The encoding was guessed as {encoding}, so some characters may be wrong."]
+        return text, encoding, [Message("post.encoding_guessed", "The encoding was guessed as {encoding}, so some characters may be wrong.", encoding=encoding)]
     return lenient, utf8, [_UNKNOWN_BYTES]
 
 
@@ -394,16 +407,16 @@ def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
         return None
 
 
-def _too_large(name: str, size: int, limit: int) -> str:
+def _too_large(name: str, size: int, limit: int) -> Message:
     shown = _size_text(size)
     if shown == _size_text(limit):  # one byte over 20 MB rounds to "20 MB": say it exactly
-        shown = f"{size:,} bytes"
-    return f"{name} is {shown}; posts larger than {_size_text(limit)} are not opened."
+        shown = Message("post.size_bytes", "{count} bytes", count=f"{size:,}")
+    return Message("post.too_large", "{name} is {size}; posts larger than {limit} are not opened.", name=name, size=shown, limit=_size_text(limit))
 
 
 def _size_text(size: int) -> str:
     if size < 1024:
-        return f"{size} bytes"
+        return Message("post.size_bytes", "{count} bytes", count=size)
     unit, scale = ("KB", 1024) if size < 1024 * 1024 else ("MB", 1024 * 1024)
     return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
 
@@ -441,34 +454,48 @@ def _read_front_matter(text: str) -> _FrontMatter:
     block, inner, rest = text[: end.end()], text[start : end.start()], text[end.end() + 1 :]
     rest = _LEADING_BLANK_LINES.sub("", rest)
 
+    too_deep = Message("post.front_matter_too_deep", "The front matter is too deeply nested or repetitive, so it is shown as text.")
     if len(inner.encode("utf-8", "surrogatepass")) > _MAX_FRONT_MATTER_BYTES:
-        problem = "The front matter is larger than 64 KB"
+        problem = Message("post.front_matter_too_large", "The front matter is larger than 64 KB, so it is shown as text.")
     elif _flow_depth(inner) > _MAX_FRONT_MATTER_DEPTH:
         # PyYAML recurses per bracket; deep nesting costs seconds before it gives up.
-        problem = "The front matter is too deeply nested or repetitive"
+        problem = too_deep
     else:
         try:
             value = yaml.load(inner, Loader=_FrontMatterLoader) if fmt == "yaml" else tomllib.loads(inner)
         except Exception:  # YAMLError, TOMLDecodeError, RecursionError, ValueError...
-            value, problem = None, f"The front matter is not valid {fmt.upper()}"
+            value = None
+            problem = Message("post.front_matter_invalid", "The front matter is not valid {format}, so it is shown as text.", format=fmt.upper())
             recovered = _recover_fields(inner, fmt)
             if recovered:
                 names = list(recovered)
-                said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-                verb = "was" if len(names) == 1 else "were"
-                return _FrontMatter(recovered, fmt, rest, [f"{problem}; its {said} {verb} read line by line."])
+                if len(names) == 1:
+                    said = Message(
+                        "post.front_matter_field_recovered", "The front matter is not valid {format}; its {field} was read line by line.",
+                        format=fmt.upper(), field=names[0],
+                    )
+                else:
+                    said = Message(
+                        "post.front_matter_fields_recovered",
+                        "The front matter is not valid {format}; its {fields} and {last} were read line by line.",
+                        format=fmt.upper(), fields=", ".join(names[:-1]), last=names[-1],
+                    )
+                return _FrontMatter(recovered, fmt, rest, [said])
         else:
             if value is None:
                 return _FrontMatter({}, fmt, rest, [])
             if not isinstance(value, dict):
-                problem = 'The front matter is not a set of "key: value" fields'
+                problem = Message("post.front_matter_not_fields", 'The front matter is not a set of "key: value" fields, so it is shown as text.')
             elif not _is_small(value):
-                problem = "The front matter is too deeply nested or repetitive"
+                problem = too_deep
             else:
                 cleaned = _without_surrogates(value)
-                said = ["Some characters in the front matter are not valid text; they are shown as \ufffd."] if cleaned != value else []
+                said = [Message(
+                    "post.front_matter_bad_characters", "Some characters in the front matter are not valid text; they are shown as {mark}.",
+                    mark=_REPLACEMENT,
+                )] if cleaned != value else []
                 return _FrontMatter(cleaned, fmt, rest, said)
-    return _FrontMatter(None, fmt, _as_text_block(block, rest), [f"{problem}, so it is shown as text."])
+    return _FrontMatter(None, fmt, _as_text_block(block, rest), [problem])
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -563,7 +590,7 @@ def _unclosed(text: str, fence: str, fmt: str) -> _FrontMatter:
     while count < len(lines) and lines[count].strip() and _FIELD_LIKE.match(lines[count]):
         count += 1
     block, rest = "\n".join(lines[:count]), "\n".join(lines[count:])
-    warning = f"The front matter is never closed (no closing {fence} line), so it is shown as text."
+    warning = Message("post.front_matter_unclosed", "The front matter is never closed (no closing {fence} line), so it is shown as text.", fence=fence)
     return _FrontMatter(None, fmt, _as_text_block(block, _LEADING_BLANK_LINES.sub("", rest)), [warning])
 
 
@@ -722,9 +749,14 @@ def _post_date(fields: Mapping[str, Any], source_path: Path | None, warnings: li
         if key in fields and fields[key] is not None:
             parsed = _iso_date(fields[key])
             if parsed is None:
-                fallback = "the date in the file name is used" if from_name else "it is ignored"
                 shown = " ".join(str(fields[key]).split())[:60]  # keep the warning one short line
-                warnings.append(f'The date "{shown}" could not be understood, so {fallback}.')
+                if from_name:
+                    warnings.append(Message(
+                        "post.date_unreadable_file_name_used",
+                        'The date "{date}" could not be understood, so the date in the file name is used.', date=shown,
+                    ))
+                else:
+                    warnings.append(Message("post.date_unreadable", 'The date "{date}" could not be understood, so it is ignored.', date=shown))
                 return from_name
             return parsed
     return from_name

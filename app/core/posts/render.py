@@ -30,6 +30,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from app.core.common.messages import Message
 from app.core.posts import rawhtml
 from app.core.posts.dialects import CARD_KINDS
 from app.core.posts.plain_text import BlockSpan, PlainText, html_to_text
@@ -963,15 +964,21 @@ MAX_TABLE_CELLS = 50_000
 def check_length(post: Post) -> None:
     """Raise PostError (one sentence) for a body too big to show in seconds (see above)."""
     body = post.body
-    name = post.source_path.name if post.source_path else "The post"
+    name = post.source_path.name if post.source_path else Message("render.the_post", "The post")
     check_text_size(body, name)  # characters counting white space, lines: as when it was read
-    advice = "so split it into parts."
     # Spaces and line breaks are cheap next to text (deep indentation is mostly spaces): counted apart.
     length = len(body) - body.count(" ") - body.count("\n") - body.count("\t")
     if length > MAX_RENDER_CHARS:
-        raise PostError(f"{name} is {length:,} characters long; Kakikomi shows posts of up to {MAX_RENDER_CHARS:,} characters, {advice}")
+        raise PostError(Message(
+            "render.too_many_characters", "{name} is {count} characters long; Kakikomi shows posts of up to {limit} characters, so split it into parts.",
+            name=name, count=f"{length:,}", limit=f"{MAX_RENDER_CHARS:,}",
+        ))
     if (cells := body.count("|")) > MAX_TABLE_CELLS:
-        raise PostError(f"{name} has {cells:,} table cell borders (|); Kakikomi shows posts of up to {MAX_TABLE_CELLS:,}, {advice}")
+        raise PostError(Message(
+            "render.too_many_table_cells",
+            "{name} has {count} table cell borders (|); Kakikomi shows posts of up to {limit}, so split it into parts.",
+            name=name, count=f"{cells:,}", limit=f"{MAX_TABLE_CELLS:,}",
+        ))
 
 
 def render_post(post: Post, options: RenderOptions | None = None) -> RenderedPost:

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from app.core.common.messages import Message, clause
 from app.core.common.paths import data_dir
 
 PAGE_SUFFIXES = (".html", ".htm")
@@ -44,7 +45,7 @@ _NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "frame", "fr
 
 
 class FetchError(Exception):
-    """A page that could not be fetched; str(err) is one sentence for the user."""
+    """A page that could not be fetched; its argument is one Message (str(err): the English sentence)."""
 
 
 @dataclass(frozen=True)
@@ -404,7 +405,7 @@ def fetch_page(url: str, *, max_bytes: int, timeout: float | None = None) -> byt
     import urllib.request
 
     if not is_url(url):
-        raise FetchError(f"{url} is not an http or https address.")
+        raise FetchError(Message("fetch.not_http", "{url} is not an http or https address.", url=url))
     if timeout is None:
         try:
             timeout = float(os.environ.get("KAKIKOMI_FETCH_TIMEOUT") or FETCH_TIMEOUT)
@@ -412,21 +413,24 @@ def fetch_page(url: str, *, max_bytes: int, timeout: float | None = None) -> byt
             timeout = FETCH_TIMEOUT
     request = urllib.request.Request(url, headers={
         "User-Agent": "Kakikomi (reader; fetched at the reader's request)", "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
-    too_big = f"{url} is larger than {max_bytes // (1024 * 1024)} MB, so it was not imported."
-    seconds = f"{timeout:g} second{'s' if timeout != 1 else ''}"
+    too_big = Message("fetch.too_large", "{url} is larger than {limit} MB, so it was not imported.", url=url, limit=max_bytes // (1024 * 1024))
+    if timeout == 1:
+        seconds = Message("fetch.one_second", "1 second")
+    else:
+        seconds = Message("fetch.seconds", "{count} seconds", count=f"{timeout:g}")
     deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s) only, checked above
             kind = response.headers.get_content_type()
             if kind not in _PAGE_TYPES:
-                raise FetchError(f"{url} is not a web page (the server sent {kind}), so it was not imported.")
+                raise FetchError(Message("fetch.not_a_page", "{url} is not a web page (the server sent {kind}), so it was not imported.", url=url, kind=kind))
             length = response.headers.get("Content-Length")
             if length and length.strip().isdecimal() and int(length) > max_bytes:
                 raise FetchError(too_big)
             chunks, size = [], 0
             while size <= max_bytes:
                 if time.monotonic() > deadline:
-                    raise FetchError(f"{url} did not finish loading within {seconds}.")
+                    raise FetchError(Message("fetch.too_slow", "{url} did not finish loading within {seconds}.", url=url, seconds=seconds))
                 chunk = response.read(min(64 * 1024, max_bytes + 1 - size))
                 if not chunk:
                     break
@@ -437,21 +441,23 @@ def fetch_page(url: str, *, max_bytes: int, timeout: float | None = None) -> byt
     except FetchError:
         raise
     except urllib.error.HTTPError as exc:
-        raise FetchError(f"{url} could not be fetched: the server answered {exc.code} {exc.reason or ''}".rstrip() + ".") from None
+        raise FetchError(Message(
+            "fetch.http_error", "{url} could not be fetched: the server answered {status}.", url=url, status=f"{exc.code} {exc.reason or ''}".rstrip()
+        )) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, TimeoutError):
-            raise FetchError(f"{url} did not answer within {seconds}.") from None
+            raise FetchError(Message("fetch.no_answer", "{url} did not answer within {seconds}.", url=url, seconds=seconds)) from None
         text = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
-        raise FetchError(f"{url} could not be fetched: {text.rstrip('.')}.") from None
+        raise FetchError(Message("fetch.failed", "{url} could not be fetched: {reason}.", url=url, reason=clause(text))) from None
     except TimeoutError:
-        raise FetchError(f"{url} did not answer within {seconds}.") from None
+        raise FetchError(Message("fetch.no_answer", "{url} did not answer within {seconds}.", url=url, seconds=seconds)) from None
     except (OSError, ValueError, http.client.HTTPException) as exc:
         text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise FetchError(f"{url} could not be fetched: {text.rstrip('.')}.") from None
+        raise FetchError(Message("fetch.failed", "{url} could not be fetched: {reason}.", url=url, reason=clause(text))) from None
     data = b"".join(chunks)
     if not data.strip():
-        raise FetchError(f"{url} sent an empty page, so it was not imported.")
+        raise FetchError(Message("fetch.empty", "{url} sent an empty page, so it was not imported.", url=url))
     return data
 
 

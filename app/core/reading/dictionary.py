@@ -32,6 +32,7 @@ from functools import cached_property
 from pathlib import Path
 
 from app.core.common.kana import to_hiragana
+from app.core.common.messages import Message
 from app.core.reading.dictionary_file import FILE_NAME, FORMAT, dictionary_path  # noqa: F401 - names of this module
 
 # JMdict's priority tags that make a word common (news1, ichi1, spec1, spec2, gai1), as Jisho and
@@ -214,16 +215,18 @@ class Dictionary:
             self.meta = dict(self._db.execute("SELECT key, value FROM meta"))
             self._tags = {row[0]: Tag(row[1], row[2]) for row in self._db.execute("SELECT id, code, text FROM tag")}
             if self.meta.get("format") != FORMAT:
-                raise DictionaryError(
-                    f"{self.path} has layout {self.meta.get('format')!r}, this version reads {FORMAT!r}: "
-                    "rebuild it (make dictionary)"
-                )
+                raise DictionaryError(Message(
+                    "dictionary.old_layout", "{path} has layout {layout}, this version reads {expected}: rebuild it (make dictionary).",
+                    path=self.path, layout=repr(self.meta.get("format")), expected=repr(FORMAT),
+                ))
         except (sqlite3.Error, DictionaryError) as exc:
             if self._db is not None:
                 self._db.close()
             if isinstance(exc, DictionaryError):
                 raise
-            raise DictionaryError(f"{self.path} is not a readable dictionary file: {exc}") from exc
+            raise DictionaryError(Message(
+                "dictionary.unreadable", "{path} is not a readable dictionary file: {reason}.", path=self.path, reason=exc
+            )) from exc
         self.max_form_length = int(self.meta.get("max_form_length", "30"))
         self._lock = threading.Lock()
 

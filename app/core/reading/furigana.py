@@ -5,7 +5,9 @@ paths so that another installed dictionary package cannot take its place. Readin
 UniDic's `kana` field (how the word is written in kana, so は stays は) and are turned into
 hiragana. UniDic's first analysis is then corrected by `reading_rules` (a data table plus counter
 and 中 rules), because the dictionary prefers formal readings and loses rendaku when it splits a
-compound. `alternatives` offers MeCab's n-best readings for the reader to pick from.
+compound; then `homographs` reads words of several readings (他 ほか/た, 得る える/うる) from their
+neighbours, and `compounds` reads what MeCab split from the dictionary. `alternatives` offers
+MeCab's n-best readings for the reader to pick from.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from app.core.common.kana import to_hiragana
-from app.core.reading import compounds, reading_rules
+from app.core.reading import compounds, homographs, reading_rules
 from app.core.reading.tokens import KANJI_CHARS, KANJI_RE, Token, clean_lemma
 
 _RUN_RE = re.compile(f"([{KANJI_CHARS}]+)|([\u3041-\u3096\u309d\u309e\u30a1-\u30f5\u30fc\u30fd\u30fe]+)|(.)", re.S)
@@ -42,20 +44,21 @@ _NODE_FORMAT = (
 )
 
 
-def _open_tagger():
+def open_tagger(node_format: str = _NODE_FORMAT):
+    """A new MeCab tagger over unidic-lite writing each token as `node_format` says."""
     import fugashi
     import unidic_lite
 
     dicdir = unidic_lite.DICDIR
     rc = os.path.join(dicdir, "mecabrc")
-    return fugashi.GenericTagger(f'-r "{rc}" -d "{dicdir}"' + _NODE_FORMAT)
+    return fugashi.GenericTagger(f'-r "{rc}" -d "{dicdir}"' + node_format)
 
 
 def tagger():
     """This thread's MeCab tagger (MeCab taggers are not safe to share across threads)."""
     t = getattr(_local, "tagger", None)
     if t is None:
-        t = _local.tagger = _open_tagger()
+        t = _local.tagger = open_tagger()
     return t
 
 
@@ -218,6 +221,25 @@ def _analyse(text: str, detail: bool) -> tuple[_Tokens, list[int]]:
     return tokens, with_kanji
 
 
+def _read_homographs(tokens: _Tokens, with_kanji: list[int]) -> None:
+    """`homographs.apply` on the tokens some rule of its table is about, whose neighbours are words
+    a rule may ask for (the others are never looked at, so no Token is made for them)."""
+    rows = tokens.rows
+    guards = homographs.DECIDES
+    found = itertools.compress(with_kanji, map(guards.__getitem__, map(_SURFACE, map(rows.__getitem__, with_kanji))))
+    last = len(rows) - 1
+    candidates = []
+    for i in found:
+        before, after = guards[rows[i][1]]
+        if after is not None and (i == last or rows[i + 1][1] not in after):
+            continue
+        if before is not None and (i == 0 or rows[i - 1][1] not in before):
+            continue
+        candidates.append(i)
+    if candidates:
+        homographs.apply(tokens, candidates)
+
+
 def _kanji_of(rows: Sequence[tuple]):
     return lambda i: rows[i][5]
 
@@ -225,6 +247,7 @@ def _kanji_of(rows: Sequence[tuple]):
 def _tokenize_one(text: str, detail: bool) -> list[Token]:
     tokens, with_kanji = _analyse(text, detail)
     reading_rules.apply(tokens, with_kanji)
+    _read_homographs(tokens, with_kanji)
     compounds.apply(tokens, with_kanji, _kanji_of(tokens.rows), align=align, spell=reading_from_kana)
     return [tokens[i] for i in range(len(tokens))] if detail else [tokens[i] for i in with_kanji]
 
@@ -254,6 +277,7 @@ def token_entries(text: str, n: int = 5) -> list[TokenEntry]:
     # The rules act only on their trigger words (apply() skips the others).
     triggers = table.triggers
     reading_rules.apply(tokens, [i for i in with_kanji if rows[i][1] in triggers])
+    _read_homographs(tokens, with_kanji)
     compounds.apply(tokens, with_kanji, _kanji_of(rows), align=align, spell=reading_from_kana)
     by_span = _nbest_readings(text, n)
     extra = table.alternatives
@@ -316,10 +340,15 @@ def ruby_many(texts: Sequence[str]) -> list[list[RubySpan]]:
 
 
 def _ruby_one(text: str) -> list[RubySpan]:
-    tokens, with_kanji = _analyse(text, False)
+    return _ruby_of(*_analyse(text, False))
+
+
+def _ruby_of(tokens: _Tokens, with_kanji: list[int], *, in_context: bool = True) -> list[RubySpan]:
     rows = tokens.rows
-    triggers = reading_rules.rules().triggers
-    reading_rules.apply(tokens, [i for i in with_kanji if rows[i][1] in triggers])
+    if in_context:  # the context rules and homographs (the search index goes without: see index_pass)
+        triggers = reading_rules.rules().triggers
+        reading_rules.apply(tokens, [i for i in with_kanji if rows[i][1] in triggers])
+        _read_homographs(tokens, with_kanji)
     compounds.apply(tokens, with_kanji, _kanji_of(rows), align=align, spell=reading_from_kana)
     made = tokens.made
     ends = tokens.ends
@@ -533,6 +562,31 @@ def terms(text: str) -> set[Term]:
             kana = row[2]
             found.add(Term(row[1], clean_lemma(row[3]), to_hiragana(kana) if kana and _KANA_VALUE.search(kana) else None))
     return found
+
+
+def index_pass(text: str) -> tuple[set[Term], list[RubySpan]]:
+    """One MeCab pass for the search index: the distinct words of `text` (as `terms` gives them,
+    with UniDic's readings) and the ruby of its runs of kanji in text order: UniDic's readings with
+    the dictionary's for the compounds MeCab split (洗濯|物 せんたくもの, as the page reads them),
+    without the context rules, which would double the time of an import for the few readings
+    they change. Long texts are read in pieces cut at a line break (see _TERMS_CHUNK)."""
+    found: set[Term] = set()
+    spans: list[RubySpan] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _TERMS_CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start + _TERMS_CHUNK // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        tokens, with_kanji = _analyse(text[start:end], False)
+        for row in set(tokens.rows):  # a post repeats its words: each distinct row once
+            if not row[4].startswith(_NOT_WORDS) and row[1].strip():
+                kana = row[2]
+                found.add(Term(row[1], row[7], to_hiragana(kana) if kana and _KANA_VALUE.search(kana) else None))
+        ruby = _ruby_of(tokens, with_kanji, in_context=False)
+        spans.extend(span._replace(start=span.start + start, end=span.end + start) for span in ruby)
+        start = end
+    return found, spans
 
 
 # MeCab's lattice grows with its input and the tagger keeps its largest one: index long texts in

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.core.common.messages import Message
 from app.core.common.paths import data_dir
 from app.core.common.text import escape_surrogates, has_surrogates, shown_path
 from app.core.posts.meta import PostMeta
@@ -74,7 +75,9 @@ class Store:
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(f"The library {self.path} could not be opened: {exc}.") from None
+            raise StoreError(Message(
+                "store.cannot_open", "The library {path} could not be opened: {reason}.", path=self.path, reason=exc
+            )) from None
         self.conn = conn
         self._db = None  # sqlite-utils, made on first use: importing it costs a tenth of a second at start-up
         try:
@@ -87,22 +90,29 @@ class Store:
             conn.close()
             raise StoreError(self._open_problem(exc)) from None
 
-    def _open_problem(self, exc: sqlite3.DatabaseError) -> str:
+    def _open_problem(self, exc: sqlite3.DatabaseError) -> Message:
         """One sentence for an error while opening: busy, a full disk, a read-only place, or damage."""
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
-            return f"The library {self.path} is busy in another program; try again in a moment."
+            return Message("store.busy", "The library {path} is busy in another program; try again in a moment.", path=self.path)
         folder = self.path.parent
         try:
             full = "disk is full" in text or ("i/o error" in text and shutil.disk_usage(folder).free < 1024 * 1024)
         except OSError:
             full = False
         if full:
-            return f"The disk holding the library {self.path} is full; free some space and open it again (nothing was changed)."
+            return Message(
+                "store.disk_full", "The disk holding the library {path} is full; free some space and open it again (nothing was changed).",
+                path=self.path,
+            )
         # SQLite needs to write its -wal and -shm files beside the library, even to read it.
         if not os.access(folder, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
-            return f"The library {self.path} cannot be written (its folder or file is read-only); nothing was changed."
-        return f"The library {self.path} is damaged or not a Kakikomi library ({exc}); it was left untouched."
+            return Message(
+                "store.read_only", "The library {path} cannot be written (its folder or file is read-only); nothing was changed.", path=self.path
+            )
+        return Message(
+            "store.damaged", "The library {path} is damaged or not a Kakikomi library ({reason}); it was left untouched.", path=self.path, reason=exc
+        )
 
     def _check_file(self, create: bool) -> None:
         """Refuse, before anything opens it, a library path that is not a regular file: opening a
@@ -115,36 +125,51 @@ class Store:
             info = os.stat(self.path)
         except FileNotFoundError:
             if os.path.lexists(self.path):  # a link to nowhere: SQLite would make its target
-                raise StoreError(f"The library {shown} is a symbolic link to a file that does not exist.") from None
+                raise StoreError(Message(
+                    "store.dangling_link", "The library {path} is a symbolic link to a file that does not exist.", path=shown
+                )) from None
             if not create:
-                raise StoreError(f"There is no library at {shown}.") from None
+                raise StoreError(Message("store.none_at", "There is no library at {path}.", path=shown)) from None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(
-                    f"The library folder {shown_path(self.path.parent)} could not be created: {exc.strerror or exc}."
-                ) from None
+                raise StoreError(Message(
+                    "store.folder_not_created", "The library folder {path} could not be created: {reason}.",
+                    path=shown_path(self.path.parent), reason=exc.strerror or exc,
+                )) from None
             return
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise StoreError(f"The library {shown} is a symbolic link that loops (it never reaches a file).") from None
-            raise StoreError(f"The library {shown} cannot be reached: {exc.strerror or exc}.") from None
+                raise StoreError(Message(
+                    "store.looping_link", "The library {path} is a symbolic link that loops (it never reaches a file).", path=shown
+                )) from None
+            raise StoreError(Message(
+                "store.unreachable", "The library {path} cannot be reached: {reason}.", path=shown, reason=exc.strerror or exc
+            )) from None
         if stat.S_ISDIR(info.st_mode):
-            raise StoreError(f"{shown} is a folder; the library must be a file.")
+            raise StoreError(Message("store.folder", "{path} is a folder; the library must be a file.", path=shown))
         if not stat.S_ISREG(info.st_mode):
-            raise StoreError(f"The library {shown} is not a regular file ({_file_kind(info.st_mode)}); it was left untouched.")
+            raise StoreError(Message(
+                "store.not_regular", "The library {path} is not a regular file ({kind}); it was left untouched.", path=shown, kind=_file_kind(info.st_mode)
+            ))
         if info.st_size == 0:
-            raise StoreError(
-                f"The library {shown} is an empty file (0 bytes), not a Kakikomi library; it was left untouched "
-                "(remove it to start a new library there)."
-            )
+            raise StoreError(Message(
+                "store.empty_file",
+                "The library {path} is an empty file (0 bytes), not a Kakikomi library; it was left untouched "
+                "(remove it to start a new library there).",
+                path=shown,
+            ))
         try:
             with open(self.path, "rb") as f:
                 head = f.read(16)
         except OSError as exc:
-            raise StoreError(f"The library {shown} cannot be read: {exc.strerror or exc}.") from None
+            raise StoreError(Message(
+                "store.unreadable", "The library {path} cannot be read: {reason}.", path=shown, reason=exc.strerror or exc
+            )) from None
         if head != b"SQLite format 3\x00":
-            raise StoreError(f"{shown} is not a Kakikomi library (it is not an SQLite file); it was left untouched.")
+            raise StoreError(Message(
+                "store.not_sqlite", "{path} is not a Kakikomi library (it is not an SQLite file); it was left untouched.", path=shown
+            ))
         self._check_companions(shown)
 
     def _check_companions(self, shown: str) -> None:
@@ -157,12 +182,15 @@ class Store:
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                raise StoreError(f"The file {shown}{suffix} beside the library cannot be reached: {exc.strerror or exc}.") from None
+                raise StoreError(Message(
+                    "store.companion_unreachable", "The file {path} beside the library cannot be reached: {reason}.",
+                    path=f"{shown}{suffix}", reason=exc.strerror or exc,
+                )) from None
             if not stat.S_ISREG(info.st_mode):
-                raise StoreError(
-                    f"The file {shown}{suffix} beside the library is not a regular file ({_file_kind(info.st_mode)}); "
-                    "nothing was changed."
-                )
+                raise StoreError(Message(
+                    "store.companion_not_regular", "The file {path} beside the library is not a regular file ({kind}); nothing was changed.",
+                    path=f"{shown}{suffix}", kind=_file_kind(info.st_mode),
+                ))
 
     def _configure(self) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -176,15 +204,18 @@ class Store:
         # Refuse what is not ours before the first write (switching to WAL rewrites the header).
         version = self.version
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"The library {self.path} was written by a newer Kakikomi (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}); update Kakikomi to open it."
-            )
+            raise StoreError(Message(
+                "store.newer_schema",
+                "The library {path} was written by a newer Kakikomi (schema {version}, this one knows {known}); update Kakikomi to open it.",
+                path=self.path, version=version, known=SCHEMA_VERSION,
+            ))
         if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise StoreError(f"{self.path} is an SQLite file of another program, not a Kakikomi library; it was left untouched.")
+            raise StoreError(Message(
+                "store.other_program", "{path} is an SQLite file of another program, not a Kakikomi library; it was left untouched.", path=self.path
+            ))
         mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal" and not str(self.path).startswith(":"):
-            raise sqlite3.DatabaseError(f"the journal cannot be switched to WAL ({mode})")
+            raise sqlite3.DatabaseError(Message("store.no_wal", "the journal cannot be switched to WAL ({mode})", mode=mode))
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it, whether or not it is loaded yet
         self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -206,7 +237,7 @@ class Store:
         result = self.conn.execute("PRAGMA quick_check").fetchone()
         if result and result[0] != "ok":
             said = " ".join(str(result[0]).replace("*", " ").split())  # one line: it goes into one sentence
-            raise sqlite3.DatabaseError(f"integrity check says {said[:200]}")
+            raise sqlite3.DatabaseError(Message("store.integrity", "integrity check says {said}", said=said[:200]))
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -243,7 +274,9 @@ class Store:
                         pending.append(derived)
                     broken = self.conn.execute("PRAGMA foreign_key_check").fetchone()
                     if broken:
-                        raise sqlite3.DatabaseError(f"migration {number} left a broken reference in {broken[0]}")
+                        raise sqlite3.DatabaseError(Message(
+                            "store.broken_reference", "migration {number} left a broken reference in {table}", number=number, table=broken[0]
+                        ))
                     self.conn.execute(f"PRAGMA user_version = {number}")
                 for name in pending:
                     self._derive(name)
@@ -253,10 +286,12 @@ class Store:
     def _derive(self, name: str) -> None:
         rebuild = getattr(self._derivations, name, None) if self._derivations is not None else None
         if rebuild is None:
-            raise StoreError(
-                f"The library {self.path} needs an upgrade that rebuilds its {name}; open it with "
-                "app.core.library.derived.open_library (nothing was changed)."
-            )
+            raise StoreError(Message(
+                "store.needs_derivations",
+                "The library {path} needs an upgrade that rebuilds its {name}; open it with "
+                "app.core.library.derived.open_library (nothing was changed).",
+                path=self.path, name=name,
+            ))
         rebuild(self)
 
     def _backup(self, version: int) -> None:
@@ -275,7 +310,9 @@ class Store:
             dest.close()
             os.replace(partial, target)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"Could not back up the library before upgrading it: {exc}.") from None
+            raise StoreError(Message(
+                "store.backup_failed", "Could not back up the library before upgrading it: {reason}.", reason=exc
+            )) from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -331,10 +368,12 @@ class Store:
         except (TypeError, ValueError, RecursionError):
             value = None
         if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) for item in value):
-            raise StoreError(
-                f"The library {shown_path(self.path)} is damaged: the {column} of post {row['id']} are not a list of "
-                "words (the file was edited outside Kakikomi); it was left untouched."
-            )
+            raise StoreError(Message(
+                "store.damaged_words",
+                "The library {path} is damaged: the {column} of post {id} are not a list of words "
+                "(the file was edited outside Kakikomi); it was left untouched.",
+                path=shown_path(self.path), column=column, id=row["id"],
+            ))
         return tuple(str(item) for item in value)
 
     _POST_QUERY = (
@@ -343,10 +382,11 @@ class Store:
     )
 
     def posts(self, *, with_text: bool = False) -> list[PostRecord]:
-        """Every post, newest date first; their texts only when asked (a library list of
-        thousands of posts must not read every post's text)."""
+        """Every post, newest date first, then the posts without a date, last imported first (an
+        undated post imported today is not the newest post); their texts only when asked (a
+        library list of thousands of posts must not read every post's text)."""
         query = self._POST_QUERY if with_text else self._POST_QUERY.replace("posts.*", _POST_COLUMNS_WITHOUT_TEXT, 1)
-        rows = self._rows(query + " ORDER BY coalesce(date, imported_at) DESC, id")
+        rows = self._rows(query + " ORDER BY date IS NULL, coalesce(date, imported_at) DESC, id")
         return [self._post(r) for r in rows]
 
     def post(self, ref: int | str) -> PostRecord:
@@ -366,7 +406,9 @@ class Store:
                 if row is not None:
                     break
         if row is None:
-            raise StoreError(f"No post {escape_surrogates(repr(ref))} in the library; `kakikomi list` shows the posts and their ids.")
+            raise StoreError(Message(
+                "store.no_post", "No post {ref} in the library; `kakikomi list` shows the posts and their ids.", ref=escape_surrogates(repr(ref))
+            ))
         return self._post(row)
 
     def post_by_path(self, source_path: str) -> PostRecord | None:
@@ -488,7 +530,7 @@ class Store:
     def annotation(self, annotation_id: str) -> Annotation:
         found = self._annotations("id = ?", [annotation_id])
         if not found:
-            raise StoreError(f"No highlight {annotation_id!r} in the library.")
+            raise StoreError(Message("store.no_highlight", "No highlight {id} in the library.", id=repr(annotation_id)))
         return found[0]
 
     def _ensure_tags(self, tags: Sequence[str]) -> None:
@@ -598,15 +640,15 @@ def _json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=True, default=str) if has_surrogates(text) else text
 
 
-def _file_kind(mode: int) -> str:
+def _file_kind(mode: int) -> Message:
     """What a file that is not a regular file is, in a few words."""
     for test, kind in (
-        (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISFIFO, Message("store.kind_fifo", "a named pipe")), (stat.S_ISCHR, Message("store.kind_char", "a character device")),
+        (stat.S_ISBLK, Message("store.kind_block", "a block device")), (stat.S_ISSOCK, Message("store.kind_socket", "a socket")),
     ):
         if test(mode):
             return kind
-    return "not a file of data"
+    return Message("store.kind_other", "not a file of data")
 
 
 def path_to_db(path: str) -> str | bytes:

@@ -22,7 +22,8 @@ BUILTIN_TAGS = {
 
 
 class StoreError(Exception):
-    """A library problem the user must know about; str() is one sentence."""
+    """A library problem the user must know about; str() is one sentence (a Message where the
+    core raises it, so that the window and the command line can show it translated)."""
 
 
 def now() -> str:

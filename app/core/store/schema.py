@@ -81,17 +81,21 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.execute("INSERT INTO tags (name, color, builtin) VALUES (?, ?, 1)", [name, color])
 
 
+_SEARCH_TEXT = (
+    "CREATE VIRTUAL TABLE search_text USING fts5(kind UNINDEXED, post_id UNINDEXED, "
+    "annotation_id UNINDEXED, body, tokenize='trigram')"
+)
+_SEARCH_WORDS = (
+    "CREATE VIRTUAL TABLE search_words USING fts5(kind UNINDEXED, post_id UNINDEXED, "
+    "annotation_id UNINDEXED, words, tokenize='unicode61 remove_diacritics 0')"
+)
+
+
 def _migration_2(db: sqlite_utils.Database) -> None:
     # Search: a trigram index for substrings of three characters and more, and a word index
     # (surfaces, lemmas and readings from fugashi) for one- and two-character words and kana.
-    db.execute(
-        "CREATE VIRTUAL TABLE search_text USING fts5(kind UNINDEXED, post_id UNINDEXED, "
-        "annotation_id UNINDEXED, body, tokenize='trigram')"
-    )
-    db.execute(
-        "CREATE VIRTUAL TABLE search_words USING fts5(kind UNINDEXED, post_id UNINDEXED, "
-        "annotation_id UNINDEXED, words, tokenize='unicode61 remove_diacritics 0')"
-    )
+    db.execute(_SEARCH_TEXT)
+    db.execute(_SEARCH_WORDS)
     db.execute("CREATE TABLE lexicon (reading TEXT NOT NULL, surface TEXT NOT NULL, PRIMARY KEY (reading, surface)) WITHOUT ROWID")
 
 
@@ -246,10 +250,33 @@ def _migration_8(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_9(db: sqlite_utils.Database) -> None:
+    # Search finds what is on the page (app.core.library.search): every character and pair of
+    # characters of a text (`search_grams`, positions left out: a one- or two-character query is
+    # one term), and each post's text and title read aloud (`search_kana`, trigram) with the
+    # reading and its map back to the text (`search_readings`, by search_docs id). Neither index
+    # keeps a copy of its text: a row leaves by the 'delete' command given what was indexed, so
+    # the index is made anew (DERIVED_BY) from empty tables, never added to an older one.
+    # Every search table is made anew, emptied (dropping is quicker than deleting an FTS5 table's
+    # rows one by one, which reads every text), and the whole index rebuilt.
+    tables = (
+        ("search_text", _SEARCH_TEXT),
+        ("search_words", _SEARCH_WORDS),
+        ("search_grams", "CREATE VIRTUAL TABLE search_grams USING fts5(grams, content='', detail='none', tokenize='ascii')"),
+        ("search_kana", "CREATE VIRTUAL TABLE search_kana USING fts5(reading, content='', tokenize='trigram')"),
+        ("search_readings", "CREATE TABLE search_readings (doc INTEGER PRIMARY KEY, reading BLOB NOT NULL, map BLOB NOT NULL)"),
+    )
+    for table, sql in tables:
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.execute(sql)
+    db.execute("DELETE FROM search_docs")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7, _migration_8,
+    _migration_9,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Migrations after which data derived from posts and highlights is rebuilt (for a library that had
 # some): the name of the field of app.core.store.database.Derivations that rebuilds it.
-DERIVED_BY = {3: "search", 5: "claims", 7: "titles", 8: "claims"}
+DERIVED_BY = {3: "search", 5: "claims", 7: "titles", 8: "claims", 9: "search"}
