@@ -14,7 +14,6 @@ English is the source language; kakikomi_en.ts holds only the plural messages ("
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
+from app.core.common import catalogs
 from app.core.common.paths import cache_dir, resource
 
 SOURCE_LANGUAGE = "en"
@@ -178,31 +178,9 @@ def compiled_catalog(language: str, source_dir: Path | None = None, cache: Path 
     else a new build into `cache`; else, as a last resort, a stale `.qm` beside the `.ts`.
     """
     folder = translations_dir() if source_dir is None else source_dir
-    ts = folder / f"{CATALOG}_{language}.ts"
-    shipped = folder / f"{CATALOG}_{language}.qm"
-    if not ts.is_file():
-        return shipped if shipped.is_file() else None
-    if shipped.is_file() and shipped.stat().st_mtime >= ts.stat().st_mtime:
-        return shipped
+    ts, shipped = folder / f"{CATALOG}_{language}.ts", folder / f"{CATALOG}_{language}.qm"
     cache_folder = (cache_dir() / "translations") if cache is None else cache
-    try:
-        digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:16]
-    except OSError as exc:
-        log.warning("Cannot read %s: %s", ts, exc)
-        return shipped if shipped.is_file() else None
-    cached = cache_folder / f"{CATALOG}_{language}-{digest}.qm"
-    if cached.is_file():
-        return cached
-    try:
-        cache_folder.mkdir(parents=True, exist_ok=True)
-        _compile(ts, cached)
-    except (TranslationToolError, OSError) as exc:
-        log.warning("Cannot build %s: %s", cached.name, exc)
-        return shipped if shipped.is_file() else None
-    for old in cache_folder.glob(f"{CATALOG}_{language}-*.qm"):  # builds of earlier sources
-        if old != cached:
-            old.unlink(missing_ok=True)
-    return cached
+    return catalogs.compiled(ts, shipped, cache_folder, _compile, (TranslationToolError, OSError))
 
 
 # --- installing translators ---------------------------------------------------------------------

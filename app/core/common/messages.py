@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import gettext
-import hashlib
 import logging
 import os
 import re
@@ -33,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Self
 
+from app.core.common import catalogs
 from app.core.common.paths import cache_dir, resource
 
 LANGUAGES = ("en", "ja")
@@ -185,28 +185,10 @@ def compiled_catalog(language: str, source_dir: Path | None = None, cache: Path 
     """
     folder = messages_dir() if source_dir is None else source_dir
     po, shipped = folder / f"{language}.po", folder / f"{language}.mo"
-    if not po.is_file() or getattr(sys, "frozen", False):
+    if getattr(sys, "frozen", False):
         return shipped if shipped.is_file() else None
-    if shipped.is_file() and shipped.stat().st_mtime >= po.stat().st_mtime:
-        return shipped
     cache_folder = (cache_dir() / "messages") if cache is None else cache
-    try:
-        source = po.read_bytes()
-    except OSError as exc:
-        log.warning("Cannot read %s: %s", po, exc)
-        return shipped if shipped.is_file() else None
-    cached = cache_folder / f"{language}-{hashlib.sha256(source).hexdigest()[:16]}.mo"
-    if cached.is_file():
-        return cached
-    try:
-        _compile(po, cached)
-    except (ImportError, OSError, ValueError) as exc:
-        log.warning("Cannot build %s: %s", cached, exc)
-        return shipped if shipped.is_file() else None
-    for old in cache_folder.glob(f"{language}-*.mo"):  # builds of earlier sources
-        if old != cached:
-            old.unlink(missing_ok=True)
-    return cached
+    return catalogs.compiled(po, shipped, cache_folder, _compile, (ImportError, OSError, ValueError))
 
 
 def _compile(po: Path, mo: Path) -> None:
