@@ -19,7 +19,8 @@ VERBOSE_ENV = "KAKIKOMI_VERBOSE"
 # Messages that say the machine lacks something Qt then works around (software rendering, no
 # session bus), never that the user's action failed.
 NOISE = re.compile(
-    r"QRhiGles2|Failed to create RHI|createPlatformVulkanInstance|QVulkanInstance|"
+    r"QRhiGles2|Failed to create RHI|createPlatformVulkanInstance|QVulkanInstance|Failed to load vulkan|"
+    r"No Vulkan library available|Failed to create platform Vulkan instance|Unable to detect GPU vendor|"
     r"GBM is not supported|This plugin does not support (?:propagateSizeHints|raise|grabbing the keyboard)|"
     r"GPUInfo not initialized|Failed to connect to the bus|"
     r"Could not find the Qt platform plugin \"wayland\"|qt\.qpa\.(?:xcb|wayland): .*(?:sessions|XDG_RUNTIME_DIR)|"

@@ -15,7 +15,8 @@ from app.ui import qt_noise
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# What a run on a machine without a GPU, Vulkan or a session bus printed before.
+# What runs on machines without a GPU, Vulkan or a session bus printed before (offscreen, and a
+# window on Xvfb).
 SEEN = """QRhiGles2: Failed to create temporary context
 QRhiGles2: Failed to create context
 Failed to create RHI for backend: OpenGL
@@ -24,7 +25,12 @@ QVulkanInstance: Failed to initialize Vulkan
 GBM is not supported with the current configuration and Vulkan is not available. Fallback to software rendering.
 [2088:2096:1207/192643.509671:ERROR:../../../qtwebengine/src/3rdparty/chromium/dbus/bus.cc:408] Failed to connect to the bus: Failed to connect to socket /run/dbus/system_bus_socket: No such file or directory
 This plugin does not support propagateSizeHints()
-GPUInfo not initialized on GpuInfoUpdate""".splitlines()
+GPUInfo not initialized on GpuInfoUpdate
+Failed to load vulkan: Cannot load library vulkan: vulkan: cannot open shared object file: No such file or directory
+initInstance: No Vulkan library available
+Failed to create platform Vulkan instance
+Unable to detect GPU vendor for device: Mesa/X.org llvmpipe (LLVM 15.0.6, 256 bits) 4.5 (Compatibility Profile) Mesa 22.3.6
+This plugin does not support raise()""".splitlines()
 
 
 def test_the_known_noise_is_recognised_and_real_warnings_are_not():
