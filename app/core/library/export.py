@@ -583,7 +583,9 @@ def _read_regular(path: Path) -> bytes:
         return handle.read()
 
 
-def _markdown_file(path: Path, values: dict, generated: str, *, durable: bool = True) -> Path:
+def markdown_file(path: Path, values: dict, generated: str, *, durable: bool = True) -> Path:
+    """Write a Markdown export at `path` (atomically): a new file, or the generated part and our
+    front-matter keys merged into the file there; ExportError for what must not be replaced."""
     try:
         existing = _read_regular(path).decode("utf-8")
     except FileNotFoundError:
@@ -726,7 +728,15 @@ def export_markdown(
         names = export_file_names(posts)
         plan = [(target / names[p.id], [p]) for p in posts]
     folder = target.parent if single else target
-    # Resolve the folder once: resolving each of ten thousand paths is a dozen system calls apiece.
+    refuse_post_files(store, folder, [path for path, _chosen in plan])
+    with _folder_export(folder) if not single else single_file_export(target):
+        return _export_markdown_files(store, plan, posts, post_ids, folder, single, furigana, group_by, exported)
+
+
+def refuse_post_files(store: Store, folder: Path, paths: Sequence[Path]) -> None:
+    """ExportError when one of `paths` (files in `folder`) is a post file of the library, or the
+    folder cannot be resolved. The folder is resolved once: resolving each of ten thousand paths
+    is a dozen system calls apiece."""
     try:
         resolved = folder.resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
@@ -735,13 +745,11 @@ def export_markdown(
             "export.folder_unusable", "The folder {folder} cannot be used: {reason}.", folder=folder, reason=reason
         )) from None
     sources = {path_from_db(row[0]) for row in store.db.execute("SELECT source_path FROM posts")}
-    for path, _chosen in plan:
+    for path in paths:
         if str(resolved / path.name) in sources:
             raise ExportError(Message(
                 "export.would_overwrite_post", "Exporting to {path} would overwrite a post of the library; choose another place.", path=path
             ))
-    with _folder_export(folder) if not single else single_file_export(target):
-        return _export_markdown_files(store, plan, posts, post_ids, folder, single, furigana, group_by, exported)
 
 
 def _export_markdown_files(
@@ -823,7 +831,7 @@ def _write_markdown_files(
         if staging is not None:
             _new_markdown_file(staging / path.name, values, generated)
             return path
-        return _markdown_file(path, values, generated, durable=durable)
+        return markdown_file(path, values, generated, durable=durable)
 
     # Flushing to disk once at the end instead of once per file keeps a ten-thousand-file export
     # from spending most of its time in fsync. (Writing from a second thread was slower: each
@@ -870,6 +878,6 @@ def export_csv(store: Store, target: Path, *, post_ids: Sequence[int] | None = N
 
 __all__ = [
     "BEGIN_MARKER", "csv_cell", "is_marker_line", "single_file_export", "split_lines", "HIGHLIGHT_CSV_COLUMNS", "END_MARKER", "ExportError", "export_csv", "export_markdown", "highlight_markdown",
-    "highlights_csv", "markdown_text",
+    "highlights_csv", "markdown_file", "markdown_text", "refuse_post_files",
     "merge_markdown", "post_markdown", "quote_lines", "update_front_matter",
 ]

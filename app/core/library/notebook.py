@@ -5,19 +5,16 @@ One SQL query reads the highlights with their post's title and date and their ta
 colour, post, tag and date are in the query; the text filter, which must fold case the way Python
 does, runs over the rows it returns). The exports take the entries as shown: the Markdown sections
 come from app.core.library.export's `post_markdown`, the CSV rows have its HIGHLIGHT_CSV_COLUMNS,
-and both are written atomically through its `write_export`.
+and both are written atomically through its `markdown_file` (which merges into an existing file) and
+`write_export`, after its `refuse_post_files`.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import yaml
 
 from app.core.common.messages import Message
 from app.core.common.text import escape_surrogates
@@ -172,21 +169,6 @@ def notebook_posts(store: Store) -> list[tuple[int, str]]:
 # --- export of what is shown -----------------------------------------------------------------
 
 
-def _refuse_post_file(store: Store, target: Path) -> None:
-    try:
-        resolved = str(target.parent.resolve() / target.name)
-    except (OSError, RuntimeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise export.ExportError(Message(
-            "export.folder_unusable", "The folder {folder} cannot be used: {reason}.", folder=target.parent, reason=reason
-        )) from None
-    sources = {path_from_db(row[0]) for row in store.db.conn.execute("SELECT source_path FROM posts")}
-    if resolved in sources:
-        raise export.ExportError(Message(
-            "export.would_overwrite_post", "Exporting to {path} would overwrite a post of the library; choose another place.", path=target
-        ))
-
-
 def _by_post(entries: Sequence[NotebookEntry]) -> list[tuple[int, list[Annotation]]]:
     """The entries' highlights grouped by post, posts in the order they first appear."""
     groups: dict[int, list[Annotation]] = {}
@@ -220,32 +202,6 @@ def _front_matter(store: Store, entries: Sequence[NotebookEntry], now: str | Non
     return values
 
 
-def _unreadable(path: Path, exc: OSError) -> Message:
-    return Message("export.unreadable", "Could not read {path}: {reason}.", path=path, reason=exc.strerror or exc)
-
-
-def _existing_text(path: Path) -> str | None:
-    """An existing file's text (None if there is none); ExportError for what must not be replaced."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise export.ExportError(_unreadable(path, exc)) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise export.ExportError(Message("export.folder", "{path} is a folder; choose a file name ending in .md.", path=path))
-    if not stat.S_ISREG(info.st_mode):
-        raise export.ExportError(Message(
-            "export.not_regular", "{path} is not a regular file (a pipe or a device?), so it was left untouched.", path=path
-        ))
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise export.ExportError(Message("export.not_utf8", "{name} is not UTF-8 text, so it was left untouched.", name=path.name)) from None
-    except OSError as exc:
-        raise export.ExportError(_unreadable(path, exc)) from None
-
-
 def export_notebook_markdown(
     store: Store, entries: Sequence[NotebookEntry], target: Path, *, furigana: str = "none", now: str | None = None
 ) -> Path:
@@ -253,17 +209,11 @@ def export_notebook_markdown(
     generated part between export's marker lines. Exporting again into the same file replaces
     only the generated part and our front-matter keys, as every export does."""
     target = Path(target).expanduser()
-    _refuse_post_file(store, target)
+    export.refuse_post_files(store, target.parent, [target])
     generated = notebook_markdown(store, entries, furigana=furigana)
     values = _front_matter(store, entries, now)
     with export.single_file_export(target):
-        existing = _existing_text(target)
-        if existing is None:
-            front = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096)
-            text = f"---\n{front}---\n\n{generated}\n"
-        else:
-            text = export.merge_markdown(existing, values, generated, name=target.name)
-        return export.write_export(target, text)
+        return export.markdown_file(target, values, generated)
 
 
 def _csv_values(entry: NotebookEntry) -> dict:
@@ -280,7 +230,7 @@ def export_notebook_csv(store: Store, entries: Sequence[NotebookEntry], target: 
     """Write the entries shown as CSV (atomically), one row each in their order, with the
     columns of every highlight CSV (export.HIGHLIGHT_CSV_COLUMNS), UTF-8 with a BOM."""
     target = Path(target).expanduser()
-    _refuse_post_file(store, target)
+    export.refuse_post_files(store, target.parent, [target])
     columns = export.HIGHLIGHT_CSV_COLUMNS
     rows = ([_csv_values(e).get(column, "") for column in columns] for e in entries)
     with export.single_file_export(target):
