@@ -5,5 +5,6 @@ COMMANDS = frozenset(
     {
         "info", "render", "furigana", "screenshot", "open", "import", "list", "annotate", "annotations", "search",
         "export", "import-annotations", "amounts", "claims", "claim-status", "claim-set", "lookup",
+        "words", "word-status", "anki",
     }
 )

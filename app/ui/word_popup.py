@@ -1,11 +1,24 @@
 """The word popup: click a word in the post to see its reading, dictionary form and part of speech,
 what it means (the bundled dictionary's senses, whether it is common, its JLPT level, its pitch
-accent and its kanji: app.core.reading.lookup), pick another reading or type one's own (a
-correction for this post or everywhere), and mark the word as known (its furigana hidden from then
-on).
+accent drawn over the kana and its kanji: app.core.reading.lookup), pick another reading or type
+one's own (a correction for this post or everywhere), set the word's status (new, learning, known,
+ignored: known words lose their furigana) and add it to the Anki deck.
+
+Keys while the popup is open: 1-4 set the status and A adds the word to the Anki deck (or takes it
+out), for the words a post counts (furigana.counted_word: no particles, numerals or symbols). A
+click on a highlight opens its word's popup too, and there 1-5 keep colouring the highlight, as
+they do without the popup: the numbers belong to the highlight whenever the window's keys would
+act on one (`HighlightActions.target()`), and the popup's hint line says which it is. The window's
+other single keys (H, T, N, J, K, Delete, 5) close the popup and act as usual. Ctrl+Z and
+Ctrl+Shift+Z undo and redo the window's last edit with the popup open (a reading being typed
+keeps them for itself); the popup then shows the word's status as it now is.
+
+A compound MeCab split that the dictionary stage joins (半|導体) is one word here, as in the post's
+counts: `words.word_at` gives it whichever piece was clicked, so its status and the deck are the
+compound's.
 
 The popup only shows a `WordInfo` and says what the reader chose; `connect_word_popup` looks the
-word up in the core and writes the choices to the store.
+word up in the core and writes the choices to the store, each through the window's undo history.
 """
 
 from __future__ import annotations
@@ -13,11 +26,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeySequence, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,10 +37,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.common.text import escape_surrogates
 from app.lazy import lazy_module
 from app.ui import theme
 from app.ui.plain import make_plain, plain
@@ -37,8 +51,10 @@ if TYPE_CHECKING:
     from app.core.reading.words import WordInfo
 
 words = lazy_module("app.core.reading.words")
+furigana = lazy_module("app.core.reading.furigana")
 library = lazy_module("app.core.library.actions")
 lookup = lazy_module("app.core.reading.lookup")
+vocabulary = lazy_module("app.core.library.vocabulary")
 
 SHOWN_SENSES = 3  # per entry, before "More…"
 _ROMAJI = re.compile(r"\s*\([a-z]+\)")  # "noun (common) (futsuumeishi)" -> "noun (common)"
@@ -47,13 +63,32 @@ SHOWN_ENTRIES = 3
 
 _GAP = 12  # pixels between the click and the popup, so the popup does not hide the word
 
+# The word statuses (app.core.library.vocabulary.STATUSES), in the order of their keys 1-4.
+STATUS_NAMES = {
+    "new": QT_TRANSLATE_NOOP("WordPopup", "New"),
+    "learning": QT_TRANSLATE_NOOP("WordPopup", "Learning"),
+    "known": QT_TRANSLATE_NOOP("WordPopup", "Known"),
+    "ignored": QT_TRANSLATE_NOOP("WordPopup", "Ignored"),
+}
+STATUS_KEYS = {Qt.Key.Key_1: "new", Qt.Key.Key_2: "learning", Qt.Key.Key_3: "known", Qt.Key.Key_4: "ignored"}
+# What each pitch pattern is called, for the drawing's tooltip.
+PITCH_KINDS = {
+    "heiban": QT_TRANSLATE_NOOP("WordPopup", "heiban: low, then high to the end and on a particle after it"),
+    "atamadaka": QT_TRANSLATE_NOOP("WordPopup", "atamadaka: high on the first mora, then low"),
+    "nakadaka": QT_TRANSLATE_NOOP("WordPopup", "nakadaka: the pitch falls inside the word"),
+    "odaka": QT_TRANSLATE_NOOP("WordPopup", "odaka: high to the end, a particle after it low"),
+}
+
 
 class WordPopup(QFrame):
-    """One word: its reading in large type, dictionary form, part of speech, readings to pick,
-    one's own reading and "I know this word". Closes on Escape or a click outside it."""
+    """One word: its reading in large type, dictionary form, part of speech, meanings and pitch,
+    its status and the Anki deck, readings to pick and one's own reading. Closes on Escape or a
+    click outside it."""
 
     readingChosen = Signal(str, bool)  # hiragana reading, everywhere (False: this post only)
-    knownChanged = Signal(str, bool)  # lemma, known
+    statusChosen = Signal(str, str)  # lemma, one of STATUS_NAMES
+    ankiToggled = Signal(bool)  # True: add the shown word (this occurrence) to the Anki deck; False: take it out
+    historyAsked = Signal(bool)  # Ctrl+Z (False) or Ctrl+Shift+Z (True) while the popup is open: the window's undo, redo
     closed = Signal()  # hidden: Escape, a click outside, a reading chosen
 
     def __init__(self, parent: QWidget | None = None):
@@ -62,6 +97,10 @@ class WordPopup(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.word: WordInfo | None = None
         self.post_id: int | None = None
+        self.status = "new"
+        self.picked = False  # the word is in the Anki deck
+        self.numbers_colour = False  # 1-5 colour a highlight (the popup was opened on one), not the status
+        self.learner = False  # the word is one the reader gives a status (a counted word: not a particle)
 
         self.surface_label = QLabel()
         self.surface_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -119,8 +158,45 @@ class WordPopup(QFrame):
         self.more_button.clicked.connect(lambda: self._show_meaning(all_senses=True))
         self.meaning: dict | None = None
 
-        self.known_box = QCheckBox(self.tr("I know this word (hide its furigana in every post)"))
-        self.known_box.toggled.connect(self._known_toggled)
+        # The word's status (one lemma, every post) and the Anki deck: buttons and keys 1-4, A.
+        self.learner_part = QWidget()
+        learner_layout = QVBoxLayout(self.learner_part)
+        learner_layout.setContentsMargins(0, 4, 0, 0)
+        learner_layout.setSpacing(4)
+        status_row = QHBoxLayout()
+        status_row.setSpacing(2)
+        self.status_buttons: dict[str, QPushButton] = {}
+        self.statuses = QButtonGroup(self)
+        self.statuses.setExclusive(True)
+        for status in STATUS_NAMES:
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay with the reading field or the popup
+            button.clicked.connect(lambda _checked=False, status=status: self.choose_status(status))
+            self.statuses.addButton(button)
+            self.status_buttons[status] = button
+            status_row.addWidget(button)
+        status_row.addStretch(1)
+        learner_layout.addLayout(status_row)
+        # The deck on a row of its own: one row of five buttons would make the popup wider than
+        # its meanings, whose wrapped lines are then measured for the wider width and cut off.
+        self.anki_button = QPushButton()
+        self.anki_button.setCheckable(True)
+        self.anki_button.setAutoDefault(False)
+        self.anki_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.anki_button.clicked.connect(lambda _checked=False: self.toggle_anki())
+        self.keys_hint = QLabel()
+        make_plain(self.keys_hint)
+        hint_font = self.keys_hint.font()
+        hint_font.setPointSizeF(hint_font.pointSizeF() * 0.85)
+        self.keys_hint.setFont(hint_font)
+        self.keys_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # the theme's muted colour
+        deck_row = QHBoxLayout()
+        deck_row.addWidget(self.anki_button)
+        deck_row.addStretch(1)
+        deck_row.addWidget(self.keys_hint)
+        learner_layout.addLayout(deck_row)
 
         # Everything about readings goes away for words that cannot take one (kana, Latin).
         self.correction_part = QWidget()
@@ -144,17 +220,28 @@ class WordPopup(QFrame):
         layout.addWidget(self.lemma_label)
         layout.addWidget(self.pos_label)
         layout.addWidget(self.meaning_part)
+        layout.addWidget(self.learner_part)
         layout.addWidget(self.correction_part)
-        layout.addWidget(self.known_box)
 
     # --- showing a word ---------------------------------------------------------------------
 
     def show_word(
-        self, word: WordInfo, *, known: bool, post_id: int | None, at: QPoint | None = None, meaning: dict | None = None
+        self,
+        word: WordInfo,
+        *,
+        post_id: int | None,
+        status: str = "new",
+        picked: bool = False,
+        numbers_colour: bool = False,
+        at: QPoint | None = None,
+        meaning: dict | None = None,
     ) -> None:
-        """Fill the popup with `word` (and what it means: a `lookup.lookup_token` result, None
-        without the dictionary) and show it near the global point `at` (kept on screen)."""
+        """Fill the popup with `word` (its lemma's `status`, whether it is in the Anki deck: `picked`,
+        and what it means: a `lookup.lookup_token` result, None without the dictionary) and show it
+        near the global point `at` (kept on screen). With `numbers_colour` the keys 1-5 colour the
+        highlight the window's keys act on instead of setting the status."""
         self.word = word
+        self.numbers_colour = numbers_colour
         self.meaning = meaning
         self._show_meaning(all_senses=False)
         self.post_id = post_id
@@ -164,7 +251,7 @@ class WordPopup(QFrame):
         self.corrected_note.setVisible(word.corrected)
         self.lemma_label.setText(self.tr("Dictionary form: %1").replace("%1", word.lemma or "—"))
         # The core names parts of speech in English; translations may list those names too.
-        self.pos_label.setText(self.tr("Part of speech: %1").replace("%1", self.tr(word.part_of_speech) or word.pos or "—"))
+        self.pos_label.setText(self.tr("Part of speech: %1").replace("%1", (plain(word.part_of_speech) if word.part_of_speech else "") or word.pos or "—"))
         self.pos_label.setToolTip(plain(word.pos))
         self.alternatives.clear()
         self.alternatives.addItems(list(word.alternatives))
@@ -174,10 +261,11 @@ class WordPopup(QFrame):
         self.own_reading.clear()
         self.message.clear()
         self.message.hide()
-        self.known_box.blockSignals(True)
-        self.known_box.setChecked(known)
-        self.known_box.blockSignals(False)
-        self.known_box.setEnabled(bool(word.lemma))
+        # Particles, auxiliaries, numerals and symbols are no words to learn (nor in the post's counts).
+        self.learner = bool(word.lemma) and furigana.counted_word(word.surface, word.pos)
+        self.learner_part.setVisible(self.learner)
+        self.set_status(status)
+        self.set_picked(picked)
         self.adjustSize()
         if at is not None:
             self.move(_placed(self.size(), at))
@@ -192,9 +280,12 @@ class WordPopup(QFrame):
         while self.meaning_layout.count():
             item = self.meaning_layout.takeAt(0)
             if item.widget() is not None and item.widget() is not self.more_button:
+                item.widget().hide()  # at once: deleted only when the event loop next runs
                 item.widget().deleteLater()
         meaning = self.meaning or {}
         entries = meaning.get("entries") or []
+        # A compound MeCab split has no accent of its own (one per piece would be wrong).
+        split = bool(meaning.get("compound"))
         hidden = 0
         for entry in entries[: len(entries) if all_senses else SHOWN_ENTRIES]:
             facts = []
@@ -202,14 +293,14 @@ class WordPopup(QFrame):
                 facts.append(self.tr("common"))
             if entry.get("jlpt"):
                 facts.append(f"JLPT N{entry['jlpt']}")
-            accents = [_pitch_mark(p) for p in entry.get("pitch") or []]
-            if accents:
-                facts.append(self.tr("pitch %1").replace("%1", ", ".join(dict.fromkeys(accents))))
             forms = "・".join(entry.get("kanji") or entry.get("readings") or [])
             readings = "・".join(entry.get("readings") or []) if entry.get("kanji") else ""
             self._meaning_line(forms + (f" 【{readings}】" if readings else ""), bold=True)
             if facts:
                 self._meaning_line(" · ".join(facts), small=True)
+            accents = [] if split else list({(p.get("reading"), p.get("downstep")): p for p in entry.get("pitch") or []}.values())
+            if accents:
+                self.meaning_layout.addWidget(self._pitch_row(accents))
             senses = entry.get("senses") or []
             shown = senses if all_senses else senses[:SHOWN_SENSES]
             hidden += len(senses) - len(shown)
@@ -244,6 +335,22 @@ class WordPopup(QFrame):
         self.meaning_part.setVisible(bool(entries or meaning.get("kanji")))
         if all_senses:
             self.adjustSize()
+
+    def _pitch_row(self, accents: list[dict]) -> QWidget:
+        """"pitch" and the accents drawn over the kana."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel(self.tr("pitch"))
+        font = caption.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        caption.setFont(font)
+        caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(caption, 0, Qt.AlignmentFlag.AlignBottom)
+        row.pitch = PitchView(accents)
+        layout.addWidget(row.pitch)
+        layout.addStretch(1)
+        return row
 
     def _meaning_line(self, text: str, *, bold: bool = False, small: bool = False, tip: str = "") -> None:
         label = QLabel()
@@ -283,9 +390,62 @@ class WordPopup(QFrame):
             return
         self.choose_reading(reading)
 
-    def _known_toggled(self, checked: bool) -> None:
-        if self.word is not None and self.word.lemma:
-            self.knownChanged.emit(self.word.lemma, checked)
+    def set_status(self, status: str) -> None:
+        """Show `status` as the word's (the buttons, with their keys when 1-4 set it)."""
+        self.status = status if status in STATUS_NAMES else "new"
+        # Checking one unchecks the others (the group is exclusive: unchecking alone is refused).
+        self.status_buttons[self.status].setChecked(True)
+        for number, (name, button) in enumerate(self.status_buttons.items(), 1):
+            label = QCoreApplication.translate("WordPopup", STATUS_NAMES[name])
+            button.setText(label if self.numbers_colour else f"{number} {label}")
+            _mark_checked(button)
+        if self.numbers_colour:
+            self.keys_hint.setText(self.tr("Keys: 1–5 colour the highlight · A Anki deck · Esc close"))
+        else:
+            self.keys_hint.setText(self.tr("Keys: 1–4 status · A Anki deck · Esc close"))
+
+    def set_picked(self, picked: bool) -> None:
+        """Show whether the word is in the Anki deck."""
+        self.picked = picked
+        self.anki_button.setChecked(picked)
+        _mark_checked(self.anki_button)
+        if picked:
+            self.anki_button.setText(self.tr("In Anki deck ✓"))
+            self.anki_button.setToolTip(self.tr("Click to take the word out of the Anki deck (A)"))
+        else:
+            self.anki_button.setText(self.tr("Add to Anki deck"))
+            self.anki_button.setToolTip(self.tr("A card for this word, with this sentence (A)"))
+
+    def choose_status(self, status: str) -> None:
+        """Give the word's lemma `status` (the popup stays open, showing it)."""
+        if self.word is None or not self.learner:
+            return
+        changed = status != self.status
+        self.set_status(status)  # a click on the checked button leaves it checked
+        if changed:
+            self.statusChosen.emit(self.word.lemma, status)
+
+    def toggle_anki(self) -> None:
+        """Add the word to the Anki deck, or take it out if it is in it."""
+        if self.word is None or not self.learner:
+            return
+        picked = not self.picked
+        self.set_picked(picked)
+        self.ankiToggled.emit(picked)
+
+    def deck_said(self, lemma: str, *, added: bool, count: int) -> str:
+        """What the status bar says once `lemma` went into the Anki deck (`added`) or out of it,
+        which now holds `count` words."""
+        if added and count == 1:
+            said = self.tr("Added %1 to the Anki deck (1 word). File › Export Anki deck… writes it.")
+        elif added:
+            said = self.tr("Added %1 to the Anki deck (%2 words). File › Export Anki deck… writes it.")
+        elif count == 1:
+            said = self.tr("Took %1 out of the Anki deck (1 word left).")
+        else:
+            said = self.tr("Took %1 out of the Anki deck (%2 words left).")
+        # The status bar draws plain text; the lemma is the post's (put in last: a "%2" in it stays).
+        return said.replace("%2", str(count)).replace("%1", escape_surrogates(lemma[:80]))
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().hideEvent(event)
@@ -295,22 +455,51 @@ class WordPopup(QFrame):
         if event.key() == Qt.Key.Key_Escape:
             self.close()
             return
-        if self._pass_on(event):
+        if self._history_key(event) or self._learner_key(event) or self._pass_on(event):
             return
         super().keyPressEvent(event)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.own_reading and event.type() == QEvent.Type.KeyPress and self._pass_on(event):
+        if (watched is self.own_reading and event.type() == QEvent.Type.KeyPress
+                and (self._history_key(event) or self._learner_key(event) or self._pass_on(event))):
             return True
         return super().eventFilter(watched, event)
 
+    def _history_key(self, event) -> bool:
+        """Undo and Redo (Ctrl+Z, Ctrl+Shift+Z) go to the window's history while no reading is
+        being typed (then they are the field's own): a status set by mistake is taken back
+        without closing the popup."""
+        if self.own_reading.text():
+            return False
+        for key, redo in ((QKeySequence.StandardKey.Undo, False), (QKeySequence.StandardKey.Redo, True)):
+            if event.matches(key):
+                self.historyAsked.emit(redo)
+                return True
+        return False
+
+    def _single_key(self, event) -> bool:
+        """A key pressed alone while no reading is being typed."""
+        return not self.own_reading.text() and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+
+    def _learner_key(self, event) -> bool:
+        """1-4 (the status, unless they colour a highlight) and A (the Anki deck)."""
+        if not self._single_key(event) or self.word is None or not self.learner:
+            return False
+        if event.key() in STATUS_KEYS and not self.numbers_colour:
+            self.choose_status(STATUS_KEYS[event.key()])
+            return True
+        if event.key() == Qt.Key.Key_A:
+            self.toggle_anki()
+            return True
+        return False
+
     def _pass_on(self, event) -> bool:
-        """A single key of the window's (1-5, H, T, N, J, K, Delete) while no reading is being
-        typed: the popup closes and the window's action takes it. A click on a highlight opens
-        the popup of its word too, and 4 then recolours the highlight. A reading is kana, so
-        such a key never starts one (kana typed through an input method come as text, not keys)."""
+        """A single key of the window's (H, T, N, J, K, Delete; 1-5 when they colour a highlight)
+        while no reading is being typed: the popup closes and the window's action takes it. A
+        reading is kana, so such a key never starts one (kana typed through an input method come
+        as text, not keys)."""
         window = self.parentWidget()
-        if window is None or self.own_reading.text() or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if window is None or not self._single_key(event):
             return False
         pressed = QKeySequence(event.key())
         for action in window.actions():
@@ -321,6 +510,94 @@ class WordPopup(QFrame):
         return False
 
 
+def _mark_checked(button: QPushButton) -> None:
+    """A checked button in the theme's selection colours (a sunken button alone is hard to tell
+    from the others in the dark theme); an unchecked one as its parent's."""
+    if button.isChecked():
+        colours = theme.colours()
+        palette = QPalette(button.palette())
+        palette.setColor(QPalette.ColorRole.Button, QColor(colours.highlight))
+        palette.setColor(QPalette.ColorRole.ButtonText, QColor(colours.highlighted_text))
+        button.setPalette(palette)
+    else:
+        button.setPalette(QPalette())
+
+
+class PitchView(QWidget):
+    """A word's pitch accents drawn over its kana, as Japanese dictionaries do: a line over the
+    high morae, a hook down after the mora the pitch falls from (none for a heiban word, whose
+    line runs on to a particle after it), then the accent's number. `accents` are the
+    `Pitch.to_json()` dicts of app.core.reading.pitch (morae and high/low each). Painted, so the
+    dictionary's kana are never markup; the colours are the theme's."""
+
+    SCALE = 1.3  # the kana's size against the popup's text
+    GAP = 18  # pixels between two accents of one word
+
+    def __init__(self, accents: list[dict], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.accents = [a for a in accents if a.get("moras") and len(a.get("high") or ()) == len(a["moras"])]
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * self.SCALE)
+        self.setFont(font)
+        self._small = self.font()
+        self._small.setPointSizeF(self.font().pointSizeF() / self.SCALE * 0.9)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        marks = [_pitch_mark(a) for a in self.accents]
+        self.setAccessibleName(self.tr("Pitch accent: %1").replace("%1", ", ".join(marks)))
+        lines = []
+        for mark, accent in zip(marks, self.accents, strict=True):
+            kind = PITCH_KINDS.get(accent.get("kind"))
+            lines.append(f"{mark}: {QCoreApplication.translate('WordPopup', kind)}" if kind else mark)
+        self.setToolTip(plain("\n".join(lines)))
+
+    def _line_gap(self) -> int:
+        return max(3, QFontMetrics(self.font()).height() // 6)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        metrics, small = QFontMetrics(self.font()), QFontMetrics(self._small)
+        width = 0
+        for accent in self.accents:
+            width += sum(metrics.horizontalAdvance(m) for m in accent["moras"])
+            width += metrics.horizontalAdvance(" ") + small.horizontalAdvance(f"[{accent.get('downstep', 0)}]") + self.GAP
+        return QSize(max(0, width - self.GAP) + 2, metrics.height() + 2 * self._line_gap() + 2)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return self.sizeHint()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt's name)
+        colours = theme.colours()
+        metrics, small = QFontMetrics(self.font()), QFontMetrics(self._small)
+        painter = QPainter(self)  # lines straight and whole pixels wide: crisp, without antialiasing
+        gap = self._line_gap()
+        top = gap  # the line over the high morae
+        baseline = top + gap + metrics.ascent()
+        hook = top + gap + metrics.ascent() // 2  # where the fall's hook ends
+        line = QPen(QColor(colours.link))
+        line.setWidth(max(2, round(metrics.height() / 14)))
+        line.setCapStyle(Qt.PenCapStyle.SquareCap)
+        x = 1.0
+        for accent in self.accents:
+            downstep = accent.get("downstep") or 0
+            painter.setFont(self.font())
+            for index, (mora, high) in enumerate(zip(accent["moras"], accent["high"], strict=True)):
+                width = metrics.horizontalAdvance(mora)
+                painter.setPen(QColor(colours.text))
+                painter.drawText(round(x), baseline, mora)
+                painter.setPen(line)
+                if high:
+                    painter.drawLine(round(x), top, round(x + width), top)
+                    if index + 1 == downstep:  # the pitch falls after this mora
+                        painter.drawLine(round(x + width), top, round(x + width), hook)
+                x += width
+            x += metrics.horizontalAdvance(" ")
+            painter.setFont(self._small)
+            painter.setPen(QColor(colours.muted))
+            number = f"[{downstep}]"
+            painter.drawText(round(x), baseline, number)
+            x += small.horizontalAdvance(number) + self.GAP
+        painter.end()
+
+
 def _pitch_mark(accent: dict) -> str:
     """はꜜし [1]: the reading with a downstep mark after its last high mora and the accent's
     number as dictionaries give it; とうし [0] for a flat (heiban) word."""
@@ -328,6 +605,18 @@ def _pitch_mark(accent: dict) -> str:
     if not downstep:
         return "".join(moras) + " [0]"
     return "".join(moras[:downstep]) + "ꜜ" + "".join(moras[downstep:]) + f" [{downstep}]"
+
+
+def learner_state(store, lemma: str | None) -> tuple[str, bool]:
+    """The lemma's status and whether it is in the Anki deck ("new", False without a lemma)."""
+    if not lemma:
+        return "new", False
+    return vocabulary.word_status(store, lemma), store.anki_pick(lemma) is not None
+
+
+def _picked_count(store) -> int:
+    """How many words the Anki deck holds."""
+    return len(store.anki_picks())
 
 
 def _meaning_of(word, text: str) -> dict | None:
@@ -378,8 +667,12 @@ def connect_word_popup(window) -> WordPopup:
         # The page measures in CSS pixels; the view's pixels are those times its zoom.
         zoom = window.reader.zoomFactor()
         at = window.reader.mapToGlobal(QPoint(round(x * zoom), round(y * zoom)))
-        known = bool(word.lemma) and word.lemma in window.store.known_words()
-        popup.show_word(word, known=known, post_id=post_id, at=at, meaning=_meaning_of(word, post_text()))
+        status, picked = learner_state(window.store, word.lemma)
+        # When the window's 1-5 act on a highlight (the click was on one), they keep doing so.
+        edits = getattr(window, "highlight_actions", None)
+        numbers_colour = edits is not None and edits.target() is not None
+        popup.show_word(word, post_id=post_id, status=status, picked=picked, numbers_colour=numbers_colour, at=at,
+                        meaning=_meaning_of(word, post_text()))
 
     def save_reading(reading: str, everywhere: bool) -> None:
         word = popup.word
@@ -393,13 +686,50 @@ def connect_word_popup(window) -> WordPopup:
             library.choose_reading(window.store, popup.post_id, word, reading, everywhere=everywhere)
         window.reload()
 
-    def save_known(lemma: str, known: bool) -> None:
+    def change_words(kind: str, action, *args) -> None:
+        """A status or the deck changed as one edit (Ctrl+Z takes it back); a status re-renders
+        the page (furigana and underlines follow it); the window's views of words refresh."""
+        window_change = getattr(window, "change_words", None)  # MainWindow's
+        if window_change is not None:
+            window_change(kind, action, *args)
+            return
         edits = getattr(window, "highlight_actions", None)
         if edits is not None:
-            edits.do("word-status", library.mark_known, lemma, known)
+            edits.do(kind, action, *args)
         else:
-            library.mark_known(window.store, lemma, known)
-        window.reload()
+            action(window.store, *args)
+        if kind == "word-status":
+            window.reload()
+        signal = getattr(window, "wordsChanged", None)
+        if signal is not None:
+            signal.emit()
+
+    def save_status(lemma: str, status: str) -> None:
+        change_words("word-status", library.set_word_status, lemma, status)
+
+    def toggle_anki(add: bool) -> None:
+        word = popup.word
+        if word is None or not word.lemma or popup.post_id is None:
+            return
+        if add:
+            change_words("anki", library.pick_for_anki, word.lemma, popup.post_id, word.start, word.end)
+        else:
+            change_words("anki", library.unpick_for_anki, word.lemma)
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(popup.deck_said(word.lemma, added=add, count=_picked_count(window.store)), 10000)
+
+    def history(redo: bool) -> None:
+        """The window's Undo or Redo from the popup; the popup then shows its word's status and
+        deck as they now are."""
+        action = getattr(window, "redo" if redo else "undo", None)
+        if action is None:
+            return
+        action()
+        word = popup.word
+        if word is not None and popup.isVisible():
+            status, picked = learner_state(window.store, word.lemma)
+            popup.set_status(status)
+            popup.set_picked(picked)
 
     def closed() -> None:
         # The keys go back to the reader, unless the click that closed the popup went elsewhere.
@@ -415,6 +745,8 @@ def connect_word_popup(window) -> WordPopup:
     warm.start()
     window.reader.bridge.wordActivated.connect(show)
     popup.readingChosen.connect(save_reading)
-    popup.knownChanged.connect(save_known)
+    popup.statusChosen.connect(save_status)
+    popup.ankiToggled.connect(toggle_anki)
+    popup.historyAsked.connect(history)
     popup.closed.connect(closed)
     return popup

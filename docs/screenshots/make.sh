@@ -23,3 +23,5 @@ done
 "$(dirname "$kakikomi")/python" "$out/dialog.py" "$out/theme-dark-dialog.png" --theme dark
 # The sidebar's search (a kana query, a match marked in the page) and the notebook.
 "$(dirname "$kakikomi")/python" "$out/notes.py" "$out"
+# The learner's window (unknown words only, underlines, the vocabulary panel, the word popup), EN and JA.
+"$(dirname "$kakikomi")/python" "$out/learner.py" "$out"

@@ -517,3 +517,126 @@
     if (marked.length) paintMarks();
   };
 })();
+
+// --- word marks ---
+// The learner's underlines: new and learning words (app.core.library.vocabulary.status_marks),
+// painted with the CSS Custom Highlight API as ::highlight(kk-new) and ::highlight(kk-learning)
+// (reader.css), so no element is added and every offset stays as it is. Python gives each word as
+// [block index, code points into that block, end block index, code points into that one, status].
+// A word's range is cut at each text node (one StaticRange per node): a range from a ruby's base
+// to the kana after it would take the reading between them too. Static ranges do not follow the
+// page's changes, so the words are painted again after each change the reader's script makes.
+(function () {
+  const NAMES = { new: "kk-new", learning: "kk-learning" };
+  let words = [];
+
+  function readingFree(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: (n) => (n.parentElement && n.parentElement.closest("rt, rp") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+    });
+    const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    return nodes;
+  }
+
+  // Code points in s (UTF-16 units less one per surrogate pair).
+  function cpLength(s) {
+    const pairs = /[\uD800-\uDBFF]/.test(s) ? s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g) : null;
+    return s.length - (pairs ? pairs.length : 0);
+  }
+
+  // A block's text nodes with the code point each starts at, counted once per block.
+  function layout(root) {
+    const nodes = readingFree(root);
+    const starts = [];
+    const lengths = [];
+    let at = 0;
+    for (const n of nodes) {
+      const chars = cpLength(n.data);
+      starts.push(at);
+      lengths.push(chars);
+      at += chars;
+    }
+    return { nodes, starts, lengths };
+  }
+
+  // The UTF-16 index of code point `cp` in `s`.
+  function unit(s, cp) {
+    if (!/[\uD800-\uDBFF]/.test(s)) return Math.min(cp, s.length);
+    return Array.from(s).slice(0, cp).join("").length;
+  }
+
+  // The static ranges of [start, end) code points into a block (`laid` from layout).
+  function rangesIn(laid, start, end, out) {
+    const { nodes, starts, lengths } = laid;
+    // The first node that ends after `start` (binary search: a block may have thousands of nodes).
+    let lo = 0, hi = nodes.length - 1, first = nodes.length;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] + lengths[mid] > start) { first = mid; hi = mid - 1; } else lo = mid + 1;
+    }
+    for (let i = first; i < nodes.length && starts[i] < end; i++) {
+      const s = Math.max(0, start - starts[i]);
+      const e = Math.min(lengths[i], end - starts[i]);
+      if (e <= s) continue;
+      const data = nodes[i].data;
+      out.push(new StaticRange({ startContainer: nodes[i], startOffset: unit(data, s), endContainer: nodes[i], endOffset: unit(data, e) }));
+    }
+  }
+
+  function paintWords() {
+    const found = { new: [], learning: [] };
+    const blocks = new Map();
+    for (const el of document.querySelectorAll("#kk-post > [data-kb]")) blocks.set(Number(el.dataset.kb), el);
+    const layouts = new Map();
+    const laidOut = (kb) => {
+      if (!layouts.has(kb)) layouts.set(kb, blocks.has(kb) ? layout(blocks.get(kb)) : null);
+      return layouts.get(kb);
+    };
+    for (const [kb, start, endKb, end, status] of words) {
+      const out = found[status];
+      if (!out) continue;
+      if (kb === endKb) {
+        const laid = laidOut(kb);
+        if (laid) rangesIn(laid, start, end, out);
+        continue;
+      }
+      // A word across blocks (rare: blocks are paragraphs): each block's part.
+      for (let k = kb; k <= endKb; k++) {
+        const laid = laidOut(k);
+        if (!laid) continue;
+        const total = laid.starts.length ? laid.starts[laid.starts.length - 1] + laid.lengths[laid.lengths.length - 1] : 0;
+        rangesIn(laid, k === kb ? start : 0, k === endKb ? end : total, out);
+      }
+    }
+    for (const [status, name] of Object.entries(NAMES)) {
+      if (found[status].length) {
+        const highlight = new Highlight();
+        for (const range of found[status]) highlight.add(range);
+        CSS.highlights.set(name, highlight);
+      } else {
+        CSS.highlights.delete(name);
+      }
+    }
+    return found.new.length + found.learning.length;
+  }
+
+  // Underline these words (an empty list: none); returns how many ranges were painted.
+  window.kkMarkWords = function (list) {
+    words = Array.isArray(list) ? list : [];
+    return paintWords();
+  };
+  // How many ranges each status has on the page (for tests).
+  window.kkWordMarks = function () {
+    const count = (name) => (CSS.highlights.has(name) ? CSS.highlights.get(name).size : 0);
+    return { new: count(NAMES.new), learning: count(NAMES.learning) };
+  };
+  for (const name of ["setHighlights", "appendBlocks", "replaceBlocks"]) {
+    const original = window.kk[name];
+    window.kk[name] = function (...args) {
+      const result = original.apply(this, args);
+      if (words.length) paintWords();
+      return result;
+    };
+  }
+})();

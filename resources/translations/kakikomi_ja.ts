@@ -620,7 +620,15 @@
     </message>
     <message>
         <source>Known Word</source>
-        <translation>覚えた語</translation>
+        <translation type="vanished">覚えた語</translation>
+    </message>
+    <message>
+        <source>Word Status</source>
+        <translation>語の状態</translation>
+    </message>
+    <message>
+        <source>Anki Deck</source>
+        <translation>Anki デッキ</translation>
     </message>
     <message>
         <source>Highlight Change</source>
@@ -729,6 +737,29 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import a word list</source>
+        <translation>単語リストの読み込み</translation>
+    </message>
+    <message>
+        <source>1 word in %2:</source>
+        <translation>%2 の 1 語:</translation>
+    </message>
+    <message>
+        <source>%1 words in %2:</source>
+        <translation>%2 の %1 語:</translation>
+    </message>
+    <message>
+        <source>Give them the status:</source>
+        <translation>付ける状態:</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>読み込む</translation>
+    </message>
+</context>
+<context>
     <name>ImportErrors</name>
     <message>
         <source>Some files were not imported</source>
@@ -785,6 +816,10 @@
     <message>
         <source>No post has this tag.</source>
         <translation>このタグの付いた記事はありません。</translation>
+    </message>
+    <message>
+        <source>%1% known</source>
+        <translation>%1% 既知</translation>
     </message>
     <message numerus="yes">
         <source>%n highlight(s)</source>
@@ -880,8 +915,108 @@
         <translation>ハイライト(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;All</source>
+        <translation>すべて(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Furigana: unknown words only</source>
+        <translation>ふりがな: 覚えていない語だけ</translation>
+    </message>
+    <message>
+        <source>&amp;Unknown Words Only</source>
+        <translation>覚えていない語だけ(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Furigana: beyond grade 1</source>
+        <translation>ふりがな: 小学 1 年より上の漢字</translation>
+    </message>
+    <message>
+        <source>Beyond Grade &amp;1</source>
+        <translation>小学 1 年より上の漢字(&amp;1)</translation>
+    </message>
+    <message>
+        <source>Furigana: beyond grade 2</source>
+        <translation>ふりがな: 小学 2 年より上の漢字</translation>
+    </message>
+    <message>
+        <source>Beyond Grade &amp;2</source>
+        <translation>小学 2 年より上の漢字(&amp;2)</translation>
+    </message>
+    <message>
+        <source>Furigana: beyond grade 3</source>
+        <translation>ふりがな: 小学 3 年より上の漢字</translation>
+    </message>
+    <message>
+        <source>Beyond Grade &amp;3</source>
+        <translation>小学 3 年より上の漢字(&amp;3)</translation>
+    </message>
+    <message>
+        <source>Furigana: beyond grade 4</source>
+        <translation>ふりがな: 小学 4 年より上の漢字</translation>
+    </message>
+    <message>
+        <source>Beyond Grade &amp;4</source>
+        <translation>小学 4 年より上の漢字(&amp;4)</translation>
+    </message>
+    <message>
+        <source>Furigana: beyond grade 5</source>
+        <translation>ふりがな: 小学 5 年より上の漢字</translation>
+    </message>
+    <message>
+        <source>Beyond Grade &amp;5</source>
+        <translation>小学 5 年より上の漢字(&amp;5)</translation>
+    </message>
+    <message>
+        <source>Beyond &amp;Primary School (Grade 6)</source>
+        <translation>小学校で習わない漢字(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Beyond &amp;Jōyō</source>
+        <translation>常用漢字外(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Furigana: harder than N5</source>
+        <translation>ふりがな: N5 より難しい漢字</translation>
+    </message>
+    <message>
+        <source>Harder than N5</source>
+        <translation>N5 より難しい漢字</translation>
+    </message>
+    <message>
+        <source>Furigana: harder than N4</source>
+        <translation>ふりがな: N4 より難しい漢字</translation>
+    </message>
+    <message>
+        <source>Harder than N4</source>
+        <translation>N4 より難しい漢字</translation>
+    </message>
+    <message>
+        <source>Harder than N3</source>
+        <translation>N3 より難しい漢字</translation>
+    </message>
+    <message>
+        <source>Furigana: harder than N2</source>
+        <translation>ふりがな: N2 より難しい漢字</translation>
+    </message>
+    <message>
+        <source>Harder than N2</source>
+        <translation>N2 より難しい漢字</translation>
+    </message>
+    <message>
+        <source>Beyond &amp;N1</source>
+        <translation>N1 の範囲外の漢字(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Off</source>
+        <translation>なし(&amp;O)</translation>
+    </message>
+    <message>
         <source>Import from &amp;URL…</source>
         <translation>URLから読み込む(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;Anki Deck…</source>
+        <translation>Anki デッキを書き出す(&amp;A)…</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
@@ -960,6 +1095,18 @@
         <translation>ノートブック(&amp;N)…</translation>
     </message>
     <message>
+        <source>&amp;Vocabulary</source>
+        <translation>語彙(&amp;V)</translation>
+    </message>
+    <message>
+        <source>The words of this post: their status, reading, meaning and count</source>
+        <translation>この投稿の語：状態・読み・意味・回数</translation>
+    </message>
+    <message>
+        <source>&amp;Known Words…</source>
+        <translation>語の状態(&amp;K)…</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>言語(&amp;L)</translation>
     </message>
@@ -1014,6 +1161,18 @@
     <message>
         <source>Furigana: off</source>
         <translation>ふりがな: なし</translation>
+    </message>
+    <message>
+        <source>&amp;Furigana</source>
+        <translation>ふりがな(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Underline New and Learning Words</source>
+        <translation>未習と学習中の語に下線(&amp;U)</translation>
+    </message>
+    <message>
+        <source>New words get a dotted blue underline, words you are learning a wavy orange one</source>
+        <translation>未習の語には青い点線、学習中の語にはオレンジの波線が引かれます</translation>
     </message>
     <message>
         <source>Colours of the window and the page</source>
@@ -1182,6 +1341,13 @@
     </message>
 </context>
 <context>
+    <name>PitchView</name>
+    <message>
+        <source>Pitch accent: %1</source>
+        <translation>アクセント: %1</translation>
+    </message>
+</context>
+<context>
     <name>RatesDialog</name>
     <message>
         <source>Exchange Rates</source>
@@ -1345,6 +1511,192 @@
     </message>
 </context>
 <context>
+    <name>VocabularyModel</name>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Word</source>
+        <translation>語</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>読み</translation>
+    </message>
+    <message>
+        <source>Meaning</source>
+        <translation>意味</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>回数</translation>
+    </message>
+    <message>
+        <source>Dictionary form: %1</source>
+        <translation>辞書形: %1</translation>
+    </message>
+    <message>
+        <source>First seen as %1</source>
+        <translation>本文での最初の形: %1</translation>
+    </message>
+</context>
+<context>
+    <name>VocabularyPanel</name>
+    <message>
+        <source>New</source>
+        <translation>未習</translation>
+    </message>
+    <message>
+        <source>Learning</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>Known</source>
+        <translation>既知</translation>
+    </message>
+    <message>
+        <source>Ignored</source>
+        <translation>無視</translation>
+    </message>
+    <message>
+        <source>In order of appearance</source>
+        <translation>出てくる順</translation>
+    </message>
+    <message>
+        <source>Most frequent first</source>
+        <translation>多い順</translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation>状態順</translation>
+    </message>
+    <message>
+        <source>By reading</source>
+        <translation>読み順</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>語彙</translation>
+    </message>
+    <message>
+        <source>Filter by word, reading or meaning</source>
+        <translation>語・読み・意味で絞り込み</translation>
+    </message>
+    <message>
+        <source>Only the words with this status</source>
+        <translation>この状態の語だけ</translation>
+    </message>
+    <message>
+        <source>All words</source>
+        <translation>すべての語</translation>
+    </message>
+    <message>
+        <source>To learn (new and learning)</source>
+        <translation>学ぶ語（未習と学習中）</translation>
+    </message>
+    <message>
+        <source>Order of the words</source>
+        <translation>語の並び順</translation>
+    </message>
+    <message>
+        <source>Mark the selected words as %1 (key %2)</source>
+        <translation>選んだ語を「%1」にします（キー %2）</translation>
+    </message>
+    <message>
+        <source>Add to Anki deck</source>
+        <translation>Anki デッキに追加</translation>
+    </message>
+    <message>
+        <source>Add the selected words to the Anki deck, each with its first sentence</source>
+        <translation>選んだ語を、最初に出てくる文と一緒に Anki デッキに追加します</translation>
+    </message>
+    <message>
+        <source>Export Anki deck…</source>
+        <translation>Anki デッキを書き出す…</translation>
+    </message>
+    <message>
+        <source>Write cards for the selected words (none selected: the words added to the deck) as .apkg or .txt</source>
+        <translation>選んだ語（選んでいなければ Anki デッキに追加した語）のカードを .apkg か .txt で書き出します</translation>
+    </message>
+    <message>
+        <source>No post is open.</source>
+        <translation>記事が開かれていません。</translation>
+    </message>
+    <message>
+        <source>1 word</source>
+        <translation>1 語</translation>
+    </message>
+    <message>
+        <source>%1 words</source>
+        <translation>%1 語</translation>
+    </message>
+    <message>
+        <source>%1% known</source>
+        <translation>%1% 既知</translation>
+    </message>
+    <message>
+        <source>%1 shown</source>
+        <translation>%1 語を表示</translation>
+    </message>
+    <message>
+        <source>Word status</source>
+        <translation>語の状態</translation>
+    </message>
+    <message>
+        <source>%1 is now %2.</source>
+        <translation>%1 を「%2」にしました。</translation>
+    </message>
+    <message>
+        <source>%3 words are now %2.</source>
+        <translation>%3 語を「%2」にしました。</translation>
+    </message>
+    <message>
+        <source>Anki deck</source>
+        <translation>Anki デッキ</translation>
+    </message>
+    <message>
+        <source>Added %1 of %2 words to the Anki deck (Export Anki deck… writes it).</source>
+        <translation>%2 語のうち %1 語を Anki デッキに追加しました（「Anki デッキを書き出す…」で書き出せます）。</translation>
+    </message>
+    <message>
+        <source>Anki deck package (*.apkg)</source>
+        <translation>Anki デッキパッケージ (*.apkg)</translation>
+    </message>
+    <message>
+        <source>Anki text import (*.txt)</source>
+        <translation>Anki 用テキスト (*.txt)</translation>
+    </message>
+    <message>
+        <source>Export Anki deck</source>
+        <translation>Anki デッキの書き出し</translation>
+    </message>
+    <message>
+        <source>Select words in the list, or add words to the Anki deck, first.</source>
+        <translation>先に一覧で語を選ぶか、Anki デッキに語を追加してください。</translation>
+    </message>
+    <message>
+        <source>Wrote %1 cards to %2.</source>
+        <translation>%1 枚のカードを %2 に書き出しました。</translation>
+    </message>
+    <message>
+        <source>Show in the Post</source>
+        <translation>本文で表示</translation>
+    </message>
+    <message>
+        <source>Mark as %1</source>
+        <translation>「%1」にする</translation>
+    </message>
+    <message>
+        <source>Add to Anki Deck</source>
+        <translation>Anki デッキに追加</translation>
+    </message>
+    <message>
+        <source>Export Anki Deck…</source>
+        <translation>Anki デッキを書き出す…</translation>
+    </message>
+</context>
+<context>
     <name>WindowImports</name>
     <message>
         <source>Import cancelled.</source>
@@ -1384,7 +1736,146 @@
     </message>
 </context>
 <context>
+    <name>WordManager</name>
+    <message>
+        <source>Known Words — Kakikomi</source>
+        <translation>覚えた語 — Kakikomi</translation>
+    </message>
+    <message>
+        <source>Search words, readings and meanings</source>
+        <translation>語・読み・意味を検索</translation>
+    </message>
+    <message>
+        <source>Only the words with this status</source>
+        <translation>この状態の語だけ</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>すべての状態</translation>
+    </message>
+    <message>
+        <source>Mark the selected words as %1 (key %2)</source>
+        <translation>選んだ語を「%1」にします（キー %2）</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>読み込む…</translation>
+    </message>
+    <message>
+        <source>Give the words of a word list (one a line, or Anki&apos;s notes exported as text) a status</source>
+        <translation>単語リスト（1 行に 1 語、または Anki からテキストで書き出したノート）の語に状態を付けます</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>書き出す…</translation>
+    </message>
+    <message>
+        <source>Write the words shown, one a line</source>
+        <translation>表示中の語を 1 行に 1 語ずつ書き出します</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>1 word</source>
+        <translation>1 語</translation>
+    </message>
+    <message>
+        <source>%1 words</source>
+        <translation>%1 語</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%2 中 %1</translation>
+    </message>
+    <message>
+        <source>Word status</source>
+        <translation>語の状態</translation>
+    </message>
+    <message>
+        <source>Import a word list</source>
+        <translation>単語リストの読み込み</translation>
+    </message>
+    <message>
+        <source>Word lists (*.txt *.tsv *.csv);;All files (*)</source>
+        <translation>単語リスト (*.txt *.tsv *.csv);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>%1 is too large for a word list.</source>
+        <translation>%1 は単語リストとしては大きすぎます。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2.</source>
+        <translation>%1 を読めません: %2。</translation>
+    </message>
+    <message>
+        <source>%1 is not a text file in UTF-8.</source>
+        <translation>%1 は UTF-8 のテキストファイルではありません。</translation>
+    </message>
+    <message>
+        <source>%1 holds no words (one word a line, or Anki notes exported as text).</source>
+        <translation>%1 に語がありません（1 行に 1 語、または Anki からテキストで書き出したノートにしてください）。</translation>
+    </message>
+    <message>
+        <source>Imported %1 words as %2 (%3 changed).</source>
+        <translation>%1 語を「%2」として読み込みました（%3 語を変更）。</translation>
+    </message>
+    <message>
+        <source>Export the word list</source>
+        <translation>単語リストの書き出し</translation>
+    </message>
+    <message>
+        <source>Word lists (*.txt)</source>
+        <translation>単語リスト (*.txt)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2.</source>
+        <translation>%1 に書き込めません: %2。</translation>
+    </message>
+    <message>
+        <source>Exported %1 words to %2</source>
+        <translation>%1 語を %2 に書き出しました</translation>
+    </message>
+    <message>
+        <source>Mark as %1</source>
+        <translation>「%1」にする</translation>
+    </message>
+</context>
+<context>
     <name>WordPopup</name>
+    <message>
+        <source>New</source>
+        <translation>未習</translation>
+    </message>
+    <message>
+        <source>Learning</source>
+        <translation>学習中</translation>
+    </message>
+    <message>
+        <source>Known</source>
+        <translation>既知</translation>
+    </message>
+    <message>
+        <source>Ignored</source>
+        <translation>無視</translation>
+    </message>
+    <message>
+        <source>heiban: low, then high to the end and on a particle after it</source>
+        <translation>平板型: 低く始まり、語の終わりと続く助詞まで高い</translation>
+    </message>
+    <message>
+        <source>atamadaka: high on the first mora, then low</source>
+        <translation>頭高型: 最初の拍だけ高く、あとは低い</translation>
+    </message>
+    <message>
+        <source>nakadaka: the pitch falls inside the word</source>
+        <translation>中高型: 語の途中で下がる</translation>
+    </message>
+    <message>
+        <source>odaka: high to the end, a particle after it low</source>
+        <translation>尾高型: 語の終わりまで高く、続く助詞で下がる</translation>
+    </message>
     <message>
         <source>Your reading</source>
         <translation>自分の読み</translation>
@@ -1426,8 +1917,48 @@
         <translation>もっと見る…</translation>
     </message>
     <message>
+        <source>Keys: 1–5 colour the highlight · A Anki deck · Esc close</source>
+        <translation>キー: 1–5 ハイライトの色 · A Anki デッキ · Esc 閉じる</translation>
+    </message>
+    <message>
+        <source>Keys: 1–4 status · A Anki deck · Esc close</source>
+        <translation>キー: 1–4 状態 · A Anki デッキ · Esc 閉じる</translation>
+    </message>
+    <message>
+        <source>In Anki deck ✓</source>
+        <translation>Anki デッキに追加済み ✓</translation>
+    </message>
+    <message>
+        <source>Click to take the word out of the Anki deck (A)</source>
+        <translation>クリックで Anki デッキから外します（A）</translation>
+    </message>
+    <message>
+        <source>Add to Anki deck</source>
+        <translation>Anki デッキに追加</translation>
+    </message>
+    <message>
+        <source>A card for this word, with this sentence (A)</source>
+        <translation>この語のカードを、この文と一緒に作ります（A）</translation>
+    </message>
+    <message>
+        <source>Added %1 to the Anki deck (1 word). File › Export Anki deck… writes it.</source>
+        <translation>%1を Anki デッキに追加しました（1 語）。「ファイル › Anki デッキを書き出す…」で書き出せます。</translation>
+    </message>
+    <message>
+        <source>Added %1 to the Anki deck (%2 words). File › Export Anki deck… writes it.</source>
+        <translation>%1を Anki デッキに追加しました（%2 語）。「ファイル › Anki デッキを書き出す…」で書き出せます。</translation>
+    </message>
+    <message>
+        <source>Took %1 out of the Anki deck (1 word left).</source>
+        <translation>%1を Anki デッキから外しました（残り 1 語）。</translation>
+    </message>
+    <message>
+        <source>Took %1 out of the Anki deck (%2 words left).</source>
+        <translation>%1を Anki デッキから外しました（残り %2 語）。</translation>
+    </message>
+    <message>
         <source>I know this word (hide its furigana in every post)</source>
-        <translation>この語は覚えた（すべての記事でふりがなを付けない）</translation>
+        <translation type="vanished">この語は覚えた（すべての記事でふりがなを付けない）</translation>
     </message>
     <message>
         <source>Dictionary form: %1</source>
@@ -1443,7 +1974,7 @@
     </message>
     <message>
         <source>pitch %1</source>
-        <translation>アクセント %1</translation>
+        <translation type="vanished">アクセント %1</translation>
     </message>
     <message>
         <source>on: %1</source>
@@ -1474,8 +2005,31 @@
         <translation>もっと見る… (%1)</translation>
     </message>
     <message>
+        <source>pitch</source>
+        <translation>アクセント</translation>
+    </message>
+    <message>
         <source>A reading is written in hiragana or katakana only.</source>
         <translation>読みはひらがなまたはカタカナだけで入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>WordStatusModel</name>
+    <message>
+        <source>Word</source>
+        <translation>語</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>読み</translation>
+    </message>
+    <message>
+        <source>Meaning</source>
+        <translation>意味</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
     </message>
 </context>
 </TS>

@@ -169,10 +169,38 @@ def test_card_for_a_conjugated_word_and_a_split_compound():
     card = card_for(text, start, start + 2, lemma="食べる", reading="たべ")
     assert (card.word, card.reading, card.pitch) == ("食べる", "たべる", ("たべꜜる [2]",))
     start = text.index("知能")
+    # The compound MeCab split (人工|知能) is the word when the lemma is its form, whichever span
+    # the card is asked for (a piece's, as a pick made before the compound was one word)...
+    for at, lemma in ((start, "人工知能"), (start - 2, "人工知能"), (start, None)):
+        card = card_for(text, at, start + 2, lemma=lemma, reading="ちのう" if lemma is None else None)
+        assert (card.word, card.reading, card.pitch) == ("人工知能", "じんこうちのう", ())
+        assert card.sentence[card.word_start : card.word_end] == "人工知能"
+        assert card.meanings[0].startswith("artificial intelligence")
+    # ... but a piece's own lemma is that piece's word (two words of a compound are two notes).
     card = card_for(text, start, start + 2, lemma="知能", reading="ちのう")
-    assert (card.word, card.reading, card.pitch) == ("人工知能", "じんこうちのう", ())
-    assert card.sentence[card.word_start : card.word_end] == "人工知能"
-    assert card.meanings[0].startswith("artificial intelligence")
+    assert (card.word, card.reading) == ("知能", "ちのう")
+    assert card.sentence[card.word_start : card.word_end] == "知能"
+    assert card.meanings[0].startswith("intelligence")
+
+
+@needs_dictionary
+def test_a_lemma_given_is_the_cards_word():
+    """`anki --post 1 --status new` made one note of 年 and 三年, of 部 and 編集部, of ハル and 春:
+    the lemma a card is asked for is its word."""
+    text = "三年で編集部が変わった。ハルが来た。"
+    made = {}
+    for surface, lemma, reading in (("年", "年", "ねん"), ("部", "部", "ぶ"), ("編集", "編集", "へんしゅう"), ("ハル", "ハル", "はる")):
+        start = text.index(surface)
+        card = card_for(text, start, start + len(surface), lemma=lemma, reading=reading)
+        assert card.word == lemma
+        assert card.sentence[card.word_start : card.word_end] == surface
+        assert card.meanings
+        made[lemma] = card
+    assert made["年"].meanings[0].startswith("year")
+    assert len({card.guid for card in made.values()}) == 4
+    # Without a lemma the compound around the token names the card, as before.
+    start = text.index("部")
+    assert card_for(text, start, start + 1).word == "編集部"
 
 
 def test_card_without_the_dictionary(monkeypatch):
@@ -187,3 +215,23 @@ def test_card_without_the_dictionary(monkeypatch):
     assert card.sentence == text and "<b>" in card.fields()[2] and "<rt>た</rt>" in card.fields()[2]
     card = card_for(text, 0, 1, lemma="何", reading="なに")
     assert (card.word, card.reading) == ("何", "なに")
+
+
+@needs_dictionary
+def test_a_posts_cards_are_one_note_a_word(tmp_path):
+    """`kakikomi anki --post P --status new`: one card a counted word, named by its lemma, so no
+    two words make one note (三年 and 年, 編集部 and 部 were one)."""
+    from app.core.library import actions as library
+    from app.core.library import vocabulary
+    from app.core.library.derived import open_library
+
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: t\n---\n\n三年で編集部が変わった。年に一度、部の皆とハルに会う。春が来た。\n", encoding="utf-8")
+    with open_library(tmp_path / "lib.sqlite3") as store:
+        library.import_file(store, path)
+        post = store.post(str(path.resolve()))
+        lemmas = [w.lemma for w in vocabulary.post_words(store, post.id, status="new", glosses=False)]
+        made = vocabulary.cards_for(store, post_id=post.id, status="new")
+    assert [card.word for card in made] == lemmas
+    assert len({card.guid for card in made}) == len(made)
+    assert {"年", "部", "ハル", "春"} <= set(lemmas)

@@ -73,7 +73,7 @@ def test_parse_rejects_bad_values_with_a_sentence(text: str) -> None:
     message = str(info.value)
     assert message.startswith("Unknown furigana mode")
     assert repr(text) in message
-    assert "off, all, grade:N" in message and "jlpt:N" in message
+    assert "off, all, unknown, grade:N" in message and "jlpt:N" in message
     assert "\n" not in message and message.endswith(".")
 
 
@@ -162,12 +162,22 @@ def test_readings_do_not_change_with_the_mode() -> None:
 
 
 def test_known_words_hide_a_word_by_its_lemma() -> None:
-    """A known word's ruby is hidden in every inflection (行く: 行きます, 行った, 行かない); other words keep theirs."""
+    """In mode unknown, a known word's ruby is hidden in every inflection (行く: 行きます, 行った,
+    行かない); other words keep theirs."""
     body = "明日は学校に行きます。昨日は駅まで行った。今日は行かない。"
-    assert "行" in bases(body, "all")
-    shown = bases(body, "all", frozenset({"行く"}))
+    assert "行" in bases(body, "unknown")
+    shown = bases(body, "unknown", frozenset({"行く"}))
     assert "行" not in shown
     assert {"明日", "学校", "昨日", "今日"} <= shown
+
+
+def test_mode_all_shows_known_words_too() -> None:
+    """Mode all shows every reading, the known words' as well; unknown is all without them."""
+    body = "明日は学校に行きます。"
+    known = frozenset({"行く", "学校"})
+    assert bases(body, "all", known) == bases(body, "all") == bases(body, "unknown")
+    assert bases(body, "unknown", known) == bases(body, "all") - {"行", "学校"}
+    assert str(FuriganaMode.parse(" Unknown ")) == "unknown"
 
 
 def test_known_words_apply_in_filtering_modes_too() -> None:
@@ -177,7 +187,7 @@ def test_known_words_apply_in_filtering_modes_too() -> None:
 
 def test_known_words_do_not_hide_other_words_sharing_a_kanji() -> None:
     """Knowing 会社 does not hide 社会: words are matched whole, by lemma."""
-    shown = bases("会社と社会", "all", frozenset({"会社"}))
+    shown = bases("会社と社会", "unknown", frozenset({"会社"}))
     assert "会社" not in shown and "社会" in shown
 
 

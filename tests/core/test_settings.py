@@ -42,6 +42,7 @@ def test_defaults_when_no_file_exists():
     assert (settings.theme, settings.furigana, settings.vertical, settings.font_scale) == ("auto", "all", False, 1.0)
     assert (settings.language, settings.first_run_done, settings.last_export_folder) == ("system", False, None)
     assert settings.recent_files == [] and settings.allow_remote_images == []
+    assert settings.underline_words is False
 
 
 def test_settings_live_in_the_config_folder(home):
@@ -56,6 +57,7 @@ def test_round_trip_keeps_every_field(tmp_path):
         theme="sepia",
         furigana="jlpt:3",
         vertical=True,
+        underline_words=True,
         font_scale=1.25,
         language="ja",
         recent_files=["/posts/a.md", "/posts/b.md"],
@@ -111,6 +113,7 @@ def test_unknown_keys_are_ignored(tmp_path):
         ("furigana", None),
         ("vertical", "yes"),
         ("vertical", 1),
+        ("underline_words", "on"),
         ("font_scale", "big"),
         ("font_scale", True),
         ("font_scale", float("nan")),
@@ -140,9 +143,11 @@ def test_invalid_value_falls_back_to_its_default_with_a_warning(tmp_path, key, v
 
 
 def test_furigana_modes_are_normalised(tmp_path):
-    """Furigana modes are checked with FuriganaMode.parse (plus "known") and stored lower-case."""
+    """Furigana modes are checked with FuriganaMode.parse and stored lower-case; "unknown words
+    only" is kept, and "known", its older name, is read as it."""
     path = tmp_path / "settings.json"
-    for stored, expected in [("GRADE:6", "grade:6"), (" jlpt:2 ", "jlpt:2"), ("Known", "known"), ("off", "off")]:
+    cases = [("GRADE:6", "grade:6"), (" jlpt:2 ", "jlpt:2"), ("Unknown", "unknown"), ("Known", "unknown"), ("grade:1", "grade:1"), ("off", "off")]
+    for stored, expected in cases:
         write(path, {"furigana": stored})
         settings = load_settings(path)
         assert settings.furigana == expected and settings.warnings == []

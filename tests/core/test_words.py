@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
+from app.core.common import messages
+from app.core.common.messages import Message, translate
 from app.core.reading import furigana
 from app.core.reading.furigana import ReadingOverride
-from app.core.reading.words import correction_context, normalize_reading, part_of_speech, word_at
+from app.core.reading.words import _PARTS_OF_SPEECH, correction_context, normalize_reading, part_of_speech, word_at
 
 TEXT = "今日は生物の授業で生物を見た。\n昨日、日本へ行った。これはPythonのテスト、ひらがなで書く。\n"
 
@@ -154,6 +157,38 @@ def test_overrides_without_kanji_or_in_another_context_are_ignored():
 def test_part_of_speech_in_words(pos, words):
     """UniDic's part-of-speech fields read as words, the most specific name first."""
     assert part_of_speech(pos) == words
+
+
+@pytest.fixture
+def own_catalogs(tmp_path, monkeypatch):
+    """The catalogs read afresh, any built on demand going to tmp_path (not the user's cache)."""
+    monkeypatch.setattr(messages, "cache_dir", lambda: tmp_path / "cache")
+    messages.reload_catalogs()
+    yield
+    messages.reload_catalogs()
+
+
+@pytest.mark.parametrize(
+    ("pos", "japanese"),
+    [("名詞-普通名詞-サ変可能", "名詞（「する」が付く）"), ("動詞-一般", "動詞"), ("形状詞-一般", "形容動詞"), ("助詞-格助詞", "助詞")],
+)
+def test_a_part_of_speech_is_a_message_in_the_readers_language(pos, japanese, own_catalogs):
+    """The names are core messages: Japanese through translate(), English in str() and JSON."""
+    name = part_of_speech(pos)
+    assert isinstance(name, Message) and name.id.startswith("pos.")
+    assert translate(name, "ja") == japanese and translate(name, "en") == str(name)
+    assert json.loads(json.dumps({"pos": name})) == {"pos": str(name)}
+
+
+def test_every_part_of_speech_has_a_japanese_name(own_catalogs):
+    """No part of speech shows in English in the Japanese window: each has its own id and its own
+    translation in ja.po."""
+    names = [name for _prefix, name in _PARTS_OF_SPEECH]
+    assert len({name.id for name in names}) == len(names)
+    catalog = messages.read_po(messages.messages_dir() / "ja.po")
+    assert all(catalog.get(name.id) for name in names), [name.id for name in names if not catalog.get(name.id)]
+    assert len({catalog[name.id] for name in names}) == len(names)
+    assert all(translate(name, "ja") == catalog[name.id] for name in names)
 
 
 @pytest.mark.parametrize(

@@ -300,17 +300,17 @@ def test_undoing_an_edit_in_another_post_opens_that_post(qtbot, window, post, tm
     assert window.store.annotation(made.id).deleted is not None
 
 
-def test_a_reading_and_a_known_word_undo_too(qtbot, window, post):
-    """A reading chosen in the word popup and "I know this word" are edits Ctrl+Z takes back."""
+def test_a_reading_and_a_word_status_undo_too(qtbot, window, post):
+    """A reading chosen in the word popup and a word's status (Known) are edits Ctrl+Z takes back."""
     post_id, text = post
     window.reader.bridge.wordClicked(json.dumps({"offset": text.index("工場") + 1, "x": 40, "y": 40}))
     qtbot.waitUntil(window.word_popup.isVisible, timeout=10_000)
     popup = window.word_popup
-    with qtbot.waitSignal(window.postShown, timeout=60_000):
-        popup.known_box.click()
+    with qtbot.waitSignal(window.wordsChanged, timeout=60_000):
+        qtbot.mouseClick(popup.status_buttons["known"], Qt.MouseButton.LeftButton)
     assert "工場" in window.store.known_words()
-    assert window.undo_action.text() == "&Undo Known Word"
-    with qtbot.waitSignal(window.postShown, timeout=60_000):
+    assert window.undo_action.text() == "&Undo Word Status"
+    with qtbot.waitSignal(window.wordsChanged, timeout=60_000):
         window.undo()
     assert "工場" not in window.store.known_words()
     window.reader.bridge.wordClicked(json.dumps({"offset": text.index("工場") + 1, "x": 40, "y": 40}))
@@ -371,3 +371,51 @@ def test_a_reattached_orphan_goes_back_with_ctrl_z(qtbot, window, tmp_path):
     assert window.store.annotation(made.id).orphan
     press(qtbot, Qt.Key.Key_Z, CTRL | SHIFT)
     assert (window.store.annotation(made.id).orphan, window.store.annotation(made.id).exact) == (False, "古い設備")
+
+
+def test_n_on_selected_text_makes_one_highlight_with_its_note_in_one_undo_step(qtbot, window, post):
+    """N on selected text that is not highlighted yet: the note written makes the highlight with
+    it, one edit (one Ctrl+Z takes both away); Esc in the dialog makes nothing."""
+    post_id, text = post
+    start = text.index("投資")
+    select_text(qtbot, window, start, start + 2)
+    focus_reader(qtbot, window)
+    seen = answer(qtbot, lambda dialog: QTest.keyClick(dialog.field, Qt.Key.Key_Escape))
+    press(qtbot, Qt.Key.Key_N)
+    assert seen and live(window, post_id) == []
+
+    def write(dialog) -> None:
+        QTest.keyClicks(dialog.field, "money")
+        QTest.keyClick(dialog.field, Qt.Key.Key_Return, CTRL)
+
+    select_text(qtbot, window, start, start + 2)
+    focus_reader(qtbot, window)
+    seen = answer(qtbot, write)
+    press(qtbot, Qt.Key.Key_N)
+    assert seen
+    made = live(window, post_id)
+    assert [(a.start, a.end, a.note) for a in made] == [(start, start + 2, "money")]
+    focus_reader(qtbot, window)
+    press(qtbot, Qt.Key.Key_Z, CTRL)
+    assert live(window, post_id) == []
+
+
+def test_t_on_selected_text_makes_one_highlight_with_its_tags_in_one_undo_step(qtbot, window, post):
+    """T on selected text: the tags given make the highlight with them, one edit."""
+    post_id, text = post
+    start = text.index("工場の人")
+
+    def write(dialog) -> None:
+        QTest.keyClicks(dialog.field, "people")
+        dialog.accept()
+
+    select_text(qtbot, window, start, start + 4)
+    focus_reader(qtbot, window)
+    seen = answer(qtbot, write)
+    press(qtbot, Qt.Key.Key_T)
+    assert seen
+    made = live(window, post_id)
+    assert [(a.start, a.end, a.tags) for a in made] == [(start, start + 4, ("people",))]
+    focus_reader(qtbot, window)
+    press(qtbot, Qt.Key.Key_Z, CTRL)
+    assert live(window, post_id) == []

@@ -29,18 +29,18 @@ def test_the_word_popup_shrinks_to_a_shorter_word(qtbot):
     first, not the long word's size with empty space."""
     fresh = WordPopup()
     qtbot.addWidget(fresh)
-    fresh.show_word(PARTICLE, known=False, post_id=1, at=QPoint(50, 50))
+    fresh.show_word(PARTICLE, post_id=1, at=QPoint(50, 50))
     popup = WordPopup()
     qtbot.addWidget(popup)
-    popup.show_word(LONG_WORD, known=False, post_id=1, at=QPoint(50, 50))
+    popup.show_word(LONG_WORD, post_id=1, at=QPoint(50, 50))
     long_size = popup.size()
     popup.close()
-    popup.show_word(PARTICLE, known=False, post_id=1, at=QPoint(50, 50))
+    popup.show_word(PARTICLE, post_id=1, at=QPoint(50, 50))
     assert popup.size() == fresh.size()
     assert popup.width() < long_size.width() and popup.height() < long_size.height()
     # And it grows again for the long word, with room for a message under the reading field.
     popup.close()
-    popup.show_word(LONG_WORD, known=False, post_id=1, at=QPoint(50, 50))
+    popup.show_word(LONG_WORD, post_id=1, at=QPoint(50, 50))
     assert popup.size() == long_size
     popup.own_reading.setText("abc")
     popup.save_own_reading()

@@ -1,4 +1,5 @@
-"""The word popup through the real window: click a word, pick a reading, mark a word known."""
+"""The word popup through the real window: click a word, pick a reading, mark a word known (its
+status, the Anki deck and the pitch drawing: test_word_popup_learner.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLabel
 
 from app.ui.bridge import Bridge
-from app.ui.word_popup import WordPopup, connect_word_popup
+from app.ui.word_popup import PitchView, WordPopup, connect_word_popup
 from tests.ui.conftest import open_and_wait, run_js
 
 POST = "---\ntitle: 単語のテスト\n---\n\n今日は生物の授業で生物を見た。\n\n市場で株を買う。\n"
@@ -33,6 +35,14 @@ def post(qtbot, window, tmp_path):
     post_id = open_and_wait(qtbot, window, path)
     connect_word_popup(window)
     return post_id, window.store.post(post_id).text
+
+
+def only_unknown_words(qtbot, window) -> None:
+    """Furigana over the words the reader does not know (the mode that hides known words' readings)."""
+    index = window.furigana_box.findData("unknown")
+    assert index >= 0
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        window.furigana_box.setCurrentIndex(index)
 
 
 def center_of(qtbot, window, start: int, end: int, element: str = "") -> tuple[float, float]:
@@ -219,19 +229,22 @@ def test_a_reading_saved_everywhere_replaces_this_posts_own(qtbot, window, post)
     assert "市場:しじょう" in rubies(qtbot, window)
 
 
-def test_i_know_this_word_hides_its_furigana_from_then_on(qtbot, window, post):
-    """Checking "I know this word" stores the lemma, and its ruby disappears (in every furigana mode)."""
+def test_known_hides_its_furigana_from_then_on(qtbot, window, post):
+    """Clicking "Known" stores the lemma as known, and its ruby disappears (in the modes that hide
+    known words' readings: unknown words only, grade, JLPT)."""
     _post_id, text = post
+    only_unknown_words(qtbot, window)
     assert "授業:じゅぎょう" in rubies(qtbot, window)
     popup = open_popup(qtbot, window, text.index("授業"))
-    assert not popup.known_box.isChecked()
+    assert not popup.status_buttons["known"].isChecked() and popup.status_buttons["new"].isChecked()
     with qtbot.waitSignal(window.postShown, timeout=60_000):
-        popup.known_box.click()
+        qtbot.mouseClick(popup.status_buttons["known"], Qt.MouseButton.LeftButton)
     assert "授業" in window.store.known_words()
     shown = rubies(qtbot, window)
     assert not any(r.startswith("授業") for r in shown)
     assert "生物:せいぶつ" in shown
-    assert open_popup(qtbot, window, text.index("授業")).known_box.isChecked()
+    popup.close()
+    assert open_popup(qtbot, window, text.index("授業")).status_buttons["known"].isChecked()
 
 
 def test_no_popup_on_punctuation_and_escape_closes_it(qtbot, window, post):
@@ -251,7 +264,7 @@ def test_the_popup_stays_on_screen(qtbot, window, post):
     _post_id, text = post
     popup = open_popup(qtbot, window, text.index("生物"))
     area = popup.screen().availableGeometry()
-    popup.show_word(popup.word, known=False, post_id=popup.post_id, at=area.bottomRight() - QPoint(2, 2))
+    popup.show_word(popup.word, post_id=popup.post_id, at=area.bottomRight() - QPoint(2, 2))
     assert area.contains(popup.frameGeometry().topLeft()) and area.contains(popup.frameGeometry().bottomRight())
 
 
@@ -279,9 +292,10 @@ def test_bridge_ignores_malformed_word_clicks(qtbot, payload):
 
 
 def _meaning_lines(popup) -> list[str]:
+    """The text of the meaning's labels (the pitch drawing is no label), in order."""
     layout = popup.meaning_layout
-    return [layout.itemAt(i).widget().text() for i in range(layout.count())
-            if layout.itemAt(i).widget() is not None and layout.itemAt(i).widget() is not popup.more_button]
+    widgets = [layout.itemAt(i).widget() for i in range(layout.count())]
+    return [w.text() for w in widgets if isinstance(w, QLabel) and w is not popup.more_button]
 
 
 def test_the_popup_says_what_the_word_means(qtbot, window, tmp_path):
@@ -296,7 +310,8 @@ def test_the_popup_says_what_the_word_means(qtbot, window, tmp_path):
     popup = open_popup(qtbot, window, text.index("投資"))
     lines = _meaning_lines(popup)
     assert lines[0] == "投資 【とうし】"
-    assert "common" in lines[1] and "JLPT N" in lines[1] and "とうし [0]" in lines[1]
+    assert "common" in lines[1] and "JLPT N" in lines[1]
+    assert [(a["reading"], a["downstep"]) for a in popup.meaning_part.findChildren(PitchView)[0].accents][0] == ("とうし", 0)
     assert lines[2].startswith("1. investment")
     assert any(line.startswith("投  throw") and "grade 3" in line and "7 strokes" in line for line in lines)
     assert popup.meaning_part.isVisible()
@@ -326,5 +341,5 @@ def test_meanings_are_plain_text(qtbot, window, post):
     _post_id, text = post
     popup = open_popup(qtbot, window, text.index("生物", 5))
     layout = popup.meaning_layout
-    labels = [layout.itemAt(i).widget() for i in range(layout.count()) if layout.itemAt(i).widget() is not popup.more_button]
+    labels = [w for w in (layout.itemAt(i).widget() for i in range(layout.count())) if isinstance(w, QLabel) and w is not popup.more_button]
     assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)

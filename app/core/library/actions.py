@@ -256,7 +256,7 @@ def _store_prepared(store: Store, item: prepare.Prepared, existing: PostRecord |
         requoted: list[Annotation] = []
         if existing is not None:
             moved, orphaned = _reanchor(store, post_id, text, requoted)
-        derived.post_text_changed(store, post_id, text, requoted, words=item.words)
+        derived.post_text_changed(store, post_id, text, requoted, words=item.words, vocabulary=item.vocabulary)
     return ("updated" if existing else "added"), post_id, moved, orphaned
 
 
@@ -535,8 +535,60 @@ def choose_reading(
 
 
 def mark_known(store: Store, lemma: str, known: bool = True) -> None:
-    """The reader knows `lemma` (its furigana is hidden in every mode), or no longer does."""
-    store.set_known(lemma, known)
+    """The reader knows `lemma` (status "known": its furigana is hidden in the filtering modes),
+    or no longer does (status "new")."""
+    set_word_status(store, lemma, "known" if known else "new")
+
+
+# --- words (the learner's vocabulary: app.core.library.vocabulary) --------------------------------
+
+
+def set_word_status(store: Store, lemma: str, status: str) -> None:
+    """The reader's status for `lemma`, one of vocabulary.STATUSES ("new" forgets it); a bad
+    status or an empty word is a ValueError with one sentence."""
+    from app.core.library import vocabulary
+
+    vocabulary.check_status(status)
+    if not lemma or not lemma.strip():
+        raise ValueError(Message("words.no_word", "A word's status needs the word: none was given."))
+    with store.transaction():
+        store.set_word_status(lemma, status)
+
+
+def set_word_statuses(store: Store, lemmas: Iterable[str], status: str) -> int:
+    """One status for many lemmas, in one transaction; how many changed."""
+    from app.core.library import vocabulary
+
+    vocabulary.check_status(status)
+    chosen = [lemma for lemma in dict.fromkeys(lemmas) if lemma and lemma.strip()]  # an empty line of a list is no word
+    changed = 0
+    with store.transaction(), store.counted_afterwards(len(chosen)):
+        for lemma in chosen:
+            changed += store.set_word_status(lemma, status)
+    return changed
+
+
+def import_word_list(store: Store, text: str, status: str = "known") -> int:
+    """Give every word of a word list (one a line, or Anki's notes exported as text: see
+    vocabulary.parse_word_list) `status`, each as the lemma the posts count it under
+    (vocabulary.as_lemmas), in one transaction; how many changed."""
+    from app.core.library import vocabulary
+
+    vocabulary.check_status(status)
+    return set_word_statuses(store, vocabulary.as_lemmas(vocabulary.parse_word_list(text)), status)
+
+
+def pick_for_anki(store: Store, lemma: str, post_id: int, start: int, end: int) -> bool:
+    """Put `lemma` in the Anki deck, met at [start, end) of the post (its card's sentence); False
+    when it was there already (its place is then this one)."""
+    with store.transaction():
+        return store.put_anki_pick(lemma, post_id, start, end)
+
+
+def unpick_for_anki(store: Store, lemma: str) -> None:
+    """Take `lemma` out of the Anki deck."""
+    with store.transaction():
+        store.remove_anki_pick(lemma)
 
 
 def remember_position(store: Store, post_id: int, offset: int) -> None:

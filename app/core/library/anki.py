@@ -188,9 +188,11 @@ def card_for(
 ) -> AnkiCard:
     """The card for the word text[start:end] of a post's plain text (a token as the popup gives
     it, with its lemma and reading): its sentence with furigana (the reader's `overrides`
-    applied, `furigana.ReadingOverride`s), the dictionary's entry for it (the compound MeCab split
-    around it first, as the popup), meanings and pitch. Without the dictionary the card has the
-    word, its reading and the sentence only."""
+    applied, `furigana.ReadingOverride`s), the dictionary's entry for it, meanings and pitch. The
+    word is the `lemma` when one is given (the compound MeCab split around the token only when
+    the lemma is its form: 半導体, not 年 -> 三年); without a lemma, the compound around the token,
+    else the entry's form. Without the dictionary the card has the word, its reading and the
+    sentence only."""
     from app.core.reading import furigana
     from app.core.reading.lookup import DictionaryMissing, lookup_token
     from app.core.reading.tokens import clean_lemma
@@ -208,6 +210,10 @@ def card_for(
     word_start, word_end = start - lo, end - lo
     try:
         found = lookup_token(surface, lemma, reading, text=text, start=start, dictionary=dictionary)
+        if lemma and found.get("compound") and found["compound"]["form"] != lemma:
+            # The word is the lemma given (年 of 三年, 部 of 編集部), not the compound around it:
+            # its own entries, or two words of one compound would make one note.
+            found = lookup_token(surface, lemma, reading, dictionary=dictionary)
     except DictionaryMissing:
         found = {"entries": [], "compound": None}
     compound = found.get("compound")
@@ -218,7 +224,8 @@ def card_for(
         entry = found["entries"][0]
         meanings = tuple("; ".join(s["glosses"]) for s in entry["senses"][:SENSES_ON_CARD])
         accents = entry["pitch"]
-        if not compound and word not in entry["kanji"] and word not in entry["readings"]:
+        if not compound and not lemma and word not in entry["kanji"] and word not in entry["readings"]:
+            # no lemma: the entry's form names the word (a lemma given is the word: ハル stays ハル)
             word = entry["kanji"][0] if entry["kanji"] else entry["readings"][0]
         if accents:
             word_reading = accents[0]["reading"]

@@ -1,10 +1,11 @@
 """What is derived from posts and highlights, and the one place that keeps it in step.
 
-The store keeps what the reader made: posts and highlights. Two things are derived from them: the
-search index (app.core.library.search) and the claims table (app.core.claims.table). Every write
-of the library (app.core.library.actions, the JSON import in app.core.library.webanno) calls the
-hooks below inside its own transaction, so derived data is never a step behind, and no caller
-repeats the rule. The store's migrations get the same rebuilds as `DERIVATIONS` when an older
+The store keeps what the reader made: posts and highlights. Three things are derived from them:
+the search index (app.core.library.search), the claims table (app.core.claims.table) and each
+post's counted words (app.core.library.vocabulary). Every write of the library
+(app.core.library.actions, the JSON import in app.core.library.webanno) calls the hooks below
+inside its own transaction, so derived data is never a step behind, and no caller repeats the
+rule. The store's migrations get the same rebuilds as `DERIVATIONS` when an older
 library must be brought up to date: open libraries with `open_library`.
 
 The search and claims modules are imported when first needed: the window opens before it writes.
@@ -12,7 +13,7 @@ The search and claims modules are imported when first needed: the window opens b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from app.core.store import Annotation, Derivations, Store, open_store
 
 if TYPE_CHECKING:
     from app.core.library.search import IndexedText
+    from app.core.store.records import PostWordRow
 
 
 def _search():
@@ -35,13 +37,21 @@ def _claims():
 
 
 def post_text_changed(
-    store: Store, post_id: int, text: str, moved: Iterable[Annotation] = (), *, words: IndexedText | None = None
+    store: Store,
+    post_id: int,
+    text: str,
+    moved: Iterable[Annotation] = (),
+    *,
+    words: IndexedText | None = None,
+    vocabulary: Sequence[PostWordRow] | None = None,
 ) -> None:
     """A post was added or its text changed: index the new text (`words`: what the index keeps
-    of it, if the caller has it, see search.index_words); `moved` are the highlights whose quote
-    changed with it. Every claim of the post is refreshed (quotes, positions, orphans and the post's
-    date, which the year filter reads, may all have changed)."""
+    of it, if the caller has it, see search.index_words) and keep its counted words (`vocabulary`,
+    vocabulary.word_rows; without them, they are made when first asked for); `moved` are the
+    highlights whose quote changed with it. Every claim of the post is refreshed (quotes,
+    positions, orphans and the post's date, which the year filter reads, may all have changed)."""
     search = _search()
+    store.set_post_words(post_id, vocabulary)
     search.index_post(store, post_id, text, words)
     search.index_post_meta(store, post_id)
     for annotation in moved:

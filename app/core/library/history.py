@@ -30,13 +30,13 @@ from app.core.common.messages import Message
 from app.core.library import derived
 from app.core.store import Store, StoreError, now
 
-KINDS = ("create", "delete", "recolour", "tags", "note", "reattach", "reading", "word-status", "update")
+KINDS = ("create", "delete", "recolour", "tags", "note", "reattach", "reading", "word-status", "anki", "update")
 
-# The tables that hold what the reader made. A new one (word statuses, say) is named here and is
-# covered at once: its triggers are made from its columns and primary key.
+# The tables that hold what the reader made. A new one is named here and is covered at once: its
+# triggers are made from its columns and primary key.
 USER_TABLES = (
-    "annotations", "annotation_tags", "tags", "corrections", "known_words", "word_status", "claim_status", "claim_facts",
-    "dismissed_suggestions",
+    "annotations", "annotation_tags", "tags", "corrections", "word_status", "anki_picks", "claim_status",
+    "claim_facts", "dismissed_suggestions",
 )
 MAX_EDITS = 500  # kept per stack; the oldest go first
 
@@ -138,8 +138,9 @@ class History:
             return None
         entry = source[-1]
         _install(store)
+        statuses = sum(1 for change in entry.changes if change.table == "word_status")
         try:
-            with store.transaction():
+            with store.transaction(), store.counted_afterwards(statuses):
                 _logging(store, True)
                 touched = _play_back(store, entry, undoing=undoing)
                 changes = _take_log(store)

@@ -2,9 +2,9 @@
 
 The window (app.ui.main_window) and the process that prepares the first page at start-up
 (app.ui.prestart) both open posts through here, so they show the same thing: the post re-imported
-first if its file changed, the reader's own readings, the words they know without furigana, and
-for a long post readings first only around the reading position (the rest follow, see
-`rest_of_readings`).
+first if its file changed, the reader's own readings, the words they know without furigana (in
+the modes that hide them), and for a long post readings first only around the reading position
+(the rest follow, see `rest_of_readings`).
 
 A post restored from a backup (app.core.library.webanno.restore_post) is shown from the text the
 library keeps: the local file its source names is never read for it (the backup could name any
@@ -54,10 +54,10 @@ class Opened:
 
 
 def reading_mode(store: Store, furigana: str) -> FuriganaMode:
-    """The furigana mode chosen in the settings; words the reader marked as known lose their
-    furigana in every mode."""
+    """The furigana mode chosen in the settings, with the words the reader knows (which lose
+    their furigana in the modes that hide them: unknown, grade, jlpt)."""
     mode = FuriganaMode.parse(furigana or "all")
-    return FuriganaMode(mode.kind, mode.level, store.known_words())
+    return FuriganaMode(mode.kind, mode.level, store.known_words() if mode.hides_known else frozenset())
 
 
 def open_post(

@@ -1,5 +1,5 @@
 """Getting files ready for the library: read, render, split into search words and read aloud for
-the search index, in worker processes when there are many.
+the search index, and count the learner's words, in worker processes when there are many.
 
 Importing a post is mostly CPU work that needs no database: decoding the file, rendering its
 Markdown to the plain text and block spans the store keeps, and MeCab's passes over the text for
@@ -30,6 +30,7 @@ from app.core.reading.furigana_mode import FuriganaMode
 
 if TYPE_CHECKING:
     from app.core.library.search import IndexedText
+    from app.core.store.records import PostWordRow
 
 # Below this many files a pool is not worth its start-up.
 MIN_FILES_FOR_WORKERS = 24
@@ -40,7 +41,8 @@ _CHUNK = 4
 @dataclass(frozen=True)
 class Prepared:
     """A file ready to be stored: the post, its plain text, what the search index keeps of it
-    (its words, grams and reading: app.core.library.search.index_words) — or, when its content
+    (its words, grams and reading: app.core.library.search.index_words) and its counted words
+    (app.core.library.vocabulary.word_rows) — or, when its content
     is what the library already has (`unchanged`), only the post; or the one-sentence reason it
     cannot be imported (a core Message: its id crosses the worker processes with it)."""
 
@@ -50,12 +52,15 @@ class Prepared:
     words: IndexedText | None = None
     unchanged: bool = False
     error: str | None = None
+    vocabulary: list[PostWordRow] | None = None  # its counted words (library.vocabulary), from the same MeCab pass
 
 
 def prepare(path: Path, stored_hash: str | None = None, post: Post | None = None, plain: PlainText | None = None) -> Prepared:
     """Read (unless `post` is given), render (unless `plain` is) and split `path` into search
     words; a file whose content hash is `stored_hash` is not rendered (it is unchanged)."""
     from app.core.library.search import index_words
+    from app.core.library.vocabulary import word_rows
+    from app.core.reading.furigana import index_pass_words
 
     try:
         post = post if post is not None else load_post(path)
@@ -65,7 +70,9 @@ def prepare(path: Path, stored_hash: str | None = None, post: Post | None = None
             plain = render_post(post, RenderOptions(mode=FuriganaMode("off"))).plain
     except PostError as exc:
         return Prepared(path, error=as_message(exc))
-    return Prepared(path, post, plain, index_words(plain.text))
+    # One MeCab pass gives the search index its words and readings, and the counted words.
+    found, spans, counted = index_pass_words(plain.text)
+    return Prepared(path, post, plain, index_words(plain.text, made=(found, spans)), vocabulary=word_rows(counted))
 
 
 def _prepare_many(jobs: Sequence[tuple[Path, str | None]]) -> list[Prepared]:

@@ -189,11 +189,12 @@ class IndexedText:
     reading_map: bytes = b""
 
 
-def index_words(text: str, *, reading: bool = True) -> IndexedText:
-    """Everything the index keeps of `text` (with its reading unless `reading` is False)."""
+def index_words(text: str, *, reading: bool = True, made: tuple | None = None) -> IndexedText:
+    """Everything the index keeps of `text` (with its reading unless `reading` is False); `made`:
+    the (words, ruby) of furigana.index_pass(text) when the caller has made that pass already."""
     lexicon: set[tuple[str, str]] = set()
     if reading:  # one MeCab pass gives both
-        found, spans = furigana.index_pass(text)
+        found, spans = made if made is not None else furigana.index_pass(text)
         spoken, steps = _reading(text, spans)
     else:
         found, spoken, steps = furigana.terms(text), None, b""

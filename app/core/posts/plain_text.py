@@ -20,6 +20,14 @@ from app.core.reading.tokens import KANJI_CHARS
 # <rt> inside an <rt>), so the walk counts how deep inside readings it is.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)?[^>]*>")
 _READING_TAGS = frozenset({"rt", "rp"})
+# A reading as the renderer writes it: <rt> and text up to </rt>, nothing nested. Removing it
+# whole is what the walk below does with it, wherever it stands (its text is dropped and the
+# depth is back where it was after it), so a page of ruby needs no walk at all; but for a "<"
+# with no ">" before the next one (never in the renderer's HTML), where _TAG would take the
+# reading's tag into an earlier one.
+_PLAIN_READING = re.compile(r"<(rt|rp)>[^<]*</\1>")
+_UNCLOSED_TAG = re.compile(r"<[^>]*<")
+_READING_TAG = re.compile(r"</?[rR][tTpP](?![A-Za-z0-9])")  # as _TAG finds the name, any case
 
 
 def html_to_text(fragment: str) -> str:
@@ -28,6 +36,10 @@ def html_to_text(fragment: str) -> str:
         return html.unescape(fragment)
     if "<rt" not in fragment and "<rp" not in fragment:
         return html.unescape(_TAG.sub("", fragment))
+    if _UNCLOSED_TAG.search(fragment) is None:
+        fragment = _PLAIN_READING.sub("", fragment)
+        if _READING_TAG.search(fragment) is None:
+            return html.unescape(_TAG.sub("", fragment))
     out: list[str] = []
     depth = 0
     cursor = 0

@@ -580,34 +580,47 @@ class _InlineAnalysis:
             starts = {seg.start for _child, segments in self.text_children for seg in segments}
             spans = _word_groups(spans, starts, self.text)
         self.annotated = True
-        # Most prose has nothing to escape; skipping escapeHtml then saves a call per piece.
-        esc = escapeHtml if _NEEDS_ESCAPE.search(self.text) else str
+        text = self.text
+        # Most prose has nothing to escape: its pieces then go in as they are (the hot loop of a
+        # render, one turn per reading).
+        plain = _NEEDS_ESCAPE.search(text) is None
         span_iter = iter(spans)
         pending = next(span_iter, None)
         for child, segments in self.text_children:
             out: list[str] = []
+            append = out.append
             for seg in segments:
                 if mark:
-                    out.append(_SEGMENT_MARK)
+                    append(_SEGMENT_MARK)
                 if seg.kind == "author":
-                    out.append(f"<ruby>{escapeHtml(seg.text)}<rt>{escapeHtml(seg.reading)}</rt></ruby>")
+                    append(f"<ruby>{escapeHtml(seg.text)}<rt>{escapeHtml(seg.reading)}</rt></ruby>")
                     continue
                 if seg.kind == "raw":
-                    out.append(escapeHtml(seg.text))
+                    append(escapeHtml(seg.text))
                     continue
                 seg_end = seg.start + len(seg.text)
                 cursor = seg.start
-                while pending is not None and pending.start < seg_end:
-                    if pending.start >= cursor and pending.end <= seg_end:
-                        out.append(esc(self.text[cursor : pending.start]))
-                        out.append(f"<ruby>{esc(self.text[pending.start : pending.end])}<rt>{pending.reading}</rt></ruby>")
-                        cursor = pending.end
-                    elif pending.end > seg_end:
+                while pending is not None:
+                    start, end, reading, _lemma = pending
+                    if start >= seg_end:
+                        break
+                    if start >= cursor and end <= seg_end:
+                        if plain:
+                            append(text[cursor:start])
+                            append(f"<ruby>{text[start:end]}<rt>{reading}</rt></ruby>")
+                        else:
+                            append(escapeHtml(text[cursor:start]))
+                            append(f"<ruby>{escapeHtml(text[start:end])}<rt>{reading}</rt></ruby>")
+                        cursor = end
+                    elif end > seg_end:
                         break  # crosses into the next segment (or an author ruby): no ruby
                     pending = next(span_iter, None)
-                out.append(esc(self.text[cursor:seg_end]))
+                append(text[cursor:seg_end] if plain else escapeHtml(text[cursor:seg_end]))
             child.meta = dict(child.meta or {})
             child.meta["kk_html"] = "".join(out)
+
+
+_KANJI_WORD = re.compile(f"[{furigana.KANJI_CHARS}]+")
 
 
 def _word_groups(spans: list[furigana.RubySpan], segment_starts: set[int], text: str) -> list[furigana.RubySpan]:
@@ -619,7 +632,13 @@ def _word_groups(spans: list[furigana.RubySpan], segment_starts: set[int], text:
     i, n = 0, len(spans)
 
     def whole(span: furigana.RubySpan) -> bool:
-        return furigana.clean_lemma(span.lemma) == text[span.start : span.end]
+        # A word of its own, or a run of a compound the dictionary stage joined written all in
+        # kanji (編集|部: both runs are named 編集部, see furigana.joined_words).
+        lemma = furigana.clean_lemma(span.lemma)
+        if lemma == text[span.start : span.end]:
+            return True
+        return (lemma is not None and len(lemma) > span.end - span.start and _KANJI_WORD.fullmatch(lemma) is not None
+                and text.find(lemma, max(0, span.end - len(lemma)), span.start + len(lemma)) >= 0)
 
     while i < n:
         j = i

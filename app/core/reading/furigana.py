@@ -1,9 +1,9 @@
 """fugashi tokens -> readings in context, aligned to kanji runs (okurigana left bare).
 
-The tagger is MeCab through fugashi with the unidic-lite dictionary, opened with unidic-lite's own
-paths so that another installed dictionary package cannot take its place. Readings come from
-UniDic's `kana` field (how the word is written in kana, so は stays は) and are turned into
-hiragana. UniDic's first analysis is then corrected by `reading_rules` (a data table plus counter
+The tagger is MeCab through fugashi with the unidic-lite dictionary, opened by `mecab` on
+unidic-lite's own paths so that another installed dictionary package cannot take its place.
+Readings come from UniDic's `kana` field (how the word is written in kana, so は stays は) and
+are turned into hiragana. UniDic's first analysis is then corrected by `reading_rules` (a data table plus counter
 and 中 rules), because the dictionary prefers formal readings and loses rendaku when it splits a
 compound; then `homographs` reads words of several readings (他 ほか/た, 得る える/うる) from their
 neighbours, and `compounds` reads what MeCab split from the dictionary. `alternatives` offers
@@ -12,10 +12,10 @@ MeCab's n-best readings for the reader to pick from.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import operator
-import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from app.core.common.kana import to_hiragana
-from app.core.reading import compounds, homographs, reading_rules
+from app.core.reading import compounds, homographs, mecab, reading_rules
 from app.core.reading.tokens import KANJI_CHARS, KANJI_RE, Token, clean_lemma
 
 _RUN_RE = re.compile(f"([{KANJI_CHARS}]+)|([\u3041-\u3096\u309d\u309e\u30a1-\u30f5\u30fc\u30fd\u30fe]+)|(.)", re.S)
@@ -31,6 +31,13 @@ _RUN_RE = re.compile(f"([{KANJI_CHARS}]+)|([\u3041-\u3096\u309d\u309e\u30a1-\u30
 # MeCab reads full-width digits as words (１０ -> テン); ASCII digits keep offsets and read as numbers.
 # Tabs and line breaks become spaces (same length) because they separate MeCab's output fields.
 _DIGITS_TO_ASCII = str.maketrans("０１２３４５６７８９\t\n\r\x0b\x0c", "0123456789     ")
+_TO_TRANSLATE = re.compile("[０-９\t\n\r\x0b\x0c]")
+
+
+def _for_mecab(text: str) -> str:
+    """`text` as MeCab is given it (see _DIGITS_TO_ASCII); most paragraphs have nothing to change,
+    and finding that out is ten times faster than translating them."""
+    return text if _TO_TRANSLATE.search(text) is None else text.translate(_DIGITS_TO_ASCII)
 
 _local = threading.local()
 
@@ -45,13 +52,9 @@ _NODE_FORMAT = (
 
 
 def open_tagger(node_format: str = _NODE_FORMAT):
-    """A new MeCab tagger over unidic-lite writing each token as `node_format` says."""
-    import fugashi
-    import unidic_lite
-
-    dicdir = unidic_lite.DICDIR
-    rc = os.path.join(dicdir, "mecabrc")
-    return fugashi.GenericTagger(f'-r "{rc}" -d "{dicdir}"' + node_format)
+    """A new MeCab tagger over unidic-lite (`mecab.open_tagger`) writing each token as
+    `node_format` says, this module's format by default."""
+    return mecab.open_tagger(node_format)
 
 
 def tagger():
@@ -128,14 +131,15 @@ _ROWS = _Memo(_row_of)
 _SPACED, _SURFACE, _KANA, _HAS_KANJI = (operator.itemgetter(i) for i in (0, 1, 2, 5))
 
 
-def _rows(output: str) -> list[tuple]:
-    """The rows (see `_ROWS`) of the lines of `_lines(output)` that have five fields."""
+def _rows(output: str, memo: _Memo = _ROWS) -> list[tuple]:
+    """The rows (see `_ROWS`, or another `memo` of rows by line) of MeCab's lines before EOS
+    that make one."""
     lines = output.split("\n")
     try:
         lines = lines[: lines.index("EOS")]
     except ValueError:
         pass
-    return list(filter(None, map(_ROWS.__getitem__, lines)))
+    return list(filter(None, map(memo.__getitem__, lines)))
 
 
 class _Tokens(Sequence):
@@ -156,11 +160,17 @@ class _Tokens(Sequence):
         return len(self.rows)
 
     def __getitem__(self, i):  # type: ignore[override]
+        try:  # the rules ask for the same few tokens again and again: those first
+            token = self.made.get(i)
+        except TypeError:  # a slice (unhashable before Python 3.12)
+            token = None
+        if token is not None:
+            return token
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self.rows)
-        token = self.made.get(i)
+            token = self.made.get(i)
         if token is None:
             row = self.rows[i]
             end = self.ends[i]
@@ -215,7 +225,7 @@ def _parse_rows(text: str) -> list[tuple]:
 
 
 def _analyse(text: str, detail: bool) -> tuple[_Tokens, list[int]]:
-    rows = _parse_rows(text.translate(_DIGITS_TO_ASCII))
+    rows = _parse_rows(_for_mecab(text))
     tokens = _Tokens(text, rows, detail)
     with_kanji = list(itertools.compress(itertools.count(), map(_HAS_KANJI, rows)))
     return tokens, with_kanji
@@ -240,8 +250,10 @@ def _read_homographs(tokens: _Tokens, with_kanji: list[int]) -> None:
         homographs.apply(tokens, candidates)
 
 
-def _kanji_of(rows: Sequence[tuple]):
-    return lambda i: rows[i][5]
+def _kanji_of(rows: Sequence[tuple]) -> Callable[[int], bool]:
+    """i -> whether row i has kanji (the compounds stage asks a few times per token: a list's own
+    lookup, not a Python function)."""
+    return list(map(_HAS_KANJI, rows)).__getitem__
 
 
 def _tokenize_one(text: str, detail: bool) -> list[Token]:
@@ -364,7 +376,24 @@ def _ruby_of(tokens: _Tokens, with_kanji: list[int], *, in_context: bool = True)
         start = ends[i] - len(surface)
         for s, e, r in align(surface, reading):
             out.append(RubySpan(start + s, start + e, r, row[3]))
+    if getattr(tokens, "compounds", None):
+        _name_compounds(out, joined_words(tokens))
     return out
+
+
+def _name_compounds(spans: list[RubySpan], joined: Sequence[JoinedWord]) -> None:
+    """Give the runs of each compound the dictionary stage joined its form as their lemma (the
+    word the reader knows or not: furigana mode "unknown"), in place; `spans` in text order."""
+    k, n = 0, len(spans)
+    for word in joined:
+        k = bisect.bisect_left(spans, word.start, k, key=_START)
+        while k < n and spans[k].end <= word.end:
+            span = spans[k]
+            spans[k] = RubySpan(span.start, span.end, span.reading, word.form)
+            k += 1
+
+
+_START = operator.itemgetter(0)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -412,11 +441,50 @@ def align(surface: str, reading: str) -> tuple[tuple[int, int, str], ...]:
         return ()
     if len(runs) == 1:
         return ((0, len(surface), reading),)
+    if len(runs) <= _FIT_RUNS:
+        pieces = [(s, e, None if is_kanji else to_hiragana(surface[s:e])) for s, e, is_kanji, _o in runs]
+        return _fit(pieces, reading)
     pattern = "".join("(.+?)" if is_kanji else "(" + re.escape(to_hiragana(surface[s:e])) + ")" for s, e, is_kanji, _o in runs)
     match = re.fullmatch(pattern, reading)
     if match is None:
         return ()
     return tuple((s, e, match.group(i + 1)) for i, (s, e, is_kanji, _o) in enumerate(runs) if is_kanji)
+
+
+# A word of up to this many runs of kanji and kana (送り仮名 and all) is fitted by `_fit`; longer
+# ones (a reader's own reading of a long phrase) by the regular expression it stands for.
+_FIT_RUNS = 8
+
+
+def _fit(pieces: list[tuple[int, int, str | None]], reading: str) -> tuple[tuple[int, int, str], ...]:
+    """What `align` finds with the pattern (.+?) for each run of kanji and the run's kana for each
+    run of kana, matched against the whole reading: the same first match (fewest characters to
+    the earliest kanji run, then the next...; none across a line break, as `.` does), without
+    compiling a pattern per word (which made aligning a post's words the first time twice as slow).
+    `pieces`: (start, end, kana in hiragana, or None for kanji) of each run."""
+    last = len(pieces)
+    failed: set[tuple[int, int]] = set()  # (piece, position) known not to lead to a match
+    found: list[tuple[int, int, str]] = []
+
+    def fit(k: int, pos: int) -> bool:
+        if k == last:
+            return pos == len(reading)
+        if (k, pos) in failed:
+            return False
+        start, end, kana = pieces[k]
+        if kana is not None:
+            if reading.startswith(kana, pos) and fit(k + 1, pos + len(kana)):
+                return True
+        else:
+            line_end = reading.find("\n", pos)
+            for stop in range(pos + 1, (len(reading) if line_end < 0 else line_end) + 1):
+                if fit(k + 1, stop):
+                    found.append((start, end, reading[pos:stop]))
+                    return True
+        failed.add((k, pos))
+        return False
+
+    return tuple(reversed(found)) if fit(0, 0) else ()
 
 
 def ruby_spans(tokens: Iterable[Token]) -> list[RubySpan]:
@@ -464,7 +532,7 @@ def _nbest_readings(text: str, n: int) -> dict[tuple[int, int], set[str]]:
         if not KANJI_RE.search(sentence):
             continue
         try:
-            output = nbest(sentence.translate(_DIGITS_TO_ASCII), n)
+            output = nbest(_for_mecab(sentence), n)
         except (RuntimeError, ValueError):
             continue
         if any_full_width and _FULL_WIDTH_DIGIT.search(sentence):
@@ -553,7 +621,7 @@ def terms(text: str) -> set[Term]:
     found: set[Term] = set()
     for start in range(0, len(text), _TERMS_CHUNK):
         piece = text[start : start + _TERMS_CHUNK]
-        output = tagger().parse(piece.translate(_DIGITS_TO_ASCII))
+        output = tagger().parse(_for_mecab(piece))
         # A post repeats its words: split each distinct line once (7,000 tokens, ~800 lines).
         for line in set(output.split("\n")):
             row = line.split("\t")
@@ -570,23 +638,223 @@ def index_pass(text: str) -> tuple[set[Term], list[RubySpan]]:
     the dictionary's for the compounds MeCab split (洗濯|物 せんたくもの, as the page reads them),
     without the context rules, which would double the time of an import for the few readings
     they change. Long texts are read in pieces cut at a line break (see _TERMS_CHUNK)."""
+    found, spans, _words = _index_pass(text, False)
+    return found, spans
+
+
+def index_pass_words(text: str) -> tuple[set[Term], list[RubySpan], dict[str, list]]:
+    """`index_pass(text)` and, from the same MeCab pass, the counted words of `text` (see
+    `counted_word`): lemma -> [first surface, reading of the dictionary form (hiragana, or None),
+    occurrences, first start, first end], in order of first appearance, a compound the dictionary
+    stage joins one word (`_occurrences_in`: that stage runs for the ruby anyway, no second pass).
+    An import takes both from it (app.core.library.prepare): the search index's part goes to
+    search.index_words(made=)."""
+    return _index_pass(text, True)
+
+
+def _index_pass(text: str, with_words: bool) -> tuple[set[Term], list[RubySpan], dict[str, list]]:
     found: set[Term] = set()
     spans: list[RubySpan] = []
+    words: dict[str, list] = {}
     start = 0
     while start < len(text):
         end = min(len(text), start + _TERMS_CHUNK)
         if end < len(text):
             cut = text.rfind("\n", start + _TERMS_CHUNK // 2, end)
             end = cut + 1 if cut >= 0 else end
-        tokens, with_kanji = _analyse(text[start:end], False)
+        tokens, with_kanji = _analyse_words(text[start:end]) if with_words else _analyse(text[start:end], False)
         for row in set(tokens.rows):  # a post repeats its words: each distinct row once
             if not row[4].startswith(_NOT_WORDS) and row[1].strip():
                 kana = row[2]
                 found.add(Term(row[1], row[7], to_hiragana(kana) if kana and _KANA_VALUE.search(kana) else None))
-        ruby = _ruby_of(tokens, with_kanji, in_context=False)
+        ruby = _ruby_of(tokens, with_kanji, in_context=False)  # (the compounds stage: see _occurrences_in)
+        if with_words:  # (inline: a long post has tens of thousands of words)
+            for at, stop, word in _occurrences_in(tokens, start):
+                lemma = word[0]
+                seen = words.get(lemma)
+                if seen is None:
+                    words[lemma] = [text[at:stop], word[2], 1, at, stop]
+                else:
+                    seen[2] += 1
         spans.extend(span._replace(start=span.start + start, end=span.end + start) for span in ruby)
         start = end
-    return found, spans
+    return found, spans, words
+
+
+# --- counted words (the learner's vocabulary: app.core.library.vocabulary) ------------------------
+
+# Content words: what a learner learns. Numerals, particles, auxiliaries and symbols are not.
+_COUNTED_POS = ("名詞", "代名詞", "動詞", "形容詞", "形状詞", "副詞", "連体詞", "接続詞", "感動詞", "接頭辞", "接尾辞")
+_KANA_OR_KANJI = re.compile(f"[{KANJI_CHARS}\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fd\u30fe]")
+
+
+def counted_word(surface: str, pos: str) -> bool:
+    """Whether a token is a counted word: a content word (by its part of speech, numerals left
+    out) spelt with at least one kana or kanji (no Latin-only words, digits or symbols)."""
+    return pos.startswith(_COUNTED_POS) and not pos.startswith("名詞-数詞") and _KANA_OR_KANJI.search(surface) is not None
+
+
+class WordOccurrence(NamedTuple):
+    """One counted word in a text: text[start:end] is `surface`, a form of `lemma` (Token.lemma),
+    whose dictionary form reads `reading` (hiragana; None when UniDic has none)."""
+
+    start: int
+    end: int
+    lemma: str
+    surface: str
+    reading: str | None
+
+
+def word_occurrences(text: str) -> list[WordOccurrence]:
+    """Every counted word of `text` in order, from one MeCab pass and the dictionary stage (a
+    compound it joins is one word: `_occurrences_in`), without the context rules, as an import
+    counts them (`index_pass_words`)."""
+    out: list[WordOccurrence] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _TERMS_CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start + _TERMS_CHUNK // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        tokens, with_kanji = _analyse_words(text[start:end])
+        compounds.apply(tokens, with_kanji, _kanji_of(tokens.rows), align=align, spell=reading_from_kana)
+        out.extend(WordOccurrence(at, stop, word[0], text[at:stop], word[2]) for at, stop, word in _occurrences_in(tokens, start))
+        start = end
+    return out
+
+
+def _occurrences_in(tokens: _Tokens, offset: int) -> Iterable[tuple[int, int, tuple[str, str, str | None]]]:
+    """(start, end, (lemma, surface, reading)) of each counted word of rows made by the words
+    tagger (`_analyse_words`), in text order, `offset` added to the places. After the dictionary
+    stage a compound it joined (`joined_words`) is one word in place of its pieces: its lemma the
+    headword's form (半導体, not 半 and 導体), its surface the text it covers, its reading the
+    compound's."""
+    rows, ends = tokens.rows, tokens.ends
+    counted = itertools.compress(itertools.count(), map(_WORD, rows))
+    joined = joined_words(tokens)
+    if not joined:  # the usual paragraph
+        for i in counted:
+            row = rows[i]
+            stop = ends[i] + offset
+            yield stop - len(row[1]), stop, row[9]
+        return
+    text = tokens.text
+    pending = iter(joined)
+    compound = next(pending, None)
+    inside_until = -1  # the tokens before this index belong to a compound already given
+    for i in counted:
+        while compound is not None and compound.first <= i:
+            yield compound.start + offset, compound.end + offset, (compound.form, text[compound.start : compound.end], compound.reading)
+            inside_until = compound.stop
+            compound = next(pending, None)
+        if i < inside_until:
+            continue
+        row = rows[i]
+        stop = ends[i] + offset
+        yield stop - len(row[1]), stop, row[9]
+    while compound is not None:
+        yield compound.start + offset, compound.end + offset, (compound.form, text[compound.start : compound.end], compound.reading)
+        compound = next(pending, None)
+
+
+def tokenize_words(text: str) -> tuple[list[Token], list[JoinedWord]]:
+    """`tokenize(text, detail=True)` and the compounds the dictionary stage joined there
+    (`joined_words`: token indexes into that list), for the word popup: read in context as the
+    page is (the context rules first)."""
+    if not text:
+        return [], []
+    tokens, with_kanji = _analyse(text, True)
+    reading_rules.apply(tokens, with_kanji)
+    _read_homographs(tokens, with_kanji)
+    compounds.apply(tokens, with_kanji, _kanji_of(tokens.rows), align=align, spell=reading_from_kana)
+    return [tokens[i] for i in range(len(tokens))], joined_words(tokens)
+
+
+class JoinedWord(NamedTuple):
+    """A compound the dictionary stage (app.core.reading.compounds) joined, as one word of the
+    learner's: tokens[first:stop] cover text[start:end], a spelling of the headword `form`, read
+    `reading` (hiragana)."""
+
+    first: int
+    stop: int
+    start: int
+    end: int
+    form: str
+    reading: str
+
+
+def joined_words(tokens: _Tokens) -> list[JoinedWord]:
+    """The compounds `compounds.apply` joined in these tokens (its `compounds` record: first token,
+    end token, form, reading), in text order, but for a number with its counter alone (三|年: a
+    numeral is no word to learn; 一日中 and 百円玉 are words). Empty before the stage ran or
+    without the dictionary."""
+    found = getattr(tokens, "compounds", None)
+    if not found:
+        return []
+    rows, ends = tokens.rows, tokens.ends
+    out = []
+    for first, stop, form, reading in found:
+        if stop - first == 2 and rows[first][4].startswith("名詞-数詞") and "助数詞" in rows[first + 1][4]:
+            continue
+        out.append(JoinedWord(first, stop, ends[first] - len(rows[first][1]), ends[stop - 1], form, reading))
+    return out
+
+
+# The tagger for words also prints UniDic's kanaBase (field 18: the kana of the dictionary form
+# of this occurrence, 来 -> クル, し -> スル), the reading a word list shows for a conjugated word.
+_WORD_FORMAT = (
+    r' -O "" --node-format=%M\\t%m\\t%f[17]\\t%f[7]\\t%F-[0,1,2,3]\\t%f[18]\\n'
+    r' --unk-format=%M\\t%m\\t\\t\\t%F-[0,1,2,3]\\t\\n --eos-format=EOS\\n'
+)
+
+
+def _word_tagger():
+    """This thread's tagger for counted words (see _WORD_FORMAT)."""
+    t = getattr(_local, "word_tagger", None)
+    if t is None:
+        t = _local.word_tagger = open_tagger(_WORD_FORMAT)
+    return t
+
+
+def _word_row_of(line: str) -> tuple:
+    """A line of the words tagger -> the row `_ROWS` makes of its first five fields, then the
+    dictionary form's kana, then (lemma, surface, reading) for a counted word or None."""
+    head, _tab, base = line.rpartition("\t")
+    row = _ROWS[head] if head else ()
+    if not row:
+        return ()
+    lemma, surface = row[7], row[1]
+    word = None
+    if lemma and counted_word(surface, row[4]):
+        # A word written as its dictionary form reads as here (私 わたし, where UniDic's base
+        # is わたくし); another form reads as its dictionary form does (来 -> くる).
+        kana = row[2] if surface == lemma else base
+        reading = None
+        if kana and _KANA_VALUE.search(kana):
+            reading = reading_from_kana(kana) if KANJI_RE.search(lemma) else to_hiragana(kana)
+        word = (lemma, surface, reading)
+    return (*row, base, word)
+
+
+_WORD_ROWS = _Memo(_word_row_of)
+_WORD = operator.itemgetter(9)
+
+
+def _word_rows(output: str) -> list[tuple]:
+    return _rows(output, _WORD_ROWS)
+
+
+def _analyse_words(text: str) -> tuple[_Tokens, list[int]]:
+    """`_analyse(text, False)` by the words tagger: the same rows, each with its word (see
+    `_word_row_of`), long runs of one character parsed piece by piece."""
+    translated = text.translate(_DIGITS_TO_ASCII)
+    parse = _word_tagger().parse
+    if _LONG_RUN.search(translated) is None:
+        rows = _word_rows(parse(translated))
+    else:
+        rows = [row for _offset, piece in _run_pieces(translated) for row in _word_rows(parse(piece))]
+    tokens = _Tokens(text, rows, False)
+    return tokens, list(itertools.compress(itertools.count(), map(_HAS_KANJI, rows)))
 
 
 # MeCab's lattice grows with its input and the tagger keeps its largest one: index long texts in

@@ -1,4 +1,4 @@
-"""Which readings to show: off, all, above a jōyō grade or JLPT level, and not for known words."""
+"""Which readings to show: off, all, over the words not known, above a jōyō grade or JLPT level."""
 
 from __future__ import annotations
 
@@ -51,10 +51,16 @@ def kanji_jlpt(kanji: str) -> int:
     return _jlpt().get(kanji, 0)
 
 
+# Modes without a level: no readings, every reading, readings over the words not known.
+PLAIN_KINDS = ("off", "all", "unknown")
+
+
 @dataclass(frozen=True)
 class FuriganaMode:
-    """A furigana setting. kind: "off", "all", "grade" (show above grade N) or "jlpt" (show for
-    kanji harder than JLPT level N). known_words: lemmas whose readings the reader hides."""
+    """A furigana setting. kind: "off", "all" (every reading), "unknown" (readings over the words
+    the reader does not know), "grade" (show above grade N) or "jlpt" (show for kanji harder than
+    JLPT level N). known_words: lemmas the reader knows, whose readings "unknown", "grade" and
+    "jlpt" hide."""
 
     kind: str = "all"
     level: int = 0
@@ -62,9 +68,9 @@ class FuriganaMode:
 
     @classmethod
     def parse(cls, text: str, known_words: frozenset[str] = frozenset()) -> FuriganaMode:
-        """Read "off", "all", "grade:N" (1-7) or "jlpt:N" (1-5); raises ValueError with a sentence."""
+        """Read "off", "all", "unknown", "grade:N" (1-7) or "jlpt:N" (1-5); raises ValueError with a sentence."""
         value = text.strip().lower()
-        if value in ("off", "all"):
+        if value in PLAIN_KINDS:
             return cls(value, 0, known_words)
         kind, _, number = value.partition(":")
         limits = {"grade": (1, MAX_GRADE - 1), "jlpt": (1, 5)}
@@ -73,20 +79,27 @@ class FuriganaMode:
             if low <= int(number) <= high:
                 return cls(kind, int(number), known_words)
         raise ValueError(
-            f"Unknown furigana mode {text!r}: use off, all, grade:N (N from 1 to {MAX_GRADE - 1}) or jlpt:N (N from 1 to 5)."
+            f"Unknown furigana mode {text!r}: use off, all, unknown, grade:N (N from 1 to {MAX_GRADE - 1}) or jlpt:N (N from 1 to 5)."
         )
 
     def __str__(self) -> str:
-        return self.kind if self.kind in ("off", "all") else f"{self.kind}:{self.level}"
+        return self.kind if self.kind in PLAIN_KINDS else f"{self.kind}:{self.level}"
 
     @property
     def enabled(self) -> bool:
         return self.kind != "off"
 
+    @property
+    def hides_known(self) -> bool:
+        """Whether the words the reader knows lose their readings in this mode (all but off and all)."""
+        return self.kind not in ("off", "all")
+
     def shows(self, kanji_run: str, lemma: str | None = None) -> bool:
         """Whether ruby goes over this run of kanji (of a word with this lemma)."""
         if self.kind == "off":
             return False
+        if self.kind == "all":
+            return True
         if lemma and lemma in self.known_words:
             return False
         if self.kind == "grade":

@@ -20,6 +20,9 @@ each such word, the readings that its neighbours decide, one rule a line:
   Neighbours count only when nothing stands between them and the word (no space).
 - The first rule of a word whose conditions hold decides; with none, MeCab's reading stays.
 
+After the table, a small trained model (`context_model`, resources/furigana/context_model.tsv)
+reads the frequent homographs that no rule of the table decided: the hand rules win.
+
 The project's other rules (`reading_rules`) win: a token they changed is left alone, and the
 dictionary stage after this one leaves alone what this one changed. The reader's own readings
 win over everything, later (`furigana.apply_overrides`).
@@ -33,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from app.core.common.paths import resource
+from app.core.reading import context_model
 from app.core.reading.tokens import KANJI_RE, Token
 
 _OKURIGANA = re.compile("[\u3041-\u3096]*$")
@@ -162,45 +166,71 @@ def table() -> Table:
 class _Decides(dict):
     """surface -> the guard (`Table.guards`) of the word that token is (its kanji before the
     okurigana), or None when no rule is about it; worked out once per surface, it keeps every
-    other token from being looked at. Emptied when it grows large."""
+    other token from being looked at. A word the context model reads takes any neighbours
+    ((None, None)). Emptied when it grows large."""
 
     def __missing__(self, surface: str) -> Guard | None:
         if len(self) >= 50_000:
             self.clear()
-        tail = _OKURIGANA.search(surface).group()  # type: ignore[union-attr]
-        found = self[surface] = table().guards.get(surface[: len(surface) - len(tail)])
+        stem = surface[: len(surface) - len(_OKURIGANA.search(surface).group())]  # type: ignore[union-attr]
+        found: Guard | None = (None, None) if stem in model().words else table().guards.get(stem)
+        self[surface] = found
         return found
 
 
 DECIDES = _Decides()
 
+_model: context_model.Model | None = None  # None: the one in resources (context_model.load)
+
+
+def model() -> context_model.Model:
+    """The context model `apply` uses after the table's rules."""
+    return context_model.load() if _model is None else _model
+
+
+def use_model(new: context_model.Model | None) -> None:
+    """Read with `new` from now on (None: the model in resources again; `context_model.EMPTY`:
+    none, as the build does to see MeCab's readings after the hand rules alone)."""
+    global _model
+    _model = new
+    DECIDES.clear()
+
 
 def words() -> frozenset[str]:
-    """The words the table decides (for the benchmark's count of words no rule names)."""
-    return frozenset(table().rules)
+    """The words the table or the context model decides (for the benchmark's count of words no
+    rule names: the model learnt its words partly from the dev set)."""
+    return frozenset(table().rules) | frozenset(model().words)
 
 
 def apply(tokens: Sequence[Token], candidates: Iterable[int] | None = None) -> None:
     """Read the homographs among `tokens` from their neighbours, in place.
 
     `candidates` are the indices worth looking at (tokens with kanji); None means all of them.
-    A token whose reading an earlier rule already changed is left as it is.
+    A token whose reading an earlier rule already changed is left as it is. A token no rule of
+    the table decides goes to the context model (`model()`), if it is one of its words.
     """
     found = table()
-    rules, first_chars = found.rules, found.first_chars
+    learnt = model()
+    rules, first_chars, learnt_first = found.rules, found.first_chars, learnt.first_chars
     for i in range(len(tokens)) if candidates is None else candidates:
         token = tokens[i]
         surface = token.surface
-        if not surface or surface[0] not in first_chars:
+        if not surface or (surface[0] not in first_chars and surface[0] not in learnt_first):
             continue
         reading = token.reading
         if reading is None or reading != token.dictionary_reading:
             continue
         tail = _OKURIGANA.search(surface).group()  # type: ignore[union-attr]
-        word_rules = rules.get(surface[: len(surface) - len(tail)])
-        if word_rules is None or not reading.endswith(tail):
+        stem = surface[: len(surface) - len(tail)]
+        if not reading.endswith(tail):
             continue
-        for rule in word_rules:
+        for rule in rules.get(stem, ()):
             if rule.holds(tokens, i):
                 token.reading = rule.reading + tail
                 break
+        else:
+            if stem in learnt.words and context_model.applies(tokens, i, stem):
+                stem_reading = reading[: len(reading) - len(tail)]
+                decided = learnt.decide(tokens, i, stem, stem_reading)
+                if decided is not None:
+                    token.reading = decided + tail

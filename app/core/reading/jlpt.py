@@ -97,15 +97,22 @@ def _levels(folder: str) -> Levels:
     return Levels.read(Path(folder))
 
 
+@functools.cache
+def _default_folder() -> str:
+    return str(jlpt_folder())
+
+
 def levels(folder: Path | None = None) -> Levels:
-    """The level tables (read once per process)."""
+    """The level tables (read once per process; the folder is found once too: a deck of thousands
+    of cards asks for every word)."""
     with _lock:
-        return _levels(str(folder or jlpt_folder()))
+        return _levels(str(folder) if folder is not None else _default_folder())
 
 
 def forget() -> None:
     """Drop the tables read (tests; rebuilt files)."""
     _levels.cache_clear()
+    _default_folder.cache_clear()
     _best_for_reading.cache_clear()
 
 

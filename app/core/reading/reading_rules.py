@@ -25,7 +25,9 @@ _NUMERAL_CHARS = set(_KANJI_DIGITS) | set(_SMALL_UNITS) | set(_BIG_UNITS) | set(
 _DIGIT_READINGS = {
     "一": ("いっ", "いち"), "二": ("に",), "三": ("さん",), "四": ("よん", "よっ", "し", "よ"),
     "五": ("ご",), "六": ("ろっ", "ろく"), "七": ("なな", "しち"), "八": ("はっ", "はち", "よう"),
-    "九": ("きゅう", "く"), "十": ("じゅっ", "じゅう", "とお"), "百": ("ひゃっ", "ひゃく"),
+    "九": ("きゅう", "く"), "十": ("じゅっ", "じゅう", "とお"),
+    # 百 keeps the sound a digit before it gave it (三百 さんびゃく, 六百 ろっぴゃく)
+    "百": ("ひゃっ", "びゃっ", "ぴゃっ", "ひゃく", "びゃく", "ぴゃく"),
 }
 _SOKUON_KEYS = {"h": {"1", "6", "8", "10", "100"}, "k": {"1", "6", "8", "10", "100"},
                 "s": {"1", "8", "10"}, "t": {"1", "8", "10"}, "-": set()}
@@ -57,6 +59,11 @@ class Rules:
     rendaku: dict[str, str]
     counters: dict[str, Counter]
     triggers: frozenset[str] = frozenset()  # every surface some rule starts or ends on
+    # `sequences` by the surfaces a token and the one after it must have: first surface ->
+    # (the length of its shortest rule of several tokens, 0 if none; those rules by their second
+    # surface, in `sequences` order; its first one-token rule or None). A word with a dozen rules
+    # (一, 何) then tries only those its next token can start.
+    index: dict[str, tuple[int, dict[str, tuple], tuple | None]] = field(default_factory=dict)
 
 
 def _rows(name: str):
@@ -104,7 +111,21 @@ def rules() -> Rules:
             exceptions[key] = (numeral if slash else None, counter)
         counters[row[0]] = Counter(row[1], row[2], exceptions)
     triggers = frozenset(sequences) | frozenset(counters) | frozenset(rendaku) | {"中"} | frozenset(_WEEKDAYS)
-    return Rules(sequences, alternatives, frozenset(ju), rendaku, counters, triggers)
+    return Rules(sequences, alternatives, frozenset(ju), rendaku, counters, triggers, _index(sequences))
+
+
+def _index(sequences: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]) -> dict[str, tuple[int, dict[str, tuple], tuple | None]]:
+    """`Rules.index` of the rules (each word's longest first)."""
+    index = {}
+    for first, candidates in sequences.items():
+        by_second: dict[str, list] = {}
+        for candidate in candidates:
+            if len(candidate[0]) > 1:
+                by_second.setdefault(candidate[0][1], []).append(candidate)
+        shortest = min((len(c[0]) for c in candidates if len(c[0]) > 1), default=0)
+        single = next((c for c in candidates if len(c[0]) == 1), None)
+        index[first] = (shortest, {k: tuple(v) for k, v in by_second.items()}, single)
+    return index
 
 
 def extra_alternatives(token: Token) -> tuple[str, ...]:
@@ -119,9 +140,10 @@ def apply(tokens: Sequence[Token], candidates: Iterable[int] | None = None) -> N
     None means all of them.
     """
     table = rules()
-    triggers = table.triggers
+    triggers, index = table.triggers, table.index
     fixed: set[int] = set()
-    for i in range(len(tokens)) if candidates is None else candidates:
+    count = len(tokens)
+    for i in range(count) if candidates is None else candidates:
         token = tokens[i]
         surface = token.surface
         if surface in _WEEKDAYS and _is_weekday(tokens, i):
@@ -130,25 +152,53 @@ def apply(tokens: Sequence[Token], candidates: Iterable[int] | None = None) -> N
             continue
         if surface not in triggers or i in fixed:
             continue
-        for surfaces, readings in table.sequences.get(surface, ()):
-            if _matches(tokens, i, surfaces):
-                for j, reading in enumerate(readings):
-                    if reading != "*" and reading:
-                        tokens[i + j].reading = reading
-                        fixed.add(i + j)  # a "*" token stays open to the rules below (四月+一日)
-                break
-        if i in fixed or i == 0 or tokens[i - 1].end != token.start:
+        entry = index.get(surface)
+        found = _rule_at(tokens, i, entry, count) if entry is not None else None
+        if found is not None:
+            for j, reading in enumerate(found[1]):
+                if reading != "*" and reading:
+                    tokens[i + j].reading = reading
+                    fixed.add(i + j)  # a "*" token stays open to the rules below (四月+一日)
+        if i in fixed or i == 0:
             continue
         prev = tokens[i - 1]
-        if surface == "中" and token.pos1 == "接尾辞":
+        if prev.end != token.start:
+            continue
+        pos1 = _pos_parts(token.pos)[0]
+        if surface == "中" and pos1 == "接尾辞":
             if prev.surface in table.ju_words or (prev.lemma or "") in table.ju_words:
                 token.reading = "じゅう"
-        elif surface in table.counters and token.pos1 in ("接尾辞", "名詞") and _apply_counter(tokens, i, table.counters[surface], fixed):
+        elif surface in table.counters and pos1 in ("接尾辞", "名詞") and _apply_counter(tokens, i, table.counters[surface], fixed):
             pass
-        elif surface == "人" and token.pos1 == "接尾辞":
+        elif surface == "人" and pos1 == "接尾辞":
             token.reading = _person_suffix(prev)
         elif surface in table.rendaku and _ends_compound(prev):
             token.reading = table.rendaku[surface]
+
+
+def _rule_at(tokens: Sequence[Token], i: int, entry: tuple, count: int) -> tuple | None:
+    """The rule (surfaces, readings) of `Rules.sequences` that matches first at token i, whose
+    `Rules.index` entry is `entry`, or None; `count` is len(tokens).
+
+    Trying each of the word's rules in turn finds the same, but rules whose second surface is
+    not the next token's can never match: only the others are tried, then the one-token rule.
+    The tokens looked at are the same too (the next one whenever a rule of several tokens fits
+    before the end), so which tokens the sequence has made is as before."""
+    shortest, by_second, single = entry
+    if shortest and i + shortest <= count:
+        after = tokens[i + 1]
+        if after.start == tokens[i].end:
+            for rule in by_second.get(after.surface, ()):
+                if _matches(tokens, i, rule[0]):
+                    return rule
+    return single
+
+
+@functools.lru_cache(maxsize=4096)
+def _pos_parts(pos: str) -> tuple[str, str, str]:
+    """(pos1, pos2, pos3) of a part of speech, as Token gives them ("" where it has fewer)."""
+    parts = pos.split("-")
+    return (parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")
 
 
 # A day of the week written as one kanji in brackets after a date or a number: 5月1日(水),
@@ -163,17 +213,13 @@ _DATE_END = frozenset("0123456789０１２３４５６７８９〇一二三四�
 def _is_weekday(tokens: Sequence[Token], i: int) -> bool:
     """Whether token `i` is a weekday kanji inside brackets that follow a date or a number,
     alone or with other days (月・祝, 土、日)."""
-
-    def next_to(a: Token, b: Token) -> bool:
-        return 0 <= b.start - a.end <= 1  # at most a space between (MeCab keeps no other gap)
-
     left = i
-    while left > 0 and next_to(tokens[left - 1], tokens[left]) and (
+    while left > 0 and _next_to(tokens[left - 1], tokens[left]) and (
         tokens[left - 1].surface in _WEEKDAYS or tokens[left - 1].surface in _BETWEEN_DAYS
     ):
         left -= 1
     right = i
-    while right + 1 < len(tokens) and next_to(tokens[right], tokens[right + 1]) and (
+    while right + 1 < len(tokens) and _next_to(tokens[right], tokens[right + 1]) and (
         tokens[right + 1].surface in _WEEKDAYS or tokens[right + 1].surface in _BETWEEN_DAYS
     ):
         right += 1
@@ -182,9 +228,13 @@ def _is_weekday(tokens: Sequence[Token], i: int) -> bool:
     opening, closing, before = tokens[left - 1], tokens[right + 1], tokens[left - 2]
     return (
         opening.surface in _OPENING and closing.surface in _CLOSING
-        and next_to(opening, tokens[left]) and next_to(tokens[right], closing) and next_to(before, opening)
+        and _next_to(opening, tokens[left]) and _next_to(tokens[right], closing) and _next_to(before, opening)
         and bool(before.surface) and before.surface[-1] in _DATE_END
     )
+
+
+def _next_to(a: Token, b: Token) -> bool:
+    return 0 <= b.start - a.end <= 1  # at most a space between (MeCab keeps no other gap)
 
 
 def _matches(tokens: Sequence[Token], i: int, surfaces: tuple[str, ...]) -> bool:
@@ -198,11 +248,14 @@ def _matches(tokens: Sequence[Token], i: int, surfaces: tuple[str, ...]) -> bool
 
 
 def _ends_compound(prev: Token) -> bool:
-    # A noun directly before (保険|会社) makes a compound; time nouns used as adverbs (今日|会社へ)
-    # and numerals do not.
+    # A noun directly before (保険|会社) or a counter (4月1日|付) makes a compound; time nouns used
+    # as adverbs (今日|会社へ) and numerals do not.
     if prev.surface in ("お", "ご", "御"):
         return False  # an honorific prefix (お菓子) is not a compound
-    return prev.pos1 in ("名詞", "接頭辞") and prev.pos2 != "数詞" and prev.pos3 != "副詞可能"
+    if prev.pos.startswith("接尾辞-名詞的-助数詞"):
+        return True  # a counter with its number (4月1日|付 づけ, 2割|高 だか)
+    pos1, pos2, pos3 = _pos_parts(prev.pos)
+    return pos1 in ("名詞", "接頭辞") and pos2 != "数詞" and pos3 != "副詞可能"
 
 
 def _person_suffix(prev: Token) -> str:
@@ -213,14 +266,20 @@ def _person_suffix(prev: Token) -> str:
 
 def _apply_counter(tokens: Sequence[Token], i: int, counter: Counter, fixed: set[int]) -> bool:
     """Read a counter after the number before it; False when no number comes before it."""
-    start = i
-    while start > 0 and tokens[start - 1].end == tokens[start].start and _is_numeral(tokens[start - 1]):
-        start -= 1
+    token = tokens[i]
+    start, current = i, token
+    run: list[Token] = []  # the numeral tokens before it, right to left for now
+    while start > 0:
+        before = tokens[start - 1]
+        if before.end != current.start or not _is_numeral(before):
+            break
+        run.append(before)
+        start, current = start - 1, before
     if start == i:
         return False
-    run = tokens[start:i]
-    text = "".join(t.surface for t in run)
-    surface = tokens[i].surface
+    run.reverse()
+    text = "".join([t.surface for t in run])
+    surface = token.surface
     if "何" in text:
         key = exact = "何"
     else:
@@ -232,13 +291,16 @@ def _apply_counter(tokens: Sequence[Token], i: int, counter: Counter, fixed: set
             # 1日 after a month is the first of the month (ついたち); otherwise one day (いちにち).
             if start > 0 and tokens[start - 1].surface == "月":
                 _set_numeral(run, "^つい", fixed, start)
-                tokens[i].reading = "たち"
+                token.reading = "たち"
                 return True
     if surface == "分" and i + 1 < len(tokens) and tokens[i + 1].surface == "の":
-        tokens[i].reading = "ぶん"  # a fraction (三分の一), not minutes
+        token.reading = "ぶん"  # a fraction (三分の一), not minutes
         return True
     numeral, reading = counter.readings_after(key, exact)
-    tokens[i].reading = reading
+    token.reading = reading
+    for k, token in enumerate(run):
+        if token.surface == "二十" and token.reading == "はつ" and start + k not in fixed:
+            token.reading = "にじゅう"  # UniDic's はつ of 二十日 before another counter (二十羽)
     if numeral is not None:
         _set_numeral(run, numeral, fixed, start)
     return True
@@ -275,12 +337,13 @@ def _set_numeral(run: list[Token], numeral: str, fixed: set[int], first_index: i
 
 
 def _is_numeral(token: Token) -> bool:
-    return token.pos2 == "数詞" or (bool(token.surface) and all(c in _NUMERAL_CHARS for c in token.surface))
+    surface = token.surface
+    return _pos_parts(token.pos)[1] == "数詞" or (bool(surface) and _NUMERAL_CHARS.issuperset(surface))
 
 
 def parse_number(text: str) -> int | None:
     """The value of a number written in Arabic or kanji numerals (1,000 / 二十四 / 三千 / 二〇二五)."""
-    text = text.replace(",", "").replace("，", "").translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    text = text.replace(",", "").replace("，", "").translate(_ASCII_DIGITS)
     if not text:
         return None
     if text.isdigit():
@@ -301,6 +364,9 @@ def parse_number(text: str) -> int | None:
         else:
             return None
     return total + section + (digits or 0)
+
+
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _number_key(value: int) -> str:

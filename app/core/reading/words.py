@@ -1,8 +1,9 @@
 """The word at a place in a post's plain text: what the reader's word popup shows.
 
-A word is one MeCab token, read in the context it stands in (its line, or the sentences around it
-when the line is very long), with the same context rules and the reader's own readings that the
-rendered page uses. Only that neighbourhood is analysed, never the whole post, so a click is
+A word is one MeCab token, or the compound MeCab split that the dictionary stage joins (半|導体:
+the word 半導体, as the post's counts have it), read in the context it stands in (its line, or the
+sentences around it when the line is very long), with the same context rules and the reader's
+own readings that the rendered page uses. Only that neighbourhood is analysed, never the whole post, so a click is
 answered in milliseconds whatever the post's length.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.common.kana import to_hiragana
+from app.core.common.messages import Message
 from app.core.reading import furigana
 from app.core.reading.furigana import ReadingOverride
 from app.core.reading.tokens import KANJI_RE, Token
@@ -34,33 +36,35 @@ _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]+")
 # marks (ゝゞヽヾ); not ・ or ゠, which are punctuation.
 _READING = re.compile(r"[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe]+")
 
-# UniDic's part-of-speech names, most specific first: the first prefix that matches wins.
-_PARTS_OF_SPEECH: tuple[tuple[str, str], ...] = (
-    ("名詞-固有名詞-人名", "proper noun (person)"),
-    ("名詞-固有名詞-地名", "proper noun (place)"),
-    ("名詞-固有名詞", "proper noun"),
-    ("名詞-数詞", "numeral"),
-    ("名詞-普通名詞-サ変", "noun (takes する)"),
-    ("名詞-普通名詞-形状詞可能", "noun (also な-adjective)"),
-    ("名詞-普通名詞-副詞可能", "noun (also adverb)"),
-    ("名詞-普通名詞-助数詞可能", "noun (also counter)"),
-    ("名詞", "noun"),
-    ("代名詞", "pronoun"),
-    ("動詞", "verb"),
-    ("形容詞", "い-adjective"),
-    ("形状詞", "な-adjective"),
-    ("連体詞", "pre-noun adjectival"),
-    ("副詞", "adverb"),
-    ("接続詞", "conjunction"),
-    ("感動詞", "interjection"),
-    ("助動詞", "auxiliary verb"),
-    ("助詞", "particle"),
-    ("接頭辞", "prefix"),
-    ("接尾辞-名詞的-助数詞", "counter"),
-    ("接尾辞", "suffix"),
-    ("記号", "symbol"),
-    ("補助記号", "punctuation"),
-    ("空白", "white space"),
+# UniDic's part-of-speech names, most specific first: the first prefix that matches wins. Each
+# name is a core message (English here, Japanese in resources/messages/ja.po), so the window shows
+# it in the reader's language (messages.translate) while JSON keeps the English (a Message is a str).
+_PARTS_OF_SPEECH: tuple[tuple[str, Message], ...] = (
+    ("名詞-固有名詞-人名", Message("pos.proper_noun_person", "proper noun (person)")),
+    ("名詞-固有名詞-地名", Message("pos.proper_noun_place", "proper noun (place)")),
+    ("名詞-固有名詞", Message("pos.proper_noun", "proper noun")),
+    ("名詞-数詞", Message("pos.numeral", "numeral")),
+    ("名詞-普通名詞-サ変", Message("pos.noun_suru", "noun (takes する)")),
+    ("名詞-普通名詞-形状詞可能", Message("pos.noun_na_adjective", "noun (also な-adjective)")),
+    ("名詞-普通名詞-副詞可能", Message("pos.noun_adverb", "noun (also adverb)")),
+    ("名詞-普通名詞-助数詞可能", Message("pos.noun_counter", "noun (also counter)")),
+    ("名詞", Message("pos.noun", "noun")),
+    ("代名詞", Message("pos.pronoun", "pronoun")),
+    ("動詞", Message("pos.verb", "verb")),
+    ("形容詞", Message("pos.i_adjective", "い-adjective")),
+    ("形状詞", Message("pos.na_adjective", "な-adjective")),
+    ("連体詞", Message("pos.adnominal", "pre-noun adjectival")),
+    ("副詞", Message("pos.adverb", "adverb")),
+    ("接続詞", Message("pos.conjunction", "conjunction")),
+    ("感動詞", Message("pos.interjection", "interjection")),
+    ("助動詞", Message("pos.auxiliary_verb", "auxiliary verb")),
+    ("助詞", Message("pos.particle", "particle")),
+    ("接頭辞", Message("pos.prefix", "prefix")),
+    ("接尾辞-名詞的-助数詞", Message("pos.counter", "counter")),
+    ("接尾辞", Message("pos.suffix", "suffix")),
+    ("記号", Message("pos.symbol", "symbol")),
+    ("補助記号", Message("pos.punctuation", "punctuation")),
+    ("空白", Message("pos.white_space", "white space")),
 )
 
 
@@ -82,7 +86,7 @@ class WordInfo:
     reading: str | None
     lemma: str | None
     pos: str  # UniDic's own, e.g. "名詞-普通名詞-一般"
-    part_of_speech: str  # in words, e.g. "noun"
+    part_of_speech: str  # in words, e.g. "noun": a Message (messages.translate shows it in Japanese)
     alternatives: tuple[str, ...]
     has_kanji: bool
     before: str
@@ -98,7 +102,8 @@ def normalize_reading(typed: str) -> str | None:
 
 
 def part_of_speech(pos: str) -> str:
-    """UniDic's part of speech ("名詞-普通名詞-一般") in English words ("noun"); "" if unknown."""
+    """UniDic's part of speech ("名詞-普通名詞-一般") in words: a Message, "noun" in English ("名詞"
+    through `messages.translate(name, "ja")`); "" if unknown."""
     for prefix, words in _PARTS_OF_SPEECH:
         if pos.startswith(prefix):
             return words
@@ -108,26 +113,36 @@ def part_of_speech(pos: str) -> str:
 def word_at(text: str, offset: int, overrides: Sequence[ReadingOverride] = ()) -> WordInfo | None:
     """The word of `text` covering the character at `offset`, read in its context.
 
-    None when the offset is outside the text or falls on white space or punctuation. A reader's
-    correction covering the offset wins, as on the page: the word is then the corrected surface
-    with the reader's reading (and the dictionary's analysis of the token under the offset).
+    None when the offset is outside the text or falls on white space or punctuation. A compound
+    MeCab split that the dictionary stage joins (半|導体) is one word, whichever piece the offset
+    falls on: the text it covers, its reading, the headword's form as its lemma (the word the
+    post counts, `furigana.word_occurrences`). A reader's correction covering the offset wins, as
+    on the page: the word is then the corrected surface with the reader's reading (and the
+    dictionary's analysis of the word under the offset).
     """
     if not 0 <= offset < len(text) or not text[offset].strip():
         return None
     lo, hi = _window(text, offset)
     context = text[lo:hi]
-    tokens = furigana.tokenize(context, detail=True)
-    token = next((t for t in tokens if t.start <= offset - lo < t.end), None)
-    if token is None or not token.surface.strip() or token.pos.startswith(_NOT_WORDS):
+    tokens, joined = furigana.tokenize_words(context)
+    index = next((i for i, t in enumerate(tokens) if t.start <= offset - lo < t.end), None)
+    if index is None:
         return None
+    token = tokens[index]
+    if not token.surface.strip() or token.pos.startswith(_NOT_WORDS):
+        return None
+    corrected = _correction_at(text, lo, hi, offset, overrides)
+    compound = next((c for c in joined if c.first <= index < c.stop), None)
+    # (a correction of a piece alone, 導体 of 半導体, is about that piece: its token stays the word)
+    if compound is not None and (corrected is None or corrected[1:] == (lo + compound.start, lo + compound.end)):
+        token = _compound_token(compound, tokens[compound.first : compound.stop])
     start, end = lo + token.start, lo + token.end
     found = _alternatives(context, token)
     reading = token.reading
-    corrected = _correction_at(text, lo, hi, offset, overrides)
     if corrected is not None:
         override, start, end = corrected
         same_span = (start, end) == (lo + token.start, lo + token.end)
-        # The token's readings fit only when the correction covers exactly the token.
+        # The word's readings fit only when the correction covers exactly the word.
         found = (found | {token.reading}) if same_span and token.reading else set()
         reading = override.reading
     surface = text[start:end]
@@ -146,6 +161,20 @@ def word_at(text: str, offset: int, overrides: Sequence[ReadingOverride] = ()) -
         after=after,
         corrected=corrected is not None,
     )
+
+
+# The parts of speech a compound keeps from its last piece; a compound ending in a suffix or a
+# verb's stem (編集|部, 気|付き) is a noun.
+_COMPOUND_POS = ("名詞-普通名詞", "名詞-固有名詞", "形状詞")
+_NOUN = "名詞-普通名詞-一般"
+
+
+def _compound_token(compound: furigana.JoinedWord, pieces: Sequence[Token]) -> Token:
+    """A joined compound as one token: its pieces' span, the headword's form as its lemma, the
+    compound's reading (as its dictionary reading too: the pieces' own are no reading of it)."""
+    first, last = pieces[0], pieces[-1]
+    pos = last.pos if last.pos.startswith(_COMPOUND_POS) else _NOUN
+    return Token("".join(p.surface for p in pieces), first.start, last.end, pos, compound.form, compound.reading)
 
 
 def correction_context(text: str, start: int, end: int) -> tuple[str, str]:

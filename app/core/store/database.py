@@ -27,8 +27,8 @@ from app.core.common.paths import data_dir
 from app.core.common.text import escape_surrogates, has_surrogates, shown_path
 from app.core.posts.meta import PostMeta
 from app.core.posts.plain_text import BlockSpan
-from app.core.store.records import Annotation, Correction, PostRecord, StoreError, now
-from app.core.store.schema import DERIVED_BY, MIGRATIONS, SCHEMA_VERSION
+from app.core.store.records import WORD_STATUSES, AnkiPick, Annotation, Correction, PostRecord, PostWordRow, StoreError, now
+from app.core.store.schema import DERIVED_BY, MIGRATIONS, SCHEMA_VERSION, WORD_COUNT_TRIGGERS
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -621,16 +621,177 @@ class Store:
         with self.transaction():
             self.conn.execute("DELETE FROM corrections WHERE id = ?", [correction_id])
 
+    # --- the learner's words (app.core.library.vocabulary) --------------------------------------
+
     def known_words(self) -> frozenset[str]:
-        """Lemmas whose furigana the reader hides."""
-        return frozenset(r[0] for r in self.conn.execute("SELECT lemma FROM known_words"))
+        """Lemmas the reader knows (status "known"): their furigana is hidden in the filtering modes."""
+        return frozenset(r[0] for r in self.conn.execute("SELECT lemma FROM word_status WHERE status = 'known'"))
 
     def set_known(self, lemma: str, known: bool = True) -> None:
+        """Mark `lemma` known, or (known=False) new again."""
+        self.set_word_status(lemma, "known" if known else "new")
+
+    def word_status(self, lemma: str) -> str:
+        """The status of one lemma: one of WORD_STATUSES, "new" when the reader never set one."""
+        row = self.conn.execute("SELECT status FROM word_status WHERE lemma = ?", [lemma]).fetchone()
+        return row[0] if row else "new"
+
+    def word_statuses(self) -> dict[str, str]:
+        """Every lemma whose status is not "new", with its status."""
+        return dict(self.conn.execute("SELECT lemma, status FROM word_status ORDER BY lemma").fetchall())
+
+    def set_word_status(self, lemma: str, status: str) -> bool:
+        """Give `lemma` a status ("new" forgets its row); whether anything changed. Inside the
+        caller's transaction, or its own."""
+        if status not in WORD_STATUSES:
+            raise ValueError(Message(
+                "words.unknown_status", "Unknown word status {status}: use one of {choices}.",
+                status=repr(status), choices=", ".join(WORD_STATUSES),
+            ))
         with self.transaction():
-            if known:
-                self.conn.execute("INSERT OR IGNORE INTO known_words (lemma, created) VALUES (?, ?)", [lemma, now()])
-            else:
-                self.conn.execute("DELETE FROM known_words WHERE lemma = ?", [lemma])
+            if status == "new":
+                return self.conn.execute("DELETE FROM word_status WHERE lemma = ?", [lemma]).rowcount > 0
+            changed = self.conn.execute(
+                "INSERT INTO word_status (lemma, status, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT (lemma) DO UPDATE SET status = excluded.status, updated = excluded.updated "
+                "WHERE word_status.status IS NOT excluded.status",
+                [lemma, status, now()],
+            ).rowcount
+            return changed > 0
+
+    def anki_picks(self) -> list[AnkiPick]:
+        """The words the reader put in the Anki deck, oldest first."""
+        rows = self.conn.execute('SELECT lemma, post_id, start, "end", created FROM anki_picks ORDER BY created, lemma')
+        return [AnkiPick(*row) for row in rows]
+
+    def anki_pick(self, lemma: str) -> AnkiPick | None:
+        """The Anki deck's pick of `lemma`, None when the word is not in the deck."""
+        row = self.conn.execute('SELECT lemma, post_id, start, "end", created FROM anki_picks WHERE lemma = ?', [lemma]).fetchone()
+        return AnkiPick(*row) if row is not None else None
+
+    def put_anki_pick(self, lemma: str, post_id: int | None, start: int | None, end: int | None) -> bool:
+        """Put `lemma` in the deck, from [start, end) of the post; False if it was there (its place
+        is then updated)."""
+        with self.transaction():
+            found = self.conn.execute('SELECT post_id, start, "end" FROM anki_picks WHERE lemma = ?', [lemma]).fetchone()
+            if found is None:
+                self.conn.execute(
+                    'INSERT INTO anki_picks (lemma, post_id, start, "end", created) VALUES (?, ?, ?, ?, ?)',
+                    [lemma, post_id, start, end, now()],
+                )
+                return True
+            if tuple(found) != (post_id, start, end):
+                self.conn.execute('UPDATE anki_picks SET post_id = ?, start = ?, "end" = ? WHERE lemma = ?', [post_id, start, end, lemma])
+            return False
+
+    def remove_anki_pick(self, lemma: str) -> bool:
+        with self.transaction():
+            return self.conn.execute("DELETE FROM anki_picks WHERE lemma = ?", [lemma]).rowcount > 0
+
+    # Derived: each post's counted words (library.vocabulary makes them, library.derived keeps them in step).
+
+    def set_post_words(self, post_id: int, words: Sequence[PostWordRow] | None) -> None:
+        """Keep the post's counted words and their counts (None: forget them, to be made again
+        when asked for). Inside the caller's transaction."""
+        self.conn.execute("DELETE FROM post_words WHERE post_id = ?", [post_id])
+        if words is None:
+            self.conn.execute("DELETE FROM post_word_counts WHERE post_id = ?", [post_id])
+            return
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO post_words (post_id, lemma, surface, reading, count, first_start, first_end) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(post_id, *word) for word in words],
+        )
+        self.conn.execute(
+            "INSERT OR REPLACE INTO post_word_counts (post_id, total, known, ignored) "
+            "SELECT ?, coalesce(sum(w.count), 0), coalesce(sum(CASE WHEN s.status = 'known' THEN w.count END), 0), "
+            "coalesce(sum(CASE WHEN s.status = 'ignored' THEN w.count END), 0) "
+            "FROM post_words w LEFT JOIN word_status s ON s.lemma = w.lemma WHERE w.post_id = ?",
+            [post_id, post_id],
+        )
+
+    def post_words(self, post_id: int) -> list[PostWordRow] | None:
+        """The post's counted words in order of first appearance; None when not made yet."""
+        if self.conn.execute("SELECT 1 FROM post_word_counts WHERE post_id = ?", [post_id]).fetchone() is None:
+            return None
+        rows = self.conn.execute(
+            "SELECT lemma, surface, reading, count, first_start, first_end FROM post_words WHERE post_id = ? ORDER BY first_start",
+            [post_id],
+        )
+        return [PostWordRow(*row) for row in rows]
+
+    def posts_without_words(self) -> list[int]:
+        """Posts whose counted words are not made yet (imported before the words were kept)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM posts WHERE id NOT IN (SELECT post_id FROM post_word_counts) ORDER BY id"
+        )]
+
+    def known_counts(self, post_id: int | None = None) -> dict[int, tuple[int, int] | None]:
+        """Per post (or only `post_id`): (occurrences of known words, occurrences of words not
+        ignored), None for a post whose words are not made yet. One query over a table of one row
+        per post, which triggers keep in step with the statuses."""
+        where, params = ("WHERE p.id = ?", [post_id]) if post_id is not None else ("", [])
+        rows = self.conn.execute(
+            f"SELECT p.id, c.known, c.total - c.ignored FROM posts p LEFT JOIN post_word_counts c ON c.post_id = p.id {where}",
+            params,
+        )
+        return {found: (known, counted) if known is not None else None for found, known, counted in rows}
+
+    def statuses_of(self, lemmas: Sequence[str]) -> dict[str, str]:
+        """The statuses of those of `lemmas` that are not "new"."""
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(lemmas))
+        for at in range(0, len(unique), 500):
+            batch = unique[at : at + 500]
+            found.update(self.conn.execute(
+                f"SELECT lemma, status FROM word_status WHERE lemma IN ({', '.join('?' * len(batch))})", batch
+            ).fetchall())
+        return found
+
+    def lemmas_without_status(self) -> list[str]:
+        """The lemmas of the posts' words (those made) that have no status: the new words."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT lemma FROM post_words WHERE lemma NOT IN (SELECT lemma FROM word_status)"
+        )]
+
+    # More status changes than this at once are counted afresh (counted_afterwards) rather than
+    # one by one by the triggers (each visits every post).
+    RECOUNT_ABOVE = 50
+
+    @contextmanager
+    def counted_afterwards(self, changes: int) -> Iterator[None]:
+        """Around a change of `changes` statuses (in one transaction): with more than RECOUNT_ABOVE,
+        the triggers that count known and ignored words are dropped meanwhile and every post is
+        counted afresh afterwards (one pass over post_words instead of one per changed word)."""
+        if changes <= self.RECOUNT_ABOVE:
+            yield
+            return
+        with self.transaction():  # a failure rolls the dropped triggers back too
+            for name in WORD_COUNT_TRIGGERS:
+                self.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+            yield
+            self.conn.execute("UPDATE post_word_counts SET known = 0, ignored = 0 WHERE known OR ignored")
+            self.conn.execute(
+                "UPDATE post_word_counts SET known = coalesce(c.known, 0), ignored = coalesce(c.ignored, 0) FROM ("
+                "SELECT w.post_id, sum(CASE WHEN s.status = 'known' THEN w.count END) AS known, "
+                "sum(CASE WHEN s.status = 'ignored' THEN w.count END) AS ignored "
+                "FROM word_status s JOIN post_words w ON w.lemma = s.lemma WHERE s.status IN ('known', 'ignored') GROUP BY w.post_id"
+                ") AS c WHERE c.post_id = post_word_counts.post_id"
+            )
+            for sql in WORD_COUNT_TRIGGERS.values():
+                self.conn.execute(sql)
+
+    def first_occurrences(self, lemmas: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+        """For each lemma found in a post: (post id, start, end) of its first occurrence in the
+        earliest-imported post that has it (a pass over every post's words: for exports)."""
+        rows = self.conn.execute(
+            # min() picks the row the other columns come from (SQLite's bare columns); the lemmas
+            # come as one JSON list, so the words are read once whatever their number.
+            "SELECT lemma, min(post_id), first_start, first_end FROM post_words "
+            "WHERE lemma IN (SELECT value FROM json_each(?)) GROUP BY lemma",
+            [json.dumps(list(lemmas), ensure_ascii=False)],
+        )
+        return {lemma: (post_id, start, end) for lemma, post_id, start, end in rows}
 
 
 def _json_text(value: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from app.core.posts.anchoring import Selectors, TextPositionSelector, TextQuoteSelector
 from app.core.posts.meta import PostMeta
@@ -19,6 +20,10 @@ BUILTIN_TAGS = {
     "claim": "#ea580c",
     "question": "#dc2626",
 }
+
+
+# A word's status, as the reader sets it; "new" (the default) has no row.
+WORD_STATUSES = ("new", "learning", "known", "ignored")
 
 
 class StoreError(Exception):
@@ -102,6 +107,31 @@ class Correction:
     post_id: int | None = None
     before: str = ""
     after: str = ""
+
+
+@dataclass(frozen=True)
+class AnkiPick:
+    """A word the reader put in the Anki deck, and where in which post they met it (None when
+    the post is gone)."""
+
+    lemma: str
+    post_id: int | None
+    start: int | None
+    end: int | None
+    created: str = ""
+
+
+class PostWordRow(NamedTuple):
+    """A counted word of a post as the library keeps it (derived from the post's text): its
+    lemma, the first spelling met, the reading of its dictionary form, how often it occurs and
+    where first (plain-text offsets). A tuple: a long post has thousands."""
+
+    lemma: str
+    surface: str
+    reading: str | None
+    count: int
+    first_start: int
+    first_end: int
 
 
 def new_annotation_id() -> str:

@@ -272,9 +272,98 @@ def _migration_9(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM search_docs")
 
 
+def _migration_10(db: sqlite_utils.Database) -> None:
+    # The learner's words (app.core.library.vocabulary). A word is its lemma; its status is
+    # "new" until the reader says otherwise, so only the others have a row. The lemmas the reader
+    # knew move in as "known"; `known_words` stays as a view of them, for older SQL and scripts.
+    # (Every step can run again over its own result, as the other migrations can.)
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS word_status (
+            lemma TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('learning', 'known', 'ignored')),
+            updated TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS word_status_status ON word_status(status)")
+    kind = db.execute("SELECT type FROM sqlite_master WHERE name = 'known_words'").fetchone()
+    if kind is not None and kind[0] == "table":
+        db.execute("INSERT OR IGNORE INTO word_status (lemma, status, updated) SELECT lemma, 'known', created FROM known_words")
+        db.execute("DROP TABLE known_words")
+    db.execute("CREATE VIEW IF NOT EXISTS known_words AS SELECT lemma, updated AS created FROM word_status WHERE status = 'known'")
+    # The words the reader put in the Anki deck, with the place in the post they came from (the
+    # sentence of the card); a deleted post leaves the word picked, without a place.
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS anki_picks (
+            lemma TEXT PRIMARY KEY,
+            post_id INTEGER REFERENCES posts(id) ON DELETE SET NULL,
+            start INTEGER,
+            "end" INTEGER,
+            created TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    # Derived: each post's counted words (one row per lemma: the first spelling met, the reading of
+    # the dictionary form, how often, where first). Made at import from the import's MeCab pass;
+    # `post_word_counts` has a row for each post whose words are made (a post may have no counted
+    # word), so a post imported before this schema gets its words when first asked for, not now.
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS post_words (
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            lemma TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            reading TEXT,
+            count INTEGER NOT NULL,
+            first_start INTEGER NOT NULL,
+            first_end INTEGER NOT NULL,
+            PRIMARY KEY (post_id, lemma)
+        ) WITHOUT ROWID"""
+    )
+    # Per post whose words are made: how many counted occurrences, how many of known and of
+    # ignored words. Triggers keep the last two in step with every status change (an undo
+    # included), so the share of every post the reader knows is one read of this small table.
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS post_word_counts (
+            post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+            total INTEGER NOT NULL,
+            known INTEGER NOT NULL DEFAULT 0,
+            ignored INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    for sql in WORD_COUNT_TRIGGERS.values():
+        db.execute(sql)
+
+
+def _counts(row: str, sign: str) -> str:
+    """The statement that takes the occurrences of word `row` (new or old) into the counts of known
+    and ignored words (sign +) or out of them (sign -). It visits each post once and finds the
+    word by post_words' primary key: post_words has no index by lemma, whose writes (hundreds of
+    scattered pages per post) would cost more at every import than a status change costs here."""
+    found = f"(SELECT w.count FROM post_words w WHERE w.post_id = post_word_counts.post_id AND w.lemma = {row}.lemma)"
+    return (
+        f"UPDATE post_word_counts SET known = known {sign} (CASE WHEN {row}.status = 'known' THEN {found} ELSE 0 END), "
+        f"ignored = ignored {sign} (CASE WHEN {row}.status = 'ignored' THEN {found} ELSE 0 END) "
+        f"WHERE {row}.status IN ('known', 'ignored') AND EXISTS {found};"
+    )
+
+
+# The triggers that keep post_word_counts in step with word_status, by name (the store drops them
+# for a change of many statuses at once, and counts afresh: see Store.counted_afterwards).
+WORD_COUNT_TRIGGERS = {
+    "word_status_counts_insert": (
+        f"CREATE TRIGGER IF NOT EXISTS word_status_counts_insert AFTER INSERT ON word_status BEGIN {_counts('new', '+')} END"
+    ),
+    "word_status_counts_delete": (
+        f"CREATE TRIGGER IF NOT EXISTS word_status_counts_delete AFTER DELETE ON word_status BEGIN {_counts('old', '-')} END"
+    ),
+    "word_status_counts_update": (
+        "CREATE TRIGGER IF NOT EXISTS word_status_counts_update AFTER UPDATE OF lemma, status ON word_status "
+        f"BEGIN {_counts('old', '-')} {_counts('new', '+')} END"
+    ),
+}
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7, _migration_8,
-    _migration_9,
+    _migration_9, _migration_10,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # Migrations after which data derived from posts and highlights is rebuilt (for a library that had
