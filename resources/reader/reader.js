@@ -431,6 +431,7 @@
   const NAME = "kk-search";
   let marked = []; // [{ root, start, end }] for a title mark, [{ kb, start, endKb, end }] for the text
 
+  // The text nodes of `root` outside its readings (<rt>, <rp>); the word marks below use it too.
   function readingFree(root) {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
       acceptNode: (n) => (n.parentElement && n.parentElement.closest("rt, rp") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
@@ -439,6 +440,7 @@
     for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
     return nodes;
   }
+  window.kkReadingFree = readingFree;
 
   // The DOM point `rest` code points into the text of `root` (readings left out).
   function pointIn(root, rest) {
@@ -530,14 +532,7 @@
   const NAMES = { new: "kk-new", learning: "kk-learning" };
   let words = [];
 
-  function readingFree(root) {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
-      acceptNode: (n) => (n.parentElement && n.parentElement.closest("rt, rp") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
-    });
-    const nodes = [];
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
-    return nodes;
-  }
+  const readingFree = window.kkReadingFree; // (the search marks' above)
 
   // Code points in s (UTF-16 units less one per surrogate pair).
   function cpLength(s) {

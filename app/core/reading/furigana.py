@@ -656,12 +656,7 @@ def _index_pass(text: str, with_words: bool) -> tuple[set[Term], list[RubySpan],
     found: set[Term] = set()
     spans: list[RubySpan] = []
     words: dict[str, list] = {}
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + _TERMS_CHUNK)
-        if end < len(text):
-            cut = text.rfind("\n", start + _TERMS_CHUNK // 2, end)
-            end = cut + 1 if cut >= 0 else end
+    for start, end in _pieces(text):
         tokens, with_kanji = _analyse_words(text[start:end]) if with_words else _analyse(text[start:end], False)
         for row in set(tokens.rows):  # a post repeats its words: each distinct row once
             if not row[4].startswith(_NOT_WORDS) and row[1].strip():
@@ -677,8 +672,20 @@ def _index_pass(text: str, with_words: bool) -> tuple[set[Term], list[RubySpan],
                 else:
                     seen[2] += 1
         spans.extend(span._replace(start=span.start + start, end=span.end + start) for span in ruby)
-        start = end
     return found, spans, words
+
+
+def _pieces(text: str) -> Iterable[tuple[int, int]]:
+    """Where to cut a long text for MeCab (see _TERMS_CHUNK): (start, end) pieces ending at a
+    line break where there is one in the second half of a piece."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _TERMS_CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start + _TERMS_CHUNK // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        yield start, end
+        start = end
 
 
 # --- counted words (the learner's vocabulary: app.core.library.vocabulary) ------------------------
@@ -710,16 +717,10 @@ def word_occurrences(text: str) -> list[WordOccurrence]:
     compound it joins is one word: `_occurrences_in`), without the context rules, as an import
     counts them (`index_pass_words`)."""
     out: list[WordOccurrence] = []
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + _TERMS_CHUNK)
-        if end < len(text):
-            cut = text.rfind("\n", start + _TERMS_CHUNK // 2, end)
-            end = cut + 1 if cut >= 0 else end
+    for start, end in _pieces(text):
         tokens, with_kanji = _analyse_words(text[start:end])
         compounds.apply(tokens, with_kanji, _kanji_of(tokens.rows), align=align, spell=reading_from_kana)
         out.extend(WordOccurrence(at, stop, word[0], text[at:stop], word[2]) for at, stop, word in _occurrences_in(tokens, start))
-        start = end
     return out
 
 
