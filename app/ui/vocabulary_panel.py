@@ -53,6 +53,7 @@ from app.core.common.kana import to_hiragana
 from app.core.common.messages import translate
 from app.core.common.text import escape_surrogates
 from app.core.reading.tokens import KANJI_RE
+from app.core.store.records import WORD_STATUSES as STATUSES  # keys 1-4, in this order
 from app.lazy import lazy_module
 from app.ui import theme
 from app.ui.fonts import with_cjk_family
@@ -64,7 +65,6 @@ library = lazy_module("app.core.library.actions")
 anki = lazy_module("app.core.library.anki")
 core_store = lazy_module("app.core.store")
 
-STATUSES = ("new", "learning", "known", "ignored")  # as app.core.library.vocabulary.STATUSES, keys 1-4
 STATUS_NAMES = {
     "new": QT_TRANSLATE_NOOP("VocabularyPanel", "New"),
     "learning": QT_TRANSLATE_NOOP("VocabularyPanel", "Learning"),
@@ -552,11 +552,10 @@ class VocabularyPanel(QDockWidget):
         if not lemmas or window.current is None:
             return 0
         try:
-            changed = change_words(window, "word-status", library.set_word_statuses, lemmas, status)
+            changed = window.change_words("word-status", library.set_word_statuses, lemmas, status)
         except (core_store.StoreError, ValueError) as exc:
             QMessageBox.warning(window, self.tr("Word status"), plain(exc))
             return 0
-        self._follow(window)
         if changed:
             # The word goes in last: a "%2" in it stays as written.
             shown = status_name(status).lower()
@@ -576,22 +575,16 @@ class VocabularyPanel(QDockWidget):
             return 0
         post_id = self.post_id
         try:
-            added = change_words(window, "anki", pick_words, [(w.lemma, w.first_start, w.first_end) for w in words], post_id)
+            added = window.change_words("anki", pick_words, [(w.lemma, w.first_start, w.first_end) for w in words], post_id)
         except (core_store.StoreError, ValueError) as exc:
             QMessageBox.warning(window, self.tr("Anki deck"), plain(exc))
             return 0
-        self._follow(window)
         window.statusBar().showMessage(
             self.tr("Added %1 of %2 words to the Anki deck (Export Anki deck… writes it).")
             .replace("%1", str(added)).replace("%2", str(len(words))),
             8000,
         )
         return added
-
-    def _follow(self, window) -> None:
-        """After an edit of the panel's: its rows follow (by `wordsChanged` where the window has it)."""
-        if getattr(window, "wordsChanged", None) is None:
-            self.refresh()
 
     def export_anki(self, selected: bool = True) -> Path | None:
         """Ask where, then write the cards: the selected words from this post (with `selected`),
@@ -663,20 +656,6 @@ def row_selection(model, rows) -> QItemSelection:
     return selection
 
 
-def change_words(window, kind: str, action, *args):
-    """Run the library action `action(store, *args)` that changes words (`kind`: "word-status" or
-    "anki") as one edit of the window's (Ctrl+Z undoes it): through MainWindow.change_words,
-    which renders the page again (furigana and underlines follow the statuses) and says
-    `wordsChanged`; a window without it: highlight_actions.do, then the page after a status."""
-    change = getattr(window, "change_words", None)
-    if change is not None:
-        return change(kind, action, *args)
-    result = window.highlight_actions.do(kind, action, *args)
-    if kind == "word-status":
-        window.reload()
-    return result
-
-
 def pick_words(store, words, post_id: int) -> int:
     """Put each (lemma, start, end) of post `post_id` in the Anki deck (app.core.library.actions.
     pick_for_anki, one each); run by History.do inside one transaction, so all are one edit.
@@ -687,7 +666,7 @@ def pick_words(store, words, post_id: int) -> int:
 def install(window) -> VocabularyPanel:
     """Make `window`'s vocabulary panel: a dock on the right, hidden until View › Vocabulary
     shows it (`panel.toggleViewAction()`); `window.vocabulary`. It follows the post shown
-    (`postShown`) and the words' statuses (`wordsChanged`, where the window has it)."""
+    (`postShown`) and the words' statuses (`wordsChanged`)."""
     existing = getattr(window, "vocabulary", None)
     if isinstance(existing, VocabularyPanel):
         return existing
@@ -696,7 +675,5 @@ def install(window) -> VocabularyPanel:
     panel.hide()
     window.vocabulary = panel
     window.postShown.connect(panel.post_shown)
-    changed = getattr(window, "wordsChanged", None)
-    if changed is not None:
-        changed.connect(panel.refresh_if_shown)
+    window.wordsChanged.connect(panel.refresh_if_shown)
     return panel

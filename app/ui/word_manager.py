@@ -5,7 +5,7 @@ word list imported (one word a line, or Anki's "Notes in Plain Text" export) and
 word a line: the words shown).
 
 Thin over app.core.library.vocabulary (the statuses, the word lists) and app.core.library.actions
-(the edits, through the window's change_words or highlight_actions.do: its undo covers them). A word
+(the edits, through the window's change_words: its undo covers them). A word
 is shown as its first post writes it, with the reading met there (a word met in no post: the
 dictionary's), and a short gloss (vocabulary.short_gloss): looked up as rows are painted, and for
 the rest a few hundred at a time while the window is idle, so that search finds them too.
@@ -46,7 +46,6 @@ from app.ui.plain import plain, plain_label
 from app.ui.vocabulary_panel import (
     STATUSES,
     WordTable,
-    change_words,
     fold,
     matches,
     row_selection,
@@ -330,9 +329,7 @@ class WordManager(QDialog):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.finished.connect(self._finished)
-        changed = getattr(window, "wordsChanged", None)
-        if changed is not None:
-            changed.connect(self._words_changed_elsewhere)
+        window.wordsChanged.connect(self._words_changed_elsewhere)
         # Enter in the search field must not press a button (a dialog's buttons are its defaults).
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
@@ -429,7 +426,7 @@ class WordManager(QDialog):
 
     def _edit(self, action, *args) -> int:
         try:
-            changed = change_words(self.window, "word-status", action, *args)
+            changed = self.window.change_words("word-status", action, *args)
         except (core_store.StoreError, ValueError) as exc:
             QMessageBox.warning(self, self.tr("Word status"), plain(exc))
             return 0
@@ -438,8 +435,8 @@ class WordManager(QDialog):
 
     def _follow(self) -> None:
         """After an edit, undo or redo of the manager's: the list again, once (the window's
-        wordsChanged refreshes it where the window has that signal and the manager is shown)."""
-        if getattr(self.window, "wordsChanged", None) is None or not self.isVisible():
+        wordsChanged refreshes it while the manager is shown)."""
+        if not self.isVisible():
             self.refresh()
 
     def _replay(self, which: str) -> None:

@@ -669,8 +669,7 @@ def connect_word_popup(window) -> WordPopup:
         at = window.reader.mapToGlobal(QPoint(round(x * zoom), round(y * zoom)))
         status, picked = learner_state(window.store, word.lemma)
         # When the window's 1-5 act on a highlight (the click was on one), they keep doing so.
-        edits = getattr(window, "highlight_actions", None)
-        numbers_colour = edits is not None and edits.target() is not None
+        numbers_colour = window.highlight_actions.target() is not None
         popup.show_word(word, post_id=post_id, status=status, picked=picked, numbers_colour=numbers_colour, at=at,
                         meaning=_meaning_of(word, post_text()))
 
@@ -678,53 +677,29 @@ def connect_word_popup(window) -> WordPopup:
         word = popup.word
         if word is None or popup.post_id is None:
             return
-        # Through the window's history (Ctrl+Z takes it back) when it has one.
-        edits = getattr(window, "highlight_actions", None)
-        if edits is not None:
-            edits.do("reading", library.choose_reading, popup.post_id, word, reading, everywhere=everywhere)
-        else:
-            library.choose_reading(window.store, popup.post_id, word, reading, everywhere=everywhere)
+        # Through the window's history: Ctrl+Z takes it back.
+        window.highlight_actions.do("reading", library.choose_reading, popup.post_id, word, reading, everywhere=everywhere)
         window.reload()
 
-    def change_words(kind: str, action, *args) -> None:
-        """A status or the deck changed as one edit (Ctrl+Z takes it back); a status re-renders
-        the page (furigana and underlines follow it); the window's views of words refresh."""
-        window_change = getattr(window, "change_words", None)  # MainWindow's
-        if window_change is not None:
-            window_change(kind, action, *args)
-            return
-        edits = getattr(window, "highlight_actions", None)
-        if edits is not None:
-            edits.do(kind, action, *args)
-        else:
-            action(window.store, *args)
-        if kind == "word-status":
-            window.reload()
-        signal = getattr(window, "wordsChanged", None)
-        if signal is not None:
-            signal.emit()
-
+    # A status or the deck changes as one edit of the window's (MainWindow.change_words: Ctrl+Z
+    # takes it back, the page and the views of words follow).
     def save_status(lemma: str, status: str) -> None:
-        change_words("word-status", library.set_word_status, lemma, status)
+        window.change_words("word-status", library.set_word_status, lemma, status)
 
     def toggle_anki(add: bool) -> None:
         word = popup.word
         if word is None or not word.lemma or popup.post_id is None:
             return
         if add:
-            change_words("anki", library.pick_for_anki, word.lemma, popup.post_id, word.start, word.end)
+            window.change_words("anki", library.pick_for_anki, word.lemma, popup.post_id, word.start, word.end)
         else:
-            change_words("anki", library.unpick_for_anki, word.lemma)
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(popup.deck_said(word.lemma, added=add, count=_picked_count(window.store)), 10000)
+            window.change_words("anki", library.unpick_for_anki, word.lemma)
+        window.statusBar().showMessage(popup.deck_said(word.lemma, added=add, count=_picked_count(window.store)), 10000)
 
     def history(redo: bool) -> None:
         """The window's Undo or Redo from the popup; the popup then shows its word's status and
         deck as they now are."""
-        action = getattr(window, "redo" if redo else "undo", None)
-        if action is None:
-            return
-        action()
+        (window.redo if redo else window.undo)()
         word = popup.word
         if word is not None and popup.isVisible():
             status, picked = learner_state(window.store, word.lemma)

@@ -153,8 +153,8 @@ def test_an_older_librarys_posts_get_their_words_when_asked(tmp_path: Path, monk
     path = tmp_path / "old.sqlite3"
     _schema_9_library(path)
     calls = []
-    real = furigana.word_occurrences
-    monkeypatch.setattr(furigana, "word_occurrences", lambda text: calls.append(text) or real(text))
+    real = furigana.index_pass_words
+    monkeypatch.setattr(furigana, "index_pass_words", lambda text: calls.append(text) or real(text))
     with open_library(path) as store:
         assert calls == [] and store.post_words(1) is None
         assert vocabulary.known_shares(store) == {1: None}

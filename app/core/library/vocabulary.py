@@ -88,15 +88,8 @@ def make_post_words(store: Store, post_id: int) -> list[PostWordRow]:
         return rows
     from app.core.reading import furigana
 
-    text = store.post(post_id).text
-    gathered: dict[str, list] = {}
-    for at, stop, lemma, surface, reading in furigana.word_occurrences(text):
-        seen = gathered.get(lemma)
-        if seen is None:
-            gathered[lemma] = [surface, reading, 1, at, stop]
-        else:
-            seen[2] += 1
-    rows = [PostWordRow(lemma, *values) for lemma, values in gathered.items()]
+    # The import's own pass, so a post counted now is counted as an import counts it.
+    rows = word_rows(furigana.index_pass_words(store.post(post_id).text)[2])
     with store.transaction():
         store.set_post_words(post_id, rows)
     return rows
