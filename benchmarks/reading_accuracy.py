@@ -163,3 +163,58 @@ def modern_figures() -> dict[str, dict[str, Accuracy]]:
             "plain_unseen": measure(path, plain=True, only=unseen, name=f"{half}, unseen words: plain dictionary"),
         }
     return out
+
+
+# Older literary prose with the author's or editor's ruby (Aozora Bunko; benchmarks/data/SOURCES.md).
+# Issue 15: Kakikomi must never read it worse than the plain dictionary. Dev may be read while
+# fixing readings, test is only scored.
+LITERARY = {"dev": "reading_literary_dev.tsv", "test": "reading_literary_test.tsv"}
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A row that Kakikomi and the plain dictionary score differently."""
+
+    sentence: str
+    word: str
+    start: int
+    expected: str
+    ours: str | None
+    plain: str | None
+    doc: str
+
+
+def literary_figures() -> dict[str, dict[str, Accuracy]]:
+    """For dev and test: Kakikomi and the plain dictionary on the literary sets."""
+    out: dict[str, dict[str, Accuracy]] = {}
+    for half, name in LITERARY.items():
+        path = DATA / name
+        if not path.exists():
+            continue
+        out[half] = {
+            "kakikomi": measure(path, name=f"{half}: Kakikomi"),
+            "plain": measure(path, plain=True, name=f"{half}: plain dictionary"),
+        }
+    return out
+
+
+def disagreements(path: Path) -> tuple[list[Disagreement], list[Disagreement]]:
+    """The rows of one gold list that only Kakikomi gets wrong (the plain dictionary right), and
+    those that only the plain dictionary gets wrong, each row scored at its `start`."""
+    worse: list[Disagreement] = []
+    better: list[Disagreement] = []
+    ours_cache: dict[str, dict[int, furigana.RubySpan]] = {}
+    plain_cache: dict[str, dict[int, furigana.RubySpan]] = {}
+    for row in read_rows(path):
+        sentence, word, expected = row["sentence"], row["word"], row["reading"]
+        start = int(row["start"]) if row.get("start") else sentence.index(word)
+        if sentence not in ours_cache:
+            ours_cache[sentence] = _spans(sentence)
+            plain_cache[sentence] = _spans(sentence, plain=True)
+        ours = shown_reading(sentence, word, start, ours_cache[sentence])
+        plain = shown_reading(sentence, word, start, plain_cache[sentence])
+        ours_right, plain_right = is_right(ours, expected), is_right(plain, expected)
+        if ours_right != plain_right:
+            found = Disagreement(sentence, word, start, expected, ours, plain, row.get("doc", ""))
+            (better if ours_right else worse).append(found)
+    return worse, better

@@ -221,3 +221,50 @@ def test_the_light_reader_agrees_with_the_dictionary_in_bulk() -> None:
     compounds._prefetch(forms)
     for form in forms:
         assert compounds._readings(form) == tuple(dictionary.readings(form)), form
+
+
+# --- set phrases: the dictionary's expressions, found whole or inflected ---------------------------
+
+@pytest.mark.parametrize(("text", "word", "reading"), [
+    ("彼は虎穴に入らずんば虎子を得ずと言った。", "入", "い"),  # MeCab: はい
+    ("蛇の道は蛇と言うだろう。", "蛇", "じゃ"),  # the first 蛇; MeCab: へび
+    ("今まで通りに進める。", "通", "どお"),  # MeCab: とお
+    ("氏より育ちと言う。", "氏", "うじ"),  # MeCab: し
+    ("茨の道を行く。", "茨", "いばら"),  # a phrase of three characters, an idiom in JMdict
+    ("それも宜なるかな。", "宜", "むべ"),
+    ("この仕事は私の性に合っている。", "性", "しょう"),  # 性に合う, inflected
+    ("突拍子もなく笑い出した。", "突拍子", "とっぴょうし"),  # 突拍子もない, inflected
+])
+def test_set_phrases_read_as_the_dictionary_reads_them(text: str, word: str, reading: str) -> None:
+    assert shown_reading(text, word) == reading
+
+
+@pytest.mark.parametrize(("text", "word", "reading"), [
+    ("暦上では春だ。", "上", "じょう"),  # 上では is a phrase, but here 上 ends the word 暦上
+    ("皮を剝ぎ取る。", "剝", "は"),  # 皮を剝く inflected would start so: the verb here is 剝ぐ
+    ("次のどちらかを行ってください。", "行", "おこな"),  # not 行ってくる: the verb is 下さる
+    ("心に刻み込む。", "込", "こ"),  # 心に刻む's verb is 刻む, not 刻み込む
+    ("茨が生えている。", "生", "は"),  # no phrase: MeCab's readings stay
+])
+def test_what_a_phrase_must_not_change(text: str, word: str, reading: str) -> None:
+    assert shown_reading(text, word) == reading
+
+
+def test_phrase_readings_stay_kana() -> None:
+    """Every ruby over a sentence with phrases is kana: the inflected end is spelled from the text."""
+    for text in ("心に刻み込む。", "この仕事は性に合わない。", "突拍子もなかった。"):
+        for span in furigana.ruby_spans(furigana.tokenize(text)):
+            assert not furigana.KANJI_RE.search(span.reading), (text, span)
+
+
+def test_a_file_without_the_phrase_table_reads_no_phrases(monkeypatch, tmp_path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "old.sqlite3", check_same_thread=False)
+    db.execute("CREATE TABLE kanji_form (text TEXT, entry INTEGER)")
+    compounds.forget()
+    monkeypatch.setattr(compounds, "_light", lambda: (db, frozenset()))
+    assert compounds._phrase_heads() == frozenset()
+    monkeypatch.undo()
+    compounds.forget()
+    assert "虎穴" in {h[:2] for h in compounds._phrase_heads()}

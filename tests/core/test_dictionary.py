@@ -129,6 +129,22 @@ def test_builder_uncommon_entry_and_kanji(small):
     assert small.kanji("字") is None
 
 
+@pytest.mark.parametrize(("form", "pos", "misc", "expected"), [
+    ("蛇の道は蛇", [12], [77], True),  # an expression
+    ("今まで通り", [12], [], True),
+    ("宜なるかな", [12], [17], True),  # one kanji, five characters
+    ("茨の道", [12, 10], [13], True),  # three characters: an idiom
+    ("貴い命", [12, 10], [], False),  # three characters, not an idiom
+    ("過って", [12], [], False),  # one kanji, short
+    ("上では", [12], [13], False),
+    ("三日月", [10], [], False),  # no kana
+    ("取り扱い", [10], [], False),  # not an expression
+    ("ああ見えても", [12], [], False),  # starts with kana: the stage looks where kanji start
+])
+def test_which_forms_are_set_phrases(form, pos, misc, expected):
+    assert build_dictionary._is_phrase(form, [{"p": pos, "m": misc}], 12, frozenset({13, 77})) is expected
+
+
 def test_reader_and_builder_agree_on_the_layout():
     assert dictionary.FORMAT == build_dictionary.FORMAT
     assert dictionary.COMMON_PRIORITIES == build_dictionary.COMMON_PRIORITIES

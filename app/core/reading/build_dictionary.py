@@ -22,6 +22,9 @@ The file's layout (FORMAT below; the reader checks it):
                                                       こーひー), so a reading finds its entry
                                                       whatever its script
     kanji(literal, strokes, grade, jlpt_old, freq, on_readings, kun_readings, nanori, meanings)
+    phrase(head, text)                                the kanji forms of set phrases (`_is_phrase`),
+                                                      by their first three characters; a file
+                                                      without this table reads no phrases
 
 `pri` is JMdict's priority tags joined by spaces ("news1 ichi1 nf05"); `info` the form's tag ids
 (ateji, irregular okurigana…); `restr` the kanji forms a reading is limited to (JSON list, JMdict's
@@ -171,6 +174,7 @@ CREATE TABLE kanji (
     literal TEXT PRIMARY KEY, strokes INTEGER, grade INTEGER, jlpt_old INTEGER, freq INTEGER,
     on_readings TEXT NOT NULL, kun_readings TEXT NOT NULL, nanori TEXT NOT NULL, meanings TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE phrase (head TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (head, text)) WITHOUT ROWID;
 """
 
 
@@ -262,6 +266,7 @@ def build(out: Path, source: Path | None = None, quiet: bool = False) -> dict:
         tags = _Tags()
         counts = _copy_jmdict(src, dst, tags)
         counts["kanji"] = _copy_kanjidic(src, dst)
+        counts["phrases"] = _copy_phrases(dst, tags)
         dst.executemany("INSERT INTO tag VALUES (?, ?, ?, ?)", tags.rows)
         max_form = dst.execute("SELECT max(length(text)) FROM kanji_form").fetchone()[0]
         meta = {
@@ -361,6 +366,41 @@ def _copy_jmdict(src: sqlite3.Connection, dst: sqlite3.Connection, tags: _Tags) 
         "entries": len(rows), "senses": senses_count,
         "kanji_forms": sum(map(len, kanji_by_entry.values())), "readings": sum(map(len, readings_by_entry.values())),
     }
+
+
+def _is_phrase(form: str, senses: list[dict], expression: int, idiomatic: frozenset[int]) -> bool:
+    """Whether a kanji form is a set phrase whose reading the furigana stage may take whole
+    (app.core.reading.compounds: 蛇の道は蛇 じゃのみちはへび, 今まで通り いままでどおり): a form of
+    an entry with a sense that is an expression (JMdict's `exp`), written with kanji and hiragana,
+    starting with a kanji (where the stage looks for them), four characters or more with two
+    kanji or more (or five with one: 宜なるかな); a form of three (茨の道) only when JMdict calls it
+    an idiom or a proverb. Shorter or plainer ones (過って, 上では, 貴い命) read as their words do."""
+    if not any("\u3041" <= c <= "\u3096" for c in form) or not _is_kanji(form[0]):
+        return False
+    kanji = sum(map(_is_kanji, form))
+    if len(form) < 3 or (kanji < 2 and len(form) < 5):
+        return False
+    if not any(expression in sense.get("p", ()) for sense in senses):
+        return False
+    return len(form) >= 4 or any(idiomatic.intersection(sense.get("m", ())) for sense in senses)
+
+
+def _is_kanji(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or char == "々"
+
+
+def _copy_phrases(dst: sqlite3.Connection, tags: _Tags) -> int:
+    """Fill the phrase table from the entries already written; returns how many forms."""
+    expression = next((id_ for id_, kind, code, _text in tags.rows if kind == "pos" and code == "exp"), None)
+    if expression is None:
+        return 0
+    idiomatic = frozenset(id_ for id_, kind, code, _text in tags.rows if kind == "misc" and code in ("id", "proverb"))
+    rows = set()
+    for form, senses in dst.execute("SELECT k.text, e.senses FROM kanji_form k JOIN entry e ON e.id = k.entry"):
+        if _is_phrase(form, json.loads(senses), expression, idiomatic):
+            rows.add((form[:3], form))
+    dst.executemany("INSERT INTO phrase VALUES (?, ?)", sorted(rows))
+    return len(rows)
 
 
 def _trimmed(values: list) -> list:

@@ -35,6 +35,11 @@ end token (exclusive), form, reading) each, in text order (absent when the stage
 stretch). They are the learner's words (app.core.reading.furigana.joined_words): 半|導体 is the
 word 半導体, counted once, whose ruby the reader who knows it does not need.
 
+Set phrases come first (`_read_phrases`): where an expression of the dictionary (蛇の道は蛇,
+虎穴に入らずんば虎子を得ず, 今まで通り; the file's phrase table) is written whole, or with its last
+verb or adjective inflected (性に合って, 突拍子もなく), it reads as the dictionary reads it, under the
+same conditions as a compound (the rules win; no change where it already reads so).
+
 Loanwords written in kanji keep their long-vowel mark: UniDic's コーヒー for 珈琲 is こーひー, as the
 dictionary writes it, not こうひい (ー is spelled out only for words the dictionary does not know so).
 
@@ -241,7 +246,8 @@ def forget() -> None:
     _KNOWN.clear()
     _PREFERRED.clear()
     _VOICED_FORMS.clear()
-    for cached in (_dictionary, _rank, _readings, _entries, _named_by_rules, _light, _by_kanji, _kanji_readings, _has_own_sense):
+    _PHRASES.clear()
+    for cached in (_phrase_heads, _dictionary, _rank, _readings, _entries, _named_by_rules, _light, _by_kanji, _kanji_readings, _has_own_sense):
         cached.cache_clear()
 
 
@@ -257,6 +263,7 @@ def apply(tokens, with_kanji: Sequence[int], kanji_of, *, align, spell) -> None:
         return
     rows, ends, text = tokens.rows, tokens.ends, tokens.text
     _keep_long_vowels(tokens, with_kanji)
+    _read_phrases(tokens, with_kanji, align)
     # (token, start) where a compound may start, in text order
     candidates: list[tuple[int, int]] = []
     append = candidates.append
@@ -978,3 +985,123 @@ def _open_tagger():
     from app.core.reading import mecab
 
     return mecab.open_tagger(_ENTRY_FORMAT)
+
+
+
+# Set phrases (the dictionary file's phrase table, app.core.reading.build_dictionary._is_phrase):
+# their first three characters (`_phrase_heads`, read once), and for a head met in a text the
+# phrases starting with it (`_phrases`).
+_PHRASES: dict[str, tuple[tuple[str, str | None], ...]] = {}
+
+
+@functools.cache
+def _phrase_heads() -> frozenset[str]:
+    """The first three characters of every phrase (some thousands): a text's words are checked
+    against these before any phrase is looked up. Empty for a file without the phrase table."""
+    light = _light()
+    if light is None:
+        return frozenset()
+    with _LIGHT_LOCK:
+        try:
+            return frozenset(head for (head,) in light[0].execute("SELECT DISTINCT head FROM phrase"))
+        except sqlite3.OperationalError:
+            return frozenset()  # a file from before the phrase table
+
+
+def _phrases(head: str) -> tuple[tuple[str, str | None], ...]:
+    """(phrase, its stem when it may be found inflected: `_INFLECTED_ENDS`) for the phrases
+    starting with `head`, longest first."""
+    forms = _PHRASES.get(head)
+    if forms is None:
+        light = _light()
+        with _LIGHT_LOCK:
+            found = [form for (form,) in light[0].execute("SELECT text FROM phrase WHERE head = ?", (head,))]
+        if len(_PHRASES) >= _MAX_WINDOWS:
+            _PHRASES.clear()
+        forms = _PHRASES[head] = tuple(
+            (form, form[:-1] if form[-1] in _INFLECTED_ENDS and len(form) >= 4 else None)
+            for form in sorted(found, key=len, reverse=True)
+        )
+    return forms
+
+
+def _read_phrases(tokens, with_kanji: Sequence[int], align) -> None:
+    """Read each set phrase of the dictionary found in the text as the dictionary reads it
+    (蛇の道は蛇 じゃのみちはへび, 虎穴に入らずんば虎子を得ず こけつにいらずんば…, 今まで通り
+    いままでどおり, 性に合って しょうにあって): a phrase starts where a word in kanji does (not
+    inside one: 暦|上では) and ends where a token ends, written as listed or with its last verb or
+    adjective inflected (`_phrase_here`); its best reading is shared out over its tokens as a
+    compound's is (`_spread`). Nothing changes where the tokens already read as one of the phrase's
+    readings, where a context rule chose a reading inside it (the rules win), or where the reading
+    cannot be shared out. Longest first; a phrase found, the next one starts after it."""
+    heads = _phrase_heads()
+    if not heads:
+        return
+    rows, ends, text = tokens.rows, tokens.ends, tokens.text
+    found = []
+    for i in with_kanji:
+        start = ends[i] - len(rows[i][1])
+        if text[start : start + 3] in heads:
+            found.append((i, start))
+    taken_until = -1
+    for i, start in found:
+        if start < taken_until or (i and rows[i][0] == rows[i][1] and rows[i - 1][5]):
+            continue  # inside a phrase read already, or inside a word (暦|上では)
+        for form, stem in _phrases(text[start : start + 3]):
+            if not text.startswith(stem or form, start):
+                continue
+            here = _phrase_here(form, stem, text, start, rows, ends)
+            if here is None:
+                continue
+            j, written, suffix = here
+            if j <= i or any(rows[k][0] != rows[k][1] for k in range(i + 1, j + 1)):
+                continue  # white space inside
+            readings = [(r[: len(r) - len(suffix)] + to_hiragana(written[len(form) - len(suffix) :]), rank, e)
+                        for r, rank, e in _readings(form) if r.endswith(suffix)]
+            if not readings:
+                continue
+            pieces = [tokens[k] for k in range(i, j + 1)]
+            if "".join(p.reading or to_hiragana(p.surface) for p in pieces) in {r for r, _rank, _e in readings}:
+                break
+            if any(p.reading != p.dictionary_reading for p in pieces):
+                break  # a context rule chose a reading here: the rules win
+            shares = _spread(readings[0][0], pieces, written, align)
+            if shares is None:
+                continue
+            for piece, share in zip(pieces, shares):
+                if piece.reading is not None or share != to_hiragana(piece.surface):
+                    piece.reading = share
+            taken_until = start + len(written)
+            break
+
+
+# A phrase ending in a verb or an adjective is found inflected too (兜の緒を締めて, 身銭を切らない):
+# its form without the last kana, then more kana, ending where a verb's or an adjective's token ends.
+_INFLECTED_ENDS = frozenset("うくぐすつぬぶむるい")
+_HIRAGANA_ONLY = re.compile("[\u3041-\u3096]+")
+
+
+def _phrase_here(form: str, stem: str | None, text: str, start: int, rows, ends: list[int]) -> tuple[int, str, str] | None:
+    """Where phrase `form` (`stem`: `_phrases`) is written at `start`, the text there starting
+    with the stem (or the form): (its last token, the text it takes, the end of the form the text
+    replaces: "" when written as listed, the last kana when inflected); or None."""
+    if text.startswith(form, start):
+        j = bisect.bisect_left(ends, start + len(form))
+        return (j, form, "") if j < len(ends) and ends[j] == start + len(form) else None
+    if stem is None:
+        return None
+    stem_end = start + len(stem)
+    k = bisect.bisect_right(ends, stem_end)  # the token the inflection starts in
+    if k >= len(ends) or not rows[k][4].startswith(("動詞", "形容詞")):
+        return None
+    word_start = ends[k] - len(rows[k][1])
+    if word_start >= stem_end or _HIRAGANA_ONLY.fullmatch(text, stem_end, ends[k]) is None:
+        return None
+    # The token is the phrase's last word inflected: its lemma is that word (皮を剝ぎ is 剝ぐ, not
+    # 剝く; 行ってください is 下さる, not 行ってくる; 心に刻み込む is 刻み込む, not 刻む).
+    lemma, word = rows[k][7] or "", form[word_start - start :]
+    if lemma != word and not (
+        _HIRAGANA_ONLY.fullmatch(word) and len(lemma) == len(word) and lemma[-1:] == word[-1:]  # ない, 無い
+    ):
+        return None
+    return k, text[start : ends[k]], form[-1]
