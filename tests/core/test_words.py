@@ -9,7 +9,8 @@ import pytest
 
 from app.core.common import messages
 from app.core.common.messages import Message, translate
-from app.core.reading import furigana
+from app.core.reading import compounds, furigana
+from app.core.reading.dictionary import Dictionary
 from app.core.reading.furigana import ReadingOverride
 from app.core.reading.words import _PARTS_OF_SPEECH, correction_context, normalize_reading, part_of_speech, word_at
 
@@ -75,6 +76,16 @@ def test_alternatives_offer_the_other_readings_but_not_the_shown_one():
     assert "こんにち" in word_at(TEXT, at("今日")).alternatives
 
 
+@pytest.mark.skipif(Dictionary.open() is None, reason="the dictionary file is built by `make` (make dictionary)")
+@pytest.mark.parametrize(("text", "char", "surface", "offered"), [
+    ("古文書を読む。", "文", "古文書", "こもんじょ"),  # a compound MeCab split (古|文書) has no n-best of its own
+    ("街中で会った。", "中", "街中", "まちじゅう"),  # JMdict's other word of the same form
+])
+def test_alternatives_offer_the_dictionarys_readings(text, char, surface, offered):
+    word = word_at(text, text.index(char))
+    assert word.surface == surface and offered in word.alternatives and word.reading not in word.alternatives
+
+
 def test_kana_and_latin_words_have_no_alternatives():
     """Only words with kanji take corrections, so only they offer readings to pick."""
     assert word_at(TEXT, at("ひらがな")).alternatives == ()
@@ -131,7 +142,8 @@ def test_an_override_longer_than_the_token_becomes_the_word():
     text = "町工場で働く。"
     word = word_at(text, 1, (ReadingOverride("町工場", "まちこうば"),))
     assert (word.surface, word.start, word.end, word.reading) == ("町工場", 0, 3, "まちこうば")
-    assert word.alternatives == ()
+    # the correction covers the word the dictionary joins (町|工場): its other readings are offered
+    assert set(word.alternatives) == set(compounds.readings_of("町工場")) - {"まちこうば"}
 
 
 def test_overrides_without_kanji_or_in_another_context_are_ignored():

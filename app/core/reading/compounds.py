@@ -107,6 +107,14 @@ def _readings(form: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((r, rank, entry) for r, rank, entry, _first in _standing(form))
 
 
+def readings_of(form: str) -> tuple[str, ...]:
+    """The dictionary's readings of `form` (hiragana, best first; out-dated and irregular kana left
+    out), () when it is no form of the dictionary or there is no dictionary file."""
+    if _dictionary() is None or not form:
+        return ()
+    return tuple(r for r, _rank, _entry in _readings(form))
+
+
 def _standing(form: str) -> tuple[tuple[str, int, int, bool], ...]:
     """(reading, rank, entry id, whether it is its entry's first reading of `form`), best first."""
     found = _STANDING.get(form)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from app.core.common.kana import to_hiragana
 from app.core.common.messages import Message
-from app.core.reading import furigana
+from app.core.reading import compounds, furigana
 from app.core.reading.furigana import ReadingOverride
 from app.core.reading.tokens import KANJI_RE, Token
 
@@ -223,7 +223,9 @@ def _window(text: str, offset: int) -> tuple[int, int]:
 
 
 def _alternatives(context: str, token: Token) -> set[str]:
-    """Other readings of the token: n-best over its own sentence only (n-best is costly)."""
+    """Other readings of the token: n-best over its own sentence only (n-best is costly), the
+    word's own analysed alone, and the dictionary's (JMdict) readings of its form: a compound MeCab
+    split (古|文書) has no n-best of its own, and JMdict knows readings UniDic lacks (こもんじょ)."""
     if token.reading is None or not KANJI_RE.search(token.surface):
         return set()
     begin = max(0, token.start - _NBEST_REACH)
@@ -235,7 +237,7 @@ def _alternatives(context: str, token: Token) -> set[str]:
     probe = Token(token.surface, token.start - begin, token.end - begin, token.pos, token.lemma or "", token.dictionary_reading)
     probe.reading = token.reading
     furigana.alternatives(sentence, [probe])
-    return set(probe.alternatives) | _readings_alone(token.surface)
+    return set(probe.alternatives) | _readings_alone(token.surface) | set(compounds.readings_of(token.surface))
 
 
 def _readings_alone(surface: str, n: int = 10) -> set[str]:
