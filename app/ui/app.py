@@ -9,16 +9,55 @@ from collections.abc import Sequence
 from app.core.settings import load_settings, save_settings
 
 
+def with_page_collection(flags: str) -> str:
+    """Chromium's `flags` with V8's gc() exposed, for the reader to collect its page's garbage
+    right after a long post's blocks or readings went in (app.ui.reader_view.COLLECT_SCRIPT): tens
+    of megabytes the renderer would keep otherwise. The post's own scripts never run (JavaScript is
+    on in the reader's world alone), so only the reader calls it. Flags for V8 the user gave are
+    left as they are (then nothing is collected early)."""
+    if "--js-flags" in flags:
+        return flags
+    return (flags + " --js-flags=--expose-gc").strip()
+
+
 def _prepare_environment() -> None:
     # Chromium refuses to run as root without --no-sandbox; a desktop user is never root, CI is.
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
         if "--no-sandbox" not in flags:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = with_page_collection(os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""))
     # The lines Qt and Chromium print on machines without a GPU or a session bus, unless asked for.
     from app.ui import qt_noise
 
     qt_noise.install()
+
+
+def keep_no_sources() -> None:
+    """Stop PySide6 from keeping the source of every module imported after it.
+
+    PySide6 decides whether a newly imported module uses it by reading the module's source
+    (shibokensupport.feature._mod_uses_pyside, through inspect.getsource), and the source stays
+    in linecache for the life of the process: some 190 modules, 2.5 million characters, 5-6 MB.
+    The check still runs, as it did; only the lines it read are not kept (a traceback reads them
+    again when it needs them)."""
+    import linecache
+
+    feature = sys.modules.get("shibokensupport.feature")
+    check = getattr(feature, "_mod_uses_pyside", None)
+    if check is None or getattr(check, "keeps_no_sources", False):
+        return  # another PySide6, or done already
+
+    def uses_pyside(module):
+        before = set(linecache.cache)
+        try:
+            return check(module)
+        finally:
+            for name in linecache.cache.keys() - before:
+                linecache.cache.pop(name, None)
+
+    uses_pyside.keeps_no_sources = True
+    feature._mod_uses_pyside = uses_pyside
 
 
 # The reader's size in the default layout (a 1280×820 window, see MainWindow).
@@ -29,6 +68,8 @@ def create_application(argv: Sequence[str] | None = None):
     """The QApplication, with the reader's URL scheme registered first (Qt requires that order)."""
     _prepare_environment()
     from PySide6.QtWidgets import QApplication
+
+    keep_no_sources()
 
     from app.ui.scheme import register_scheme
 
@@ -115,6 +156,8 @@ def _fork_and_check(files: Sequence[str], db: str | None, settings):
     early = prestart.start(list(files), db, settings)
     _prepare_environment()
     import PySide6.QtWebEngineWidgets  # noqa: F401 - Qt loads while the child reads the files
+
+    keep_no_sources()  # before the window's modules are imported
 
     checked = early.receive_until("checked") if early is not None else None
     if checked is None:  # it ended without a word (or there is none): this process does everything

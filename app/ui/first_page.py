@@ -116,6 +116,10 @@ class FirstPage(QObject):
         if kind == "page" and not self.page_shown:
             self.page_shown = True
             self.reader.show_page(PreparedPage(**value["page"]), allow_remote_images=value["allow_remote"])
+        if kind == "page":
+            # The reader has the page (its HTML, a long post's rest): what is kept of the message
+            # is only what the window takes from it (the title, the post's id, its warnings).
+            value = {key: item for key, item in value.items() if key != "page"}
         if kind == "store":
             self.store_ready = True
         elif self._window is not None:

@@ -46,6 +46,7 @@ from app.core.common.text import escape_surrogates
 from app.lazy import lazy_module
 from app.ui import theme
 from app.ui.plain import make_plain, plain
+from app.ui.reader_view import release_freed_memory
 
 if TYPE_CHECKING:
     from app.core.reading.words import WordInfo
@@ -716,7 +717,13 @@ def connect_word_popup(window) -> WordPopup:
     # The dictionary and its taggers opened once the window is up, so the first popup is as
     # quick as the next (~100 ms once; nothing on the start-up path).
     warm = QTimer(popup, singleShot=True, interval=WARM_UP_MS)  # goes with the popup
-    warm.timeout.connect(lambda: None if popup.meaning is not None else lookup.warm_up())
+
+    def warm_up() -> None:
+        if popup.meaning is None:
+            lookup.warm_up()
+            release_freed_memory()  # what opening them took and no longer needs goes back
+
+    warm.timeout.connect(warm_up)
     warm.start()
     window.reader.bridge.wordActivated.connect(show)
     popup.readingChosen.connect(save_reading)

@@ -264,7 +264,10 @@ def test_a_file_without_the_phrase_table_reads_no_phrases(monkeypatch, tmp_path)
     db.execute("CREATE TABLE kanji_form (text TEXT, entry INTEGER)")
     compounds.forget()
     monkeypatch.setattr(compounds, "_light", lambda: (db, frozenset()))
-    assert compounds._phrase_heads() == frozenset()
+    compounds._heads(["虎穴に"])
+    assert compounds._PHRASES["虎穴に"] == () and "虎穴に" not in compounds._STARTS_PHRASE
     monkeypatch.undo()
     compounds.forget()
-    assert "虎穴" in {h[:2] for h in compounds._phrase_heads()}
+    compounds._heads(["虎穴に", "虎穴は"])
+    assert "虎穴に" in compounds._STARTS_PHRASE and compounds._PHRASES["虎穴は"] == ()
+    assert "虎穴に入らずんば虎子を得ず" in {form for form, _stem in compounds._phrases("虎穴に")}

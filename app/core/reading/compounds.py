@@ -43,9 +43,10 @@ same conditions as a compound (the rules win; no change where it already reads s
 Loanwords written in kanji keep their long-vowel mark: UniDic's コーヒー for 珈琲 is こーひー, as the
 dictionary writes it, not こうひい (ー is spelled out only for words the dictionary does not know so).
 
-Without the dictionary file the stage does nothing. Cost: two indexed queries per paragraph (which
-of the stretches where a compound may be are forms, the entries of words and compounds; only for
-those not seen before), on a connection of its own;
+Without the dictionary file the stage does nothing. Cost: three indexed queries per paragraph (which
+of the stretches where a compound may be are forms, the entries of words and compounds, which of
+the words' first three characters start a phrase; only for those not seen before), on a connection
+of its own;
 the UniDic entries of a word that may voice come from a tagger of its own (opened once per thread,
 a few milliseconds), remembered per word.
 """
@@ -239,7 +240,7 @@ def _light():
 
     try:
         db = sqlite3.connect(f"{dictionary_path().resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        db.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")  # as the forms' connection: faster probes
+        db.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")  # as the forms' connection (see dictionary_file)
         skip = frozenset(row[0] for row in db.execute("SELECT id FROM tag WHERE kind = 're_inf' AND code IN ('ok', 'ik')"))
     except sqlite3.Error:
         return None
@@ -255,7 +256,8 @@ def forget() -> None:
     _PREFERRED.clear()
     _VOICED_FORMS.clear()
     _PHRASES.clear()
-    for cached in (_phrase_heads, _dictionary, _rank, _readings, _entries, _named_by_rules, _light, _by_kanji, _kanji_readings, _has_own_sense):
+    _STARTS_PHRASE.clear()
+    for cached in (_dictionary, _rank, _readings, _entries, _named_by_rules, _light, _by_kanji, _kanji_readings, _has_own_sense):
         cached.cache_clear()
 
 
@@ -996,29 +998,41 @@ def _open_tagger():
 
 
 
-# Set phrases (the dictionary file's phrase table, app.core.reading.build_dictionary._is_phrase):
-# their first three characters (`_phrase_heads`, read once), and for a head met in a text the
-# phrases starting with it (`_phrases`).
+# Set phrases (the dictionary file's phrase table, app.core.reading.build_dictionary._is_phrase),
+# by their first three characters: head -> the phrases starting with it (`_phrases`), () for a head
+# no phrase starts with. A text's heads not seen before are asked for in one query (`_heads`).
 _PHRASES: dict[str, tuple[tuple[str, str | None], ...]] = {}
+_STARTS_PHRASE: set[str] = set()  # the heads seen that some phrase starts with
 
 
-@functools.cache
-def _phrase_heads() -> frozenset[str]:
-    """The first three characters of every phrase (some thousands): a text's words are checked
-    against these before any phrase is looked up. Empty for a file without the phrase table."""
+def _heads(heads: list[str]) -> None:
+    """Learn which of `heads` (new ones) start phrases, in one query; a file without the phrase
+    table has none."""
     light = _light()
-    if light is None:
-        return frozenset()
-    with _LIGHT_LOCK:
-        try:
-            return frozenset(head for (head,) in light[0].execute("SELECT DISTINCT head FROM phrase"))
-        except sqlite3.OperationalError:
-            return frozenset()  # a file from before the phrase table
+    found: set[str] = set()
+    if light is not None:
+        with _LIGHT_LOCK:
+            try:
+                for i in range(0, len(heads), 900):
+                    chunk = heads[i : i + 900]
+                    found.update(head for (head,) in light[0].execute(
+                        f"SELECT DISTINCT head FROM phrase WHERE head IN ({','.join('?' * len(chunk))})", chunk
+                    ))
+            except sqlite3.OperationalError:
+                pass  # a file from before the phrase table
+    if len(_PHRASES) + len(_STARTS_PHRASE) + len(heads) > _MAX_WINDOWS:
+        _PHRASES.clear()
+        _STARTS_PHRASE.clear()
+    for head in heads:
+        if head in found:
+            _STARTS_PHRASE.add(head)  # its phrases are read when first met (`_phrases`)
+        else:
+            _PHRASES[head] = ()
 
 
 def _phrases(head: str) -> tuple[tuple[str, str | None], ...]:
     """(phrase, its stem when it may be found inflected: `_INFLECTED_ENDS`) for the phrases
-    starting with `head`, longest first."""
+    starting with `head` (one `_heads` found), longest first."""
     forms = _PHRASES.get(head)
     if forms is None:
         light = _light()
@@ -1042,15 +1056,21 @@ def _read_phrases(tokens, with_kanji: Sequence[int], align) -> None:
     compound's is (`_spread`). Nothing changes where the tokens already read as one of the phrase's
     readings, where a context rule chose a reading inside it (the rules win), or where the reading
     cannot be shared out. Longest first; a phrase found, the next one starts after it."""
-    heads = _phrase_heads()
-    if not heads:
-        return
     rows, ends, text = tokens.rows, tokens.ends, tokens.text
+    known, starts = _PHRASES, _STARTS_PHRASE
     found = []
+    unknown = []
     for i in with_kanji:
         start = ends[i] - len(rows[i][1])
-        if text[start : start + 3] in heads:
+        head = text[start : start + 3]
+        if head in starts:
             found.append((i, start))
+        elif head not in known:
+            unknown.append((i, start, head))
+    if unknown:
+        _heads(list({head for _i, _start, head in unknown}))
+        found.extend((i, start) for i, start, head in unknown if head in _STARTS_PHRASE)
+        found.sort()
     taken_until = -1
     for i, start in found:
         if start < taken_until or (i and rows[i][0] == rows[i][1] and rows[i - 1][5]):

@@ -33,13 +33,16 @@ from pathlib import Path
 
 from app.core.common.kana import to_hiragana
 from app.core.common.messages import Message
-from app.core.reading.dictionary_file import FILE_NAME, FORMAT, dictionary_path  # noqa: F401 - names of this module
+from app.core.reading.dictionary_file import (  # noqa: F401 - names of this module
+    _MMAP_BYTES,  # the file is not mapped into memory: see there
+    FILE_NAME,
+    FORMAT,
+    dictionary_path,
+)
 
 # JMdict's priority tags that make a word common (news1, ichi1, spec1, spec2, gai1), as Jisho and
 # JMdict's own documentation read them.
 COMMON_PRIORITIES = frozenset({"news1", "ichi1", "spec1", "spec2", "gai1"})
-# How far the file is mapped into memory (more than its size: all of it).
-_MMAP_BYTES = 256 * 1024 * 1024
 
 
 def _shared_start(a: str, b: str) -> int:
