@@ -11,6 +11,7 @@ import unidic_lite
 
 from app.core.common.paths import resource
 from app.core.reading import furigana, reading_rules
+from app.core.reading.tokens import Token
 
 
 def annotate(text: str) -> str:
@@ -117,6 +118,54 @@ def test_ruby_many_matches_tokenize() -> None:
         [next((w for w in joined if w in t and t.index(w) <= s.start < t.index(w) + len(w)), s.lemma) for s in spans]
         for t, spans in zip(texts, expected)
     ]
+
+
+def test_ruby_spans_of_every_kind_of_token() -> None:
+    """ruby_spans gives, per token with a reading, `align` of it moved to the token's place, with
+    the token's raw lemma: kana words, words without a reading and words whose kanji come with
+    digits or Latin letters get none, a token changed after its reading was aligned once gets the
+    new one."""
+    text = "私は明日、AI半導体とカタカナ語の取り扱いを3月に学ぶ。ｗ"
+    tokens = furigana.tokenize(text, detail=True)
+    furigana.ruby_spans(tokens)
+    tokens[0].reading = "わたくし"
+    tokens.append(Token("3月", len(text), len(text) + 2, "名詞-普通名詞-一般", "三月", "さんがつ"))
+    expected = [
+        furigana.RubySpan(t.start + s, t.start + e, r, t._lemma)
+        for t in tokens if t.reading is not None and furigana.KANJI_RE.search(t.surface)
+        for s, e, r in furigana.align(t.surface, t.reading)
+    ]
+    spans = furigana.ruby_spans(tokens)
+    assert spans == expected and all(type(span) is furigana.RubySpan for span in spans)
+    assert spans[0] == (0, 1, "わたくし", "私-代名詞")
+    assert [text[s.start : s.end] for s in spans] == ["私", "明日", "半", "導体", "語", "取", "扱", "月", "学"]
+
+
+def test_take_gives_the_tokens_indexing_gives() -> None:
+    """`_Tokens.take` makes each token as indexing does, once: a token already made is the same
+    object, and what it makes indexing gives back."""
+    tokens, with_kanji = furigana._analyse("東京で３日の会議に出た。", False)
+    first = tokens[with_kanji[1]]
+    taken = tokens.take(range(len(tokens)))
+    assert taken[with_kanji[1]] is first
+    assert all(tokens[i] is token for i, token in enumerate(taken))
+    fresh, _ = furigana._analyse("東京で３日の会議に出た。", False)
+    assert [(t.surface, t.start, t.end, t.pos, t._lemma, t.reading) for t in taken] == [
+        (t.surface, t.start, t.end, t.pos, t._lemma, t.reading) for t in (fresh[i] for i in range(len(fresh)))
+    ]
+    assert taken[2].surface == "３" and taken[2].reading is None  # as written, not as MeCab saw it
+
+
+@pytest.mark.parametrize("text", [
+    "", "短い", "ー" * 63, "ー" * 64, "あ" + "ｗ" * 64, "ｗ" * 63 + "x" + "ｗ" * 63, " " * 200, "\n" * 100,
+    "前置き" * 11 + "｜" * 64, "漢字" * 40 + "ーー" + "ー" * 70 + "後", "ab" * 100,
+])
+def test_has_long_run_as_the_expression_says(text: str) -> None:
+    """The block test finds a run of 64 of one character (white space aside) wherever the
+    expression does, at every offset against the 32-character blocks."""
+    for shift in range(33):
+        shifted = "x" * shift + text
+        assert furigana._has_long_run(shifted) == (furigana._LONG_RUN.search(shifted) is not None), shift
 
 
 @pytest.mark.parametrize(

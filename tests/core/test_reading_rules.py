@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.reading import reading_rules
+from app.core.reading import furigana, reading_rules
 from app.core.reading.tokens import Token
 from benchmarks.reading_accuracy import shown_reading
 
@@ -63,41 +63,28 @@ def test_the_tables_load() -> None:
     assert table.rendaku["係"] == "がかり"
 
 
-# --- the rule index (Rules.index): the same rule as trying every rule in turn, the same tokens seen ---
+# --- the rule index (Rules.index): the same rule as trying every rule in turn ---
 
-class _Seen(list):
-    """Tokens that remember which indexes were asked for (the furigana tokens make a Token for
-    each one asked: which ones must not change)."""
-
-    def __init__(self, tokens):
-        super().__init__(tokens)
-        self.seen: set[int] = set()
-
-    def __getitem__(self, i):
-        self.seen.add(i)
-        return super().__getitem__(i)
+def _rows(surfaces, gap_after: int | None = None) -> list[tuple]:
+    """Rows as furigana's tokens have them (see `reading_rules.apply`), a space before the token
+    after index `gap_after`."""
+    return [
+        (" " * (k - 1 == gap_after) + surface, surface, "ヨミ", surface, "名詞-普通名詞-一般", True, "よみ", surface)
+        for k, surface in enumerate(surfaces)
+    ]
 
 
-def _tokens(surfaces, gap_after: int | None = None) -> list[Token]:
-    out, at = [], 0
-    for k, surface in enumerate(surfaces):
-        out.append(Token(surface, at, at + len(surface), "名詞-普通名詞-一般", surface, "よみ"))
-        at += len(surface) + (1 if k == gap_after else 0)
-    return out
-
-
-def _tried_in_turn(tokens, i):
+def _tried_in_turn(rows, i):
     """The first of the word's rules that matches, trying each in `sequences` order (as before the index)."""
-    for rule in reading_rules.rules().sequences.get(tokens[i].surface, ()):
-        if reading_rules._matches(tokens, i, rule[0]):
+    for rule in reading_rules.rules().sequences.get(rows[i][1], ()):
+        if reading_rules._matches(rows, i, rule[0]):
             return rule
     return None
 
 
 def test_the_index_finds_the_rule_trying_every_rule_finds() -> None:
     """For every rule of the tables, its own tokens, cut short, with a space inside and followed
-    by a word no rule has: the index picks the rule trying each rule in turn picks, and asks for
-    the same tokens (so no other Token is made)."""
+    by a word no rule has: the index picks the rule trying each rule in turn picks."""
     table = reading_rules.rules()
     cases = 0
     for first, candidates in table.sequences.items():
@@ -107,14 +94,51 @@ def test_the_index_finds_the_rule_trying_every_rule_finds() -> None:
             for words in variants:
                 for gap in (None, 0):
                     padded = ["前", *words, "後"]
-                    for tokens in (_tokens(padded, None if gap is None else gap + 1), _tokens(padded[:-1], None if gap is None else gap + 1)):
-                        before, after = _Seen(tokens), _Seen(tokens)
-                        expected = _tried_in_turn(before, 1)
-                        found = reading_rules._rule_at(after, 1, table.index[first], len(after))
-                        assert found == expected, (words, gap)
-                        assert after.seen - {1} == before.seen - {1}, (words, gap)
+                    for rows in (_rows(padded, None if gap is None else gap + 1), _rows(padded[:-1], None if gap is None else gap + 1)):
+                        found = reading_rules._rule_at(rows, 1, table.index[first], len(rows))
+                        assert found == _tried_in_turn(rows, 1), (words, gap)
                         cases += 1
     assert cases > 1000
+
+
+def test_a_space_breaks_a_sequence() -> None:
+    """A rule of several tokens matches only tokens with nothing between them."""
+    assert reading_rules._matches(_rows(["株式", "会社"]), 0, ("株式", "会社"))
+    assert not reading_rules._matches(_rows(["株式", "会社"], gap_after=0), 0, ("株式", "会社"))
+    assert not reading_rules._matches(_rows(["株式"]), 0, ("株式", "会社"))
+
+
+def _analysed(text: str):
+    """furigana's tokens of `text` and the indexes of its trigger words, before any stage ran."""
+    tokens, with_kanji = furigana._analyse(text, False)
+    triggers = reading_rules.rules().triggers
+    return tokens, [i for i in with_kanji if tokens.rows[i][1] in triggers]
+
+
+def test_rules_make_tokens_only_for_words_they_read() -> None:
+    """Trigger words no rule changes (会社 after no noun, 中 after no word of extent), and the
+    neighbours of all of them, are read from the rows: a Token is made only for the words whose
+    rule sets their reading (a render needs none for most words)."""
+    tokens, candidates = _analysed("この会社の中で、私の名前は今日も社長の後ろにある。")
+    assert [tokens.rows[i][1] for i in candidates][:2] == ["会社", "中"]
+    reading_rules.apply(tokens, candidates)
+    changed = {tokens.rows[i][1]: token.reading for i, token in tokens.made.items()}
+    assert changed == {"私": "わたし", "今日": "きょう"}
+
+
+@pytest.mark.parametrize(("text", "word", "reading"), [
+    ("株式会社に勤める。", "会社", "がいしゃ"),  # a sequence of two tokens
+    ("世界中を旅した。", "中", "じゅう"),  # 中 after a word of extent
+    ("三本の木。", "本", "ぼん"),  # a counter after its number
+    ("日本人が来た。", "人", "じん"),
+    ("5月1日(水)に会う。", "水", "すい"),  # a weekday in brackets after a date
+])
+def test_rules_read_neighbours_from_rows(text: str, word: str, reading: str) -> None:
+    """Each kind of rule, run on the rows of a real analysis, changes the word it is about."""
+    tokens, candidates = _analysed(text)
+    reading_rules.apply(tokens, candidates)
+    found = [t.reading for t in tokens.made.values() if t.surface == word]
+    assert found == [reading]
 
 
 def test_pos_parts_are_tokens_own() -> None:

@@ -133,63 +133,62 @@ def extra_alternatives(token: Token) -> tuple[str, ...]:
     return rules().alternatives.get(token.surface, ())
 
 
-def apply(tokens: Sequence[Token], candidates: Iterable[int] | None = None) -> None:
-    """Correct the readings of `tokens` in place, using their neighbours as context.
+def apply(tokens, candidates: Iterable[int]) -> None:
+    """Correct the readings of `tokens` (furigana's tokens of one analysis) in place, using their
+    neighbours as context.
 
-    `candidates` are the indices worth looking at (every rule starts on a token with kanji);
-    None means all of them.
-    """
+    `candidates` are the indexes worth looking at: those of the tokens whose surface is one of
+    `Rules.triggers`. The neighbours are read from `tokens.rows`, MeCab's fields of each token
+    (0: the surface with the white space before it, 1: the surface, 4: the part of speech, 7: the
+    lemma as `Token.lemma` gives it), so that a Token is made only for the words a rule reads."""
     table = rules()
     triggers, index = table.triggers, table.index
+    rows = tokens.rows
     fixed: set[int] = set()
-    count = len(tokens)
-    for i in range(count) if candidates is None else candidates:
-        token = tokens[i]
-        surface = token.surface
-        if surface in _WEEKDAYS and _is_weekday(tokens, i):
-            token.reading = _WEEKDAYS[surface]  # 5月1日(水): すい, not みず
+    count = len(rows)
+    for i in candidates:
+        row = rows[i]
+        surface = row[1]
+        if surface in _WEEKDAYS and _is_weekday(rows, i):
+            tokens[i].reading = _WEEKDAYS[surface]  # 5月1日(水): すい, not みず
             fixed.add(i)
             continue
         if surface not in triggers or i in fixed:
             continue
         entry = index.get(surface)
-        found = _rule_at(tokens, i, entry, count) if entry is not None else None
+        found = _rule_at(rows, i, entry, count) if entry is not None else None
         if found is not None:
             for j, reading in enumerate(found[1]):
                 if reading != "*" and reading:
                     tokens[i + j].reading = reading
                     fixed.add(i + j)  # a "*" token stays open to the rules below (四月+一日)
-        if i in fixed or i == 0:
+        if i in fixed or i == 0 or row[0] != row[1]:  # (white space before it: no word before)
             continue
-        prev = tokens[i - 1]
-        if prev.end != token.start:
-            continue
-        pos1 = _pos_parts(token.pos)[0]
+        prev = rows[i - 1]
+        pos1 = _pos_parts(row[4])[0]
         if surface == "中" and pos1 == "接尾辞":
-            if prev.surface in table.ju_words or (prev.lemma or "") in table.ju_words:
-                token.reading = "じゅう"
+            if prev[1] in table.ju_words or (prev[7] or "") in table.ju_words:
+                tokens[i].reading = "じゅう"
         elif surface in table.counters and pos1 in ("接尾辞", "名詞") and _apply_counter(tokens, i, table.counters[surface], fixed):
             pass
         elif surface == "人" and pos1 == "接尾辞":
-            token.reading = _person_suffix(prev)
-        elif surface in table.rendaku and _ends_compound(prev):
-            token.reading = table.rendaku[surface]
+            tokens[i].reading = _person_suffix(prev[4])
+        elif surface in table.rendaku and _ends_compound(prev[1], prev[4]):
+            tokens[i].reading = table.rendaku[surface]
 
 
-def _rule_at(tokens: Sequence[Token], i: int, entry: tuple, count: int) -> tuple | None:
+def _rule_at(rows: Sequence[tuple], i: int, entry: tuple, count: int) -> tuple | None:
     """The rule (surfaces, readings) of `Rules.sequences` that matches first at token i, whose
-    `Rules.index` entry is `entry`, or None; `count` is len(tokens).
+    `Rules.index` entry is `entry`, or None; `count` is len(rows) (`rows` as `apply` has them).
 
     Trying each of the word's rules in turn finds the same, but rules whose second surface is
-    not the next token's can never match: only the others are tried, then the one-token rule.
-    The tokens looked at are the same too (the next one whenever a rule of several tokens fits
-    before the end), so which tokens the sequence has made is as before."""
+    not the next token's can never match: only the others are tried, then the one-token rule."""
     shortest, by_second, single = entry
     if shortest and i + shortest <= count:
-        after = tokens[i + 1]
-        if after.start == tokens[i].end:
-            for rule in by_second.get(after.surface, ()):
-                if _matches(tokens, i, rule[0]):
+        after = rows[i + 1]
+        if after[0] == after[1]:
+            for rule in by_second.get(after[1], ()):
+                if _matches(rows, i, rule[0]):
                     return rule
     return single
 
@@ -210,74 +209,74 @@ _BETWEEN_DAYS = frozenset("・、,，/／")
 _DATE_END = frozenset("0123456789０１２３４５６７８９〇一二三四五六七八九十日")
 
 
-def _is_weekday(tokens: Sequence[Token], i: int) -> bool:
+def _is_weekday(rows: Sequence[tuple], i: int) -> bool:
     """Whether token `i` is a weekday kanji inside brackets that follow a date or a number,
-    alone or with other days (月・祝, 土、日)."""
+    alone or with other days (月・祝, 土、日); `rows` as `apply` has them."""
     left = i
-    while left > 0 and _next_to(tokens[left - 1], tokens[left]) and (
-        tokens[left - 1].surface in _WEEKDAYS or tokens[left - 1].surface in _BETWEEN_DAYS
-    ):
+    while left > 0 and _next_to(rows[left]) and (rows[left - 1][1] in _WEEKDAYS or rows[left - 1][1] in _BETWEEN_DAYS):
         left -= 1
     right = i
-    while right + 1 < len(tokens) and _next_to(tokens[right], tokens[right + 1]) and (
-        tokens[right + 1].surface in _WEEKDAYS or tokens[right + 1].surface in _BETWEEN_DAYS
+    while right + 1 < len(rows) and _next_to(rows[right + 1]) and (
+        rows[right + 1][1] in _WEEKDAYS or rows[right + 1][1] in _BETWEEN_DAYS
     ):
         right += 1
-    if left < 2 or right + 1 >= len(tokens):
+    if left < 2 or right + 1 >= len(rows):
         return False
-    opening, closing, before = tokens[left - 1], tokens[right + 1], tokens[left - 2]
+    opening, closing, before = rows[left - 1][1], rows[right + 1], rows[left - 2][1]
     return (
-        opening.surface in _OPENING and closing.surface in _CLOSING
-        and _next_to(opening, tokens[left]) and _next_to(tokens[right], closing) and _next_to(before, opening)
-        and bool(before.surface) and before.surface[-1] in _DATE_END
+        opening in _OPENING and closing[1] in _CLOSING
+        and _next_to(rows[left]) and _next_to(closing) and _next_to(rows[left - 1])
+        and bool(before) and before[-1] in _DATE_END
     )
 
 
-def _next_to(a: Token, b: Token) -> bool:
-    return 0 <= b.start - a.end <= 1  # at most a space between (MeCab keeps no other gap)
+def _next_to(row: tuple) -> bool:
+    """Whether this token follows the one before with at most a space between (MeCab keeps no
+    other gap)."""
+    return len(row[0]) - len(row[1]) <= 1
 
 
-def _matches(tokens: Sequence[Token], i: int, surfaces: tuple[str, ...]) -> bool:
-    if i + len(surfaces) > len(tokens):
+def _matches(rows: Sequence[tuple], i: int, surfaces: tuple[str, ...]) -> bool:
+    """Whether the tokens from i on are `surfaces`, with no space between them."""
+    if i + len(surfaces) > len(rows):
         return False
     for j, surface in enumerate(surfaces):
-        token = tokens[i + j]
-        if token.surface != surface or (j and tokens[i + j - 1].end != token.start):
+        row = rows[i + j]
+        if row[1] != surface or (j and row[0] != row[1]):
             return False
     return True
 
 
-def _ends_compound(prev: Token) -> bool:
+def _ends_compound(surface: str, pos: str) -> bool:
+    """Whether the word before (its surface and part of speech) makes a compound with the next."""
     # A noun directly before (保険|会社) or a counter (4月1日|付) makes a compound; time nouns used
     # as adverbs (今日|会社へ) and numerals do not.
-    if prev.surface in ("お", "ご", "御"):
+    if surface in ("お", "ご", "御"):
         return False  # an honorific prefix (お菓子) is not a compound
-    if prev.pos.startswith("接尾辞-名詞的-助数詞"):
+    if pos.startswith("接尾辞-名詞的-助数詞"):
         return True  # a counter with its number (4月1日|付 づけ, 2割|高 だか)
-    pos1, pos2, pos3 = _pos_parts(prev.pos)
+    pos1, pos2, pos3 = _pos_parts(pos)
     return pos1 in ("名詞", "接頭辞") and pos2 != "数詞" and pos3 != "副詞可能"
 
 
-def _person_suffix(prev: Token) -> str:
+def _person_suffix(pos: str) -> str:
+    """How 人 reads after a word of this part of speech."""
     # 人 after a place or a plain noun names a kind of person (日本人, 社会人: じん); after an
     # action noun it names who does it (管理人, 案内人: にん).
-    return "にん" if prev.pos.endswith("サ変可能") else "じん"
+    return "にん" if pos.endswith("サ変可能") else "じん"
 
 
-def _apply_counter(tokens: Sequence[Token], i: int, counter: Counter, fixed: set[int]) -> bool:
-    """Read a counter after the number before it; False when no number comes before it."""
-    token = tokens[i]
-    start, current = i, token
-    run: list[Token] = []  # the numeral tokens before it, right to left for now
-    while start > 0:
-        before = tokens[start - 1]
-        if before.end != current.start or not _is_numeral(before):
-            break
-        run.append(before)
-        start, current = start - 1, before
+def _apply_counter(tokens, i: int, counter: Counter, fixed: set[int]) -> bool:
+    """Read a counter after the number before it; False when no number comes before it. `tokens`
+    as `apply` has them: a Token is made for the number and the counter alone."""
+    rows = tokens.rows
+    start = i  # the first of the numeral tokens before it, with no space between
+    while start > 0 and rows[start][0] == rows[start][1] and _is_numeral(rows[start - 1]):
+        start -= 1
     if start == i:
         return False
-    run.reverse()
+    token = tokens[i]
+    run = [tokens[k] for k in range(start, i)]
     text = "".join([t.surface for t in run])
     surface = token.surface
     if "何" in text:
@@ -289,11 +288,11 @@ def _apply_counter(tokens: Sequence[Token], i: int, counter: Counter, fixed: set
         key, exact = _number_key(value), f"={value}"
         if surface == "日" and value == 1:
             # 1日 after a month is the first of the month (ついたち); otherwise one day (いちにち).
-            if start > 0 and tokens[start - 1].surface == "月":
+            if start > 0 and rows[start - 1][1] == "月":
                 _set_numeral(run, "^つい", fixed, start)
                 token.reading = "たち"
                 return True
-    if surface == "分" and i + 1 < len(tokens) and tokens[i + 1].surface == "の":
+    if surface == "分" and i + 1 < len(rows) and rows[i + 1][1] == "の":
         token.reading = "ぶん"  # a fraction (三分の一), not minutes
         return True
     numeral, reading = counter.readings_after(key, exact)
@@ -336,9 +335,10 @@ def _set_numeral(run: list[Token], numeral: str, fixed: set[int], first_index: i
         last.reading = numeral  # MeCab read the digit some other way (三 as みっ): say it outright
 
 
-def _is_numeral(token: Token) -> bool:
-    surface = token.surface
-    return _pos_parts(token.pos)[1] == "数詞" or (bool(surface) and _NUMERAL_CHARS.issuperset(surface))
+def _is_numeral(row: tuple) -> bool:
+    """Whether a token (its row, as `apply` has them) is a number or part of one."""
+    surface = row[1]
+    return _pos_parts(row[4])[1] == "数詞" or (bool(surface) and _NUMERAL_CHARS.issuperset(surface))
 
 
 def parse_number(text: str) -> int | None:
