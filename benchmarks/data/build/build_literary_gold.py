@@ -34,7 +34,6 @@ quote or a tab, or over MAX_SENTENCE characters.
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import subprocess
 import sys
@@ -42,13 +41,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The modern sets' script: the kanji classes, a row's note and parts, and the file's layout.
+from build_modern_gold import HIRAGANA, KANJI, KANJI_RUN, exact_groups, note_and_parts, write_gold  # noqa: E402
+
 COMMIT = "0984f7dc18a2270bdfd2ff99bf14fd1b3ebb4f65"
 OUT = Path(__file__).resolve().parent.parent
 
-KANJI_CHARS = "\u3005\u3006\u3007\u30f6\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-KANJI = re.compile(f"[{KANJI_CHARS}]")
-KANJI_RUN = re.compile(f"[{KANJI_CHARS}]+")
-HIRAGANA = re.compile("[ぁ-ゖー]+")
 KANA = re.compile("[ぁ-ゖァ-ヶー]+")
 VOICEABLE = set("かきくけこさしすせそたちつてとはひふへほ")
 NOTE = re.compile("［＃[^］]*］")  # input notes: gaiji descriptions, 傍点, headings, indents
@@ -96,7 +95,6 @@ HISTORICAL_SPELLING = re.compile("[ゐゑをヰヱヲ]|[あかさたなはまや
 MIN_RUBY_FOR_SMALL_KANA = 20
 SMALL_KANA = re.compile("[ゃゅょっャュョッ]")
 
-FIELDS = ["sentence", "word", "reading", "note", "start", "doc", "sid", "parts"]
 
 
 @dataclass(frozen=True)
@@ -231,16 +229,9 @@ def runs(sentence: str, groups: list[tuple[int, int, str]], stats: Counter) -> l
     out = []
     for m in KANJI_RUN.finditer(sentence):
         s, e = m.start(), m.end()
-        inside = [g for g in groups if g[0] < e and g[1] > s]
+        inside = exact_groups(s, e, groups, stats)
         if not inside:
-            continue  # no ruby: not a row (most runs)
-        if any(g[0] < s or g[1] > e for g in inside):
-            stats["run: ruby base strays outside the run"] += 1
-            continue
-        covered = sum(g[1] - g[0] for g in inside)
-        if covered != e - s or inside[0][0] != s or inside[-1][1] != e:
-            stats["run: some kanji without ruby"] += 1
-            continue
+            continue  # no ruby (most runs: not a row), or not all of the run under ruby
         readings = [reading_of(g[2], stats) for g in inside]
         if any(r is None for r in readings):
             continue
@@ -248,12 +239,7 @@ def runs(sentence: str, groups: list[tuple[int, int, str]], stats: Counter) -> l
         if HISTORICAL_SPELLING.search(reading):
             stats["run: reading in historical kana (dropped)"] += 1
             continue
-        if len(inside) > 1:
-            note = "split"
-        else:
-            note = "single" if e - s == 1 else "compound"
-        parts = "|".join(f"{sentence[g[0]:g[1]]}={r}" for g, r in zip(inside, readings)) if len(inside) > 1 else ""
-        out.append((s, m.group(), reading, note, parts))
+        out.append((s, m.group(), reading, *note_and_parts(sentence, inside, readings)))
     return out
 
 
@@ -358,11 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     assert not ({d.split(" (")[0] for d in docs["dev"]} & {d.split(" (")[0] for d in docs["test"]})
     for side in ("dev", "test"):
         path = OUT / f"reading_literary_{side}.tsv"
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,
-                               escapechar=None)
-            w.writeheader()
-            w.writerows(rows[side])
+        write_gold(path, rows[side])
         notes = Counter(r["note"] for r in rows[side])
         print(f"{path.name}: {sentences_n[side]} sentences, {len(rows[side])} kanji runs "
               f"({', '.join(f'{k} {v}' for k, v in sorted(notes.items()))}), {len(docs[side])} works")

@@ -101,25 +101,49 @@ def runs(sentence: str, groups: list[tuple[int, int, str]], stats: Counter) -> l
     out = []
     for m in KANJI_RUN.finditer(sentence):
         s, e = m.start(), m.end()
-        inside = [g for g in groups if g[0] < e and g[1] > s]
-        if not inside or any(g[0] < s or g[1] > e for g in inside):
-            stats["run: ruby base strays outside the run"] += 1
-            continue
-        covered = sum(g[1] - g[0] for g in inside)
-        if covered != e - s or inside[0][0] != s or inside[-1][1] != e:
-            stats["run: some kanji without ruby"] += 1
+        inside = exact_groups(s, e, groups, stats)
+        if not inside:
+            if inside == []:
+                stats["run: no ruby"] += 1  # (every run of the source has ruby: never)
             continue
         reading = "".join(g[2] for g in inside)
         if not HIRAGANA.fullmatch(reading):
             stats["run: reading not hiragana"] += 1
             continue
-        if len(inside) > 1:
-            note = "split"  # the source glossed the run in parts, e.g. 人生(じんせい)山(やま)
-        else:
-            note = "single" if e - s == 1 else "compound"
-        parts = "|".join(f"{sentence[g[0]:g[1]]}={g[2]}" for g in inside) if len(inside) > 1 else ""
-        out.append((s, m.group(), reading, note, parts))
+        out.append((s, m.group(), reading, *note_and_parts(sentence, inside, [g[2] for g in inside])))
     return out
+
+
+def exact_groups(s: int, e: int, groups: list[tuple[int, int, str]], stats: Counter) -> list[tuple[int, int, str]] | None:
+    """The ruby groups that cover the run sentence[s:e] exactly, in order; [] when none touches
+    it; None (counted in `stats`) when one strays outside the run or some kanji of it has none."""
+    inside = [g for g in groups if g[0] < e and g[1] > s]
+    if not inside:
+        return []
+    if any(g[0] < s or g[1] > e for g in inside):
+        stats["run: ruby base strays outside the run"] += 1
+        return None
+    if sum(g[1] - g[0] for g in inside) != e - s or inside[0][0] != s or inside[-1][1] != e:
+        stats["run: some kanji without ruby"] += 1
+        return None
+    return inside
+
+
+def note_and_parts(sentence: str, inside: list[tuple[int, int, str]], readings: list[str]) -> tuple[str, str]:
+    """A row's `note` and `parts` for a run the ruby groups `inside` cover, read `readings`:
+    "split" (the source glossed the run in parts, e.g. 人生(じんせい)山(やま), parts
+    人生=じんせい|山=やま), else "single" for one character or "compound", without parts."""
+    if len(inside) > 1:
+        return "split", "|".join(f"{sentence[g[0]:g[1]]}={r}" for g, r in zip(inside, readings))
+    return ("single" if inside[0][1] - inside[0][0] == 1 else "compound"), ""
+
+
+def write_gold(path: Path, rows: list[dict]) -> None:
+    """One gold set as benchmarks/data/SOURCES.md describes the files (FIELDS, tab-separated)."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar=None)
+        w.writeheader()
+        w.writerows(rows)
 
 
 def read_source(repo: str, commit: str) -> str:
@@ -165,11 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     assert not (docs_seen["dev"] & docs_seen["test"])
     for side in ("dev", "test"):
         path = OUT / f"reading_modern_{side}.tsv"
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, FIELDS, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,
-                               escapechar=None)
-            w.writeheader()
-            w.writerows(rows[side])
+        write_gold(path, rows[side])
         first = sum(1 for r in rows[side] if r["sentence"].index(r["word"]) == r["start"])
         print(f"{path.name}: {sentences[side]} sentences, {len(rows[side])} kanji runs, "
               f"{len(docs_seen[side])} documents; {first} runs are the first occurrence of their text")
