@@ -189,8 +189,11 @@ class LibraryPanel(QWidget):
 
     def update_post(self, post: PostRecord) -> None:
         """Show one post's new counts and progress in its row, without listing the library again
-        (a highlight made in a library of ten thousand posts changes one row)."""
+        (a highlight made in a library of ten thousand posts changes one row). While the list
+        shows search results, the search runs again once edits pause: a highlight, note or tag
+        made, changed or deleted may be found, or no longer be."""
         if self.search_field.text().strip():
+            self._search_timer.start()
             return
         for row in range(self.posts.count()):
             if self.posts.item(row).data(POST_ID) == post.id:
@@ -315,6 +318,7 @@ class LibraryPanel(QWidget):
             self.posts.clear()
             self._show_empty(exc)
             return
+        row = self.posts.currentRow()  # kept where it was when the search runs again
         self.posts.clear()
         kinds = {"title": self.tr("title"), "text": self.tr("text"), "quote": self.tr("highlight"), "note": self.tr("note"), "tag": self.tr("tag")}
         by_post: dict[int, list] = {}
@@ -323,6 +327,8 @@ class LibraryPanel(QWidget):
         for post_hits in by_post.values():
             for number, hit in enumerate(post_hits):
                 self.posts.addItem(self._result_item(hit, kinds.get(hit.kind, hit.kind), first=number == 0))
+        if row >= 0 and self.posts.count():
+            self.posts.setCurrentRow(min(row, self.posts.count() - 1))
         self._show_empty("" if hits else self.tr("Nothing found for “%1”.").replace("%1", query))
 
     def _result_item(self, hit, kind: str, *, first: bool) -> QListWidgetItem:

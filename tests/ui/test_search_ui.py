@@ -212,3 +212,28 @@ def test_a_post_imported_during_a_search_joins_its_results(qtbot, window, tmp_pa
     window.refresh_posts()
     assert [item.data(RESULT_TITLE) for item in _results(window)] == ["旅の記録"]
     assert not window.library_panel.empty.isVisible()
+
+
+def test_results_follow_the_highlights_edited_during_a_search(qtbot, window, tmp_path):
+    """A note found, its post opened from the results, its highlight deleted with the Delete key:
+    the results drop it without retyping; Ctrl+Z brings it back to them."""
+    from tests.ui.test_highlight_edit import focus_reader, press
+
+    posts = _library(window, tmp_path)
+    field = window.library_panel.search_field
+    field.setFocus()
+    type_text(field, "いくら")
+    qtbot.waitUntil(lambda: bool(_results(window)), timeout=5_000)
+    assert [item.data(POST_ID) for item in _results(window)] == [posts["半導体工場への投資"]]
+    QTest.keyClick(field, Qt.Key.Key_Down)
+    with qtbot.waitSignal(window.postShown, timeout=60_000):
+        QTest.keyClick(window.posts, Qt.Key.Key_Return)
+    focus_reader(qtbot, window)
+    window.highlights_panel.list.setCurrentRow(-1)
+    press(qtbot, Qt.Key.Key_J)  # the highlight the note belongs to
+    press(qtbot, Qt.Key.Key_Delete)
+    assert not window.store.annotations(posts["半導体工場への投資"])
+    qtbot.waitUntil(lambda: not _results(window), timeout=5_000)
+    assert window.library_panel.empty.text() == "Nothing found for “いくら”."
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(_results(window)), timeout=5_000)
