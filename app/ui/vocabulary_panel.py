@@ -179,19 +179,25 @@ class VocabularyModel(QAbstractTableModel):
         return None
 
 
-class VocabularyFilter(QSortFilterProxyModel):
-    """Keeps the words the text and status filters let through, in the order chosen: unsorted
-    is the source's order (first appearance); ties keep it too."""
+class SearchAndStatusFilter(QSortFilterProxyModel):
+    """A word list's search (`query`, folded as `fold` does) and status filter; subclasses say
+    which rows they keep (filterAcceptsRow)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.query = ""
-        self.status: str | None = None  # one status, "to-learn" (new and learning), or None: all
+        self.status: str | None = None
 
     def set_filters(self, query: str, status: str | None) -> None:
         self.beginFilterChange()
         self.query, self.status = fold(query.strip()), status
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+
+class VocabularyFilter(SearchAndStatusFilter):
+    """Keeps the words the text and status filters let through, in the order chosen: unsorted
+    is the source's order (first appearance); ties keep it too. `status` is one status,
+    "to-learn" (new and learning), or None: all."""
 
     def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 (Qt override)
         word = self.sourceModel().words[row]

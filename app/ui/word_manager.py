@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from app.ui.i18n import current_language
 from app.ui.plain import plain, plain_label
 from app.ui.vocabulary_panel import (
     STATUSES,
+    SearchAndStatusFilter,
     WordTable,
     fold,
     matches,
@@ -179,19 +180,9 @@ class WordStatusModel(QAbstractTableModel):
         return None
 
 
-class WordStatusFilter(QSortFilterProxyModel):
+class WordStatusFilter(SearchAndStatusFilter):
     """The words the search and the status filter keep. The search looks at the word, and at the
     reading and gloss of the words looked up so far (all of them, once the idle fill is done)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.query = ""
-        self.status: str | None = None
-
-    def set_filters(self, query: str, status: str | None) -> None:
-        self.beginFilterChange()
-        self.query, self.status = fold(query.strip()), status
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def refilter(self) -> None:
         self.set_filters(self.query, self.status)

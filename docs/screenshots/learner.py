@@ -10,8 +10,6 @@ it stands.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 
 # Words marked known and learning before the pictures (dictionary forms, as the popup names them).
@@ -25,45 +23,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder")
     args = parser.parse_args()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QPoint, QTimer
+    from PySide6.QtCore import QPoint
     from PySide6.QtGui import QPainter
+    from sample_window import application, sample_window, wait
 
-    from app.core.common.paths import sample_post_path
     from app.core.library import actions as library
-    from app.core.library.derived import open_library
     from app.core.settings import Settings
-    from app.ui.app import create_application
     from app.ui.i18n import install_translators
-    from app.ui.main_window import MainWindow
 
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
+    def mark_words(store, _post_id: int) -> None:
+        library.set_word_statuses(store, KNOWN, "known")
+        library.set_word_statuses(store, LEARNING, "learning")
 
     out = Path(args.folder)
     out.mkdir(parents=True, exist_ok=True)
-    app = create_application()
+    app = application("en")
     made = []
     for language in ("en", "ja"):
         install_translators(app, language)
-        with tempfile.TemporaryDirectory(prefix="kakikomi-shot-") as scratch:
-            store = open_library(Path(scratch) / "library.sqlite3")
-            settings = Settings(theme="light", furigana="unknown", underline_words=True, language=language)
-            window = MainWindow(store, settings, settings_path=Path(scratch) / "settings.json")
-            window.resize(1400, 860)
-            report = library.import_paths(store, [sample_post_path()])
-            post_id = (report.added + report.updated + report.unchanged)[0]
-            library.set_word_statuses(store, KNOWN, "known")
-            library.set_word_statuses(store, LEARNING, "learning")
-            window.refresh_posts()
-            window.show()
-            loop = QEventLoop()
-            window.postShown.connect(lambda _id, loop=loop: QTimer.singleShot(600, loop.quit))
-            QTimer.singleShot(60_000, loop.quit)
-            window.open_post(post_id)
-            loop.exec()
+        settings = Settings(theme="light", furigana="unknown", underline_words=True, language=language)
+        with sample_window(settings, (1400, 860), mark_words) as (window, store, post_id):
             window.vocabulary.show()
             wait(1500)  # the underlines come from a worker, the panel's glosses on first showing
             text = store.post(post_id).text
@@ -80,10 +59,6 @@ def main() -> None:
             picture.save(str(target))
             made.append(target)
             popup.close()
-            window.close()
-            window.deleteLater()
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-            store.close()
     for target in made:
         print(target)
 

@@ -8,8 +8,6 @@ marked in the page), then View › Notebook…, each saved as a PNG (offscreen, 
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 
 # (quote, colour, tags, note) highlighted in the sample post.
@@ -26,41 +24,19 @@ def main() -> None:
     parser.add_argument("folder")
     parser.add_argument("--query", default="はんどうたい")
     args = parser.parse_args()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
+    from sample_window import application, sample_window, wait
 
-    from app.core.common.paths import sample_post_path
     from app.core.library import actions as library
-    from app.core.library.derived import open_library
     from app.core.settings import Settings
-    from app.ui.app import create_application
-    from app.ui.i18n import install_translators
-    from app.ui.main_window import MainWindow
 
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
+    def highlight(store, post_id: int) -> None:
+        for quote, colour, tags, note in HIGHLIGHTS:
+            library.annotate_quote(store, store.post(post_id), quote, color=colour, tags=tags, note=note)
 
     out = Path(args.folder)
     out.mkdir(parents=True, exist_ok=True)
-    app = create_application()
-    install_translators(app, "en")
-    with tempfile.TemporaryDirectory(prefix="kakikomi-shot-") as scratch:
-        store = open_library(Path(scratch) / "library.sqlite3")
-        window = MainWindow(store, Settings(theme="light"), settings_path=Path(scratch) / "settings.json")
-        window.resize(1280, 820)
-        report = library.import_paths(store, [sample_post_path()])
-        post_id = (report.added + report.updated + report.unchanged)[0]
-        for quote, colour, tags, note in HIGHLIGHTS:
-            library.annotate_quote(store, store.post(post_id), quote, color=colour, tags=tags, note=note)
-        window.refresh_posts()
-        window.show()
-        loop = QEventLoop()
-        window.postShown.connect(lambda _id: QTimer.singleShot(600, loop.quit))
-        QTimer.singleShot(60_000, loop.quit)
-        window.open_post(post_id)
-        loop.exec()
+    app = application("en")  # noqa: F841 - kept alive while the window lives
+    with sample_window(Settings(theme="light"), (1280, 820), highlight) as (window, _store, _post_id):
         field = window.library_panel.search_field
         field.setFocus()
         field.insert(args.query)  # as typed: the results come after the pause
@@ -76,10 +52,6 @@ def main() -> None:
         wait(500)
         notebook.grab().save(str(out / "notebook.png"))
         notebook.close()
-        window.close()
-        window.deleteLater()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        store.close()
     print(out / "search.png")
     print(out / "notebook.png")
 

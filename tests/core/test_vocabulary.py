@@ -18,6 +18,7 @@ from app.core.library.derived import open_library
 from app.core.reading import furigana
 from app.core.reading.dictionary import dictionary_path
 from app.core.store import MIGRATIONS, Store
+from tests.core.conftest import add_post
 
 HAS_DICTIONARY = dictionary_path().is_file() or bool(os.environ.get("CI"))
 needs_dictionary = pytest.mark.skipif(not HAS_DICTIONARY, reason="no dictionary file: make dictionary")
@@ -32,17 +33,8 @@ title: 新しい工場
 """
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    with open_library(tmp_path / "lib.sqlite3") as opened:
-        yield opened
-
-
 def add(store: Store, tmp_path: Path, text: str = FACTORY, name: str = "factory.md"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    library.import_file(store, path)
-    return store.post(str(path.resolve()))
+    return add_post(store, tmp_path, text, name)  # the library is the `store` fixture of tests/core
 
 
 # --- counted words ---------------------------------------------------------------------------------

@@ -15,21 +15,13 @@ from app.core.library.derived import open_library
 from app.core.library.history import History
 from app.core.posts.render import RenderOptions, render_markdown
 from app.core.store import MIGRATIONS, SCHEMA_VERSION, Store
+from tests.core.conftest import add_post
 
 FACTORY = "---\ntitle: 新しい工場\n---\n\n北陸の町に半導体の工場ができることになった。工場の投資額は大きい。\n"
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    with open_library(tmp_path / "lib.sqlite3") as opened:
-        yield opened
-
-
 def add(store: Store, tmp_path: Path, text: str = FACTORY, name: str = "factory.md"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    library.import_file(store, path)
-    return store.post(str(path.resolve()))
+    return add_post(store, tmp_path, text, name)  # the library is the `store` fixture of tests/core
 
 
 def test_statuses_and_the_default() -> None:

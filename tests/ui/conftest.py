@@ -96,3 +96,42 @@ def serving(handler):
     yield server
     server.shutdown()
     server.server_close()
+
+
+# The post the word popup's tests read (test_word_popup_learner, test_word_popup_compound): a
+# compound MeCab splits (割|引率), words to mark, a word to highlight (市場).
+LEARNER_POST = "---\ntitle: 学習者\n---\n\n箸で工場に投資した。割引率が高い。\n\n市場で株を買う。\n"
+
+
+@pytest.fixture
+def learner_post(qtbot, window, tmp_path):
+    """LEARNER_POST, open in the window with the word popup connected; returns (post id, text)."""
+    from app.ui.word_popup import connect_word_popup
+
+    path = tmp_path / "learner.md"
+    path.write_text(LEARNER_POST, encoding="utf-8")
+    post_id = open_and_wait(qtbot, window, path)
+    connect_word_popup(window)
+    return post_id, window.store.post(post_id).text
+
+
+def open_popup(qtbot, win, offset: int):
+    """Ask for the word at `offset` as the page would, and wait for the popup showing it."""
+    import json
+
+    win.reader.bridge.wordClicked(json.dumps({"offset": offset, "x": 40, "y": 40}))
+    qtbot.waitUntil(lambda: win.word_popup.isVisible() and win.word_popup.word is not None
+                    and win.word_popup.word.start <= offset < win.word_popup.word.end, timeout=10_000)
+    return win.word_popup
+
+
+def press_key(qtbot, key, modifiers=None) -> None:
+    """A real key press on whatever has the keyboard (a popup's field, or the popup itself)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    focused = QApplication.focusWidget() or QApplication.activePopupWidget()
+    assert focused is not None
+    QTest.keyClick(focused, key, Qt.KeyboardModifier.NoModifier if modifiers is None else modifiers)
+    qtbot.wait(20)

@@ -3,20 +3,15 @@ compound MeCab split that the dictionary stage joins (割|引率) as one word th
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from app.core.reading import furigana
 from app.core.reading.dictionary import dictionary_path
 from app.ui import word_popup
-from app.ui.word_popup import WordPopup, connect_word_popup
-from tests.ui.conftest import open_and_wait
-
-POST = "---\ntitle: 学習者\n---\n\n箸で工場に投資した。割引率が高い。\n\n市場で株を買う。\n"
+from app.ui.word_popup import WordPopup
+from tests.ui.conftest import open_popup
+from tests.ui.conftest import press_key as press
 
 
 def _stage_records() -> bool:
@@ -27,30 +22,6 @@ def _stage_records() -> bool:
     return [o.lemma for o in furigana.word_occurrences("割引率が高い。")][:1] == ["割引率"]
 
 
-@pytest.fixture
-def post(qtbot, window, tmp_path):
-    path = tmp_path / "learner.md"
-    path.write_text(POST, encoding="utf-8")
-    post_id = open_and_wait(qtbot, window, path)
-    connect_word_popup(window)
-    return post_id, window.store.post(post_id).text
-
-
-def open_popup(qtbot, window, offset: int) -> WordPopup:
-    window.reader.bridge.wordClicked(json.dumps({"offset": offset, "x": 40, "y": 40}))
-    qtbot.waitUntil(lambda: window.word_popup.isVisible() and window.word_popup.word is not None
-                    and window.word_popup.word.start <= offset < window.word_popup.word.end, timeout=10_000)
-    return window.word_popup
-
-
-def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
-    """A real key press on whatever has the keyboard (the popup's reading field, or the popup)."""
-    focused = QApplication.focusWidget() or QApplication.activePopupWidget()
-    assert focused is not None
-    QTest.keyClick(focused, key, modifiers)
-    qtbot.wait(20)
-
-
 def checked(popup: WordPopup) -> str:
     return next(name for name, button in popup.status_buttons.items() if button.isChecked())
 
@@ -59,8 +30,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_with_the_popup_open(qtbot, window, post):
-    _post_id, text = post
+def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_with_the_popup_open(qtbot, window, learner_post):
+    _post_id, text = learner_post
     popup = open_popup(qtbot, window, text.index("工場"))
     press(qtbot, Qt.Key.Key_2)
     assert window.store.word_status("工場") == "learning"
@@ -78,8 +49,8 @@ def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_with_the_popup_open(qtbot, window
     assert not popup.picked and not popup.anki_button.isChecked()
 
 
-def test_ctrl_z_while_typing_a_reading_is_the_fields_own(qtbot, window, post):
-    _post_id, text = post
+def test_ctrl_z_while_typing_a_reading_is_the_fields_own(qtbot, window, learner_post):
+    _post_id, text = learner_post
     popup = open_popup(qtbot, window, text.index("工場"))
     press(qtbot, Qt.Key.Key_3)
     assert window.store.word_status("工場") == "known"
@@ -90,9 +61,9 @@ def test_ctrl_z_while_typing_a_reading_is_the_fields_own(qtbot, window, post):
     assert popup.own_reading.text() == ""  # the field took back its own edit
 
 
-def test_the_popup_asks_the_store_for_one_pick(monkeypatch, qtbot, window, post):
+def test_the_popup_asks_the_store_for_one_pick(monkeypatch, qtbot, window, learner_post):
     """learner_state looks the one word up, never the whole deck."""
-    _post_id, text = post
+    _post_id, text = learner_post
     monkeypatch.setattr(type(window.store), "anki_picks", lambda self: pytest.fail("the whole deck was read"))
     window.store.put_anki_pick("投資", 1, 0, 2)
     assert word_popup.learner_state(window.store, "投資") == ("new", True)
@@ -101,10 +72,10 @@ def test_the_popup_asks_the_store_for_one_pick(monkeypatch, qtbot, window, post)
 
 
 @pytest.mark.skipif(not _stage_records(), reason="no dictionary, or compounds.apply does not record its compounds yet")
-def test_a_split_compound_is_one_word_in_the_popup(qtbot, window, post):
+def test_a_split_compound_is_one_word_in_the_popup(qtbot, window, learner_post):
     """A click on 引率 of 割|引率 shows 割引率; 3 makes 割引率 known (not 引率), A puts 割引率 in the
     deck with the compound's place, and the post's counts have 割引率."""
-    post_id, text = post
+    post_id, text = learner_post
     start = text.index("割引率")
     popup = open_popup(qtbot, window, start + 1)
     assert (popup.word.surface, popup.word.lemma, popup.word.reading) == ("割引率", "割引率", "わりびきりつ")

@@ -10,44 +10,17 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from app.core.library import actions as library
 from app.core.reading.dictionary import dictionary_path
 from app.ui import theme
-from app.ui.word_popup import STATUS_NAMES, PitchView, WordPopup, connect_word_popup
-from tests.ui.conftest import open_and_wait, run_js
-
-POST = "---\ntitle: 学習者\n---\n\n箸で工場に投資した。割引率が高い。\n\n市場で株を買う。\n"
+from app.ui.word_popup import STATUS_NAMES, PitchView, WordPopup
+from tests.ui.conftest import open_popup, run_js
+from tests.ui.conftest import press_key as press
 
 needs_dictionary = pytest.mark.skipif(
     not dictionary_path().is_file() and not os.environ.get("CI"), reason="no dictionary: `make dictionary` builds it"
 )
-
-
-@pytest.fixture
-def post(qtbot, window, tmp_path):
-    """The test post, open in the window with the word popup connected; returns (post id, text)."""
-    path = tmp_path / "learner.md"
-    path.write_text(POST, encoding="utf-8")
-    post_id = open_and_wait(qtbot, window, path)
-    connect_word_popup(window)
-    return post_id, window.store.post(post_id).text
-
-
-def open_popup(qtbot, window, offset: int) -> WordPopup:
-    """Ask for the word at `offset` as the page would, and wait for the popup."""
-    window.reader.bridge.wordClicked(json.dumps({"offset": offset, "x": 40, "y": 40}))
-    qtbot.waitUntil(lambda: window.word_popup.isVisible(), timeout=10_000)
-    return window.word_popup
-
-
-def press(qtbot, key) -> None:
-    """A real key press on whatever has the keyboard (the popup's reading field, or the popup)."""
-    focused = QApplication.focusWidget() or QApplication.activePopupWidget()
-    assert focused is not None
-    QTest.keyClick(focused, key)
-    qtbot.wait(20)
 
 
 def rubies(qtbot, window) -> list[str]:
@@ -73,10 +46,10 @@ def checked_status(popup: WordPopup) -> list[str]:
     return [name for name, button in popup.status_buttons.items() if button.isChecked()]
 
 
-def test_keys_one_to_four_set_the_words_status(qtbot, window, post):
+def test_keys_one_to_four_set_the_words_status(qtbot, window, learner_post):
     """1-4 in the open popup give the lemma its status (stored, shown checked, kept when the
     popup opens again); known hides its furigana, new forgets the row; wordsChanged is said."""
-    _post_id, text = post
+    _post_id, text = learner_post
     only_unknown_words(qtbot, window)
     popup = open_popup(qtbot, window, text.index("工場"))
     assert checked_status(popup) == ["new"]
@@ -106,9 +79,9 @@ def test_keys_one_to_four_set_the_words_status(qtbot, window, post):
     assert len(said) == 4
 
 
-def test_a_status_key_that_changes_nothing_is_no_edit(qtbot, window, post):
+def test_a_status_key_that_changes_nothing_is_no_edit(qtbot, window, learner_post):
     """Pressing the key of the status the word has already writes nothing and re-renders nothing."""
-    _post_id, text = post
+    _post_id, text = learner_post
     popup = open_popup(qtbot, window, text.index("工場"))
     shown = []
     window.postShown.connect(lambda *args: shown.append(args))
@@ -118,9 +91,9 @@ def test_a_status_key_that_changes_nothing_is_no_edit(qtbot, window, post):
     assert popup.isVisible() and checked_status(popup) == ["new"]
 
 
-def test_status_buttons_take_a_mouse_click_and_undo(qtbot, window, post):
+def test_status_buttons_take_a_mouse_click_and_undo(qtbot, window, learner_post):
     """A click on Known stores it (one edit: Ctrl+Z takes it back); the buttons are exclusive."""
-    _post_id, text = post
+    _post_id, text = learner_post
     popup = open_popup(qtbot, window, text.index("投資"))
     # (Every reading shows in this mode: a status changes no ruby, so the page is not made again.)
     with qtbot.waitSignal(window.wordsChanged, timeout=10_000):
@@ -135,9 +108,9 @@ def test_status_buttons_take_a_mouse_click_and_undo(qtbot, window, post):
     assert window.store.word_status("投資") == "known"
 
 
-def test_typing_a_reading_keeps_the_number_keys_out_of_it(qtbot, window, post):
+def test_typing_a_reading_keeps_the_number_keys_out_of_it(qtbot, window, learner_post):
     """While a reading is being typed the keys are the field's: a digit is text, not a status."""
-    _post_id, text = post
+    _post_id, text = learner_post
     popup = open_popup(qtbot, window, text.index("市場"))
     popup.own_reading.setText("し")
     QTest.keyClick(popup.own_reading, Qt.Key.Key_3)
@@ -145,10 +118,10 @@ def test_typing_a_reading_keeps_the_number_keys_out_of_it(qtbot, window, post):
     assert window.store.word_statuses() == {}
 
 
-def test_on_a_highlight_the_numbers_colour_it_and_the_status_stays(qtbot, window, post):
+def test_on_a_highlight_the_numbers_colour_it_and_the_status_stays(qtbot, window, learner_post):
     """A popup opened by a click on a highlight leaves 1-5 to the highlight (as without the
     popup), says so, and numbers no status button; its buttons still set the status."""
-    post_id, text = post
+    post_id, text = learner_post
     made = library.annotate_quote(window.store, window.store.post(post_id), "市場")
     window.highlight_actions.repaint()
     script = f"""(() => {{
@@ -176,10 +149,10 @@ def test_on_a_highlight_the_numbers_colour_it_and_the_status_stays(qtbot, window
     assert not popup.numbers_colour and "1–4" in popup.keys_hint.text()
 
 
-def test_a_adds_the_word_to_the_anki_deck_and_takes_it_out(qtbot, window, post):
+def test_a_adds_the_word_to_the_anki_deck_and_takes_it_out(qtbot, window, learner_post):
     """A (or the button) puts the word in the Anki deck with the place it was met, says so in the
     status bar and shows "In Anki deck ✓"; A again takes it out; Ctrl+Z undoes either."""
-    post_id, text = post
+    post_id, text = learner_post
     start = text.index("投資")
     popup = open_popup(qtbot, window, start)
     assert popup.anki_button.text() == "Add to Anki deck" and not popup.anki_button.isChecked()
@@ -212,10 +185,10 @@ def test_a_adds_the_word_to_the_anki_deck_and_takes_it_out(qtbot, window, post):
 
 
 @needs_dictionary
-def test_the_pitch_is_drawn_over_the_kana(qtbot, window, post):
+def test_the_pitch_is_drawn_over_the_kana(qtbot, window, learner_post):
     """箸 (はꜜし, atamadaka): the line runs over は, not over し, with the fall's hook between;
     the drawing names the accent for screen readers."""
-    _post_id, text = post
+    _post_id, text = learner_post
     popup = open_popup(qtbot, window, text.index("箸"))
     views = popup.meaning_part.findChildren(PitchView)
     assert len(views) == 1
@@ -243,10 +216,10 @@ def _near(a: QColor, b: QColor) -> bool:
 
 
 @needs_dictionary
-def test_no_pitch_for_a_compound_mecab_split(qtbot, window, post):
+def test_no_pitch_for_a_compound_mecab_split(qtbot, window, learner_post):
     """割引率 is one dictionary word MeCab cuts in two: no accent is drawn for it (one per piece
     would be wrong), while a word MeCab reads whole (投資) has its two accents."""
-    _post_id, text = post
+    _post_id, text = learner_post
     popup = open_popup(qtbot, window, text.index("割引率") + 1)
     # The popup's word is the compound (or, before the dictionary stage names it, its look-up is).
     assert popup.word.lemma == "割引率" or popup.meaning.get("compound")
